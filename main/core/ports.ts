@@ -1,0 +1,39 @@
+/**
+ * The seams between the plain-Node core and whatever hosts it (Electron's main process, or
+ * the browser host used where no Electron binary exists). Only these few things differ
+ * between the two; everything behind them is the same code in both.
+ */
+import type { EventName, EventPayload, WindowKind } from '../../preload/contract';
+
+/** OS-protected encryption (Electron safeStorage: DPAPI, Keychain, libsecret). */
+export interface SecretBox {
+  isAvailable(): boolean;
+  encryptString(plain: string): Buffer;
+  decryptString(encrypted: Buffer): string;
+}
+
+/** Opens a URL in the user's system browser. Implementations check the allowlist first. */
+export type OpenExternal = (url: string) => Promise<void>;
+
+/** The windows the core asks for; the host decides how to show them. */
+export interface WindowHost {
+  /** Opens the call window (or brings it to the front if it is already open). */
+  openCallWindow(): Promise<void>;
+  closeCallWindow(): void;
+  /** Brings the main window to the front (sign-in finished in the system browser). */
+  focusMain(): void;
+}
+
+/** How the core pushes an event to one kind of window, or to all. */
+export type EventSink = <E extends EventName>(target: WindowKind | 'all', event: E, payload: EventPayload<E>) => void;
+
+export interface Platform {
+  host: 'electron' | 'browser';
+  version: string;
+  locale: string;
+  /** Where per-user data lives (token cache, schedule database). */
+  userDataDir: string;
+  secretBox: SecretBox;
+  openExternal: OpenExternal;
+  windows: WindowHost;
+}

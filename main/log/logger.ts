@@ -1,0 +1,62 @@
+/**
+ * The console's logger: every line goes through the redactor, errors are reduced to their
+ * name, code and (redacted) message, never their full objects (which may hold request
+ * bodies). Sinks are pluggable: a file in production, stderr under the browser host.
+ */
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { redact } from './redact';
+
+export type Level = 'debug' | 'info' | 'warn' | 'error';
+
+export interface Logger {
+  debug(message: string): void;
+  info(message: string): void;
+  warn(message: string, error?: unknown): void;
+  error(message: string, error?: unknown): void;
+  child(scope: string): Logger;
+}
+
+export type Sink = (line: string) => void;
+
+export function fileSink(path: string): Sink {
+  mkdirSync(dirname(path), { recursive: true });
+  return (line) => appendFileSync(path, line + '\n', { mode: 0o600 });
+}
+
+export const stderrSink: Sink = (line) => process.stderr.write(line + '\n');
+
+export function createLogger(sinks: Sink[], scope = 'app', minLevel: Level = 'info'): Logger {
+  const order: Record<Level, number> = { debug: 0, info: 1, warn: 2, error: 3 };
+  const write = (level: Level, message: string, error?: unknown) => {
+    if (order[level] < order[minLevel]) return;
+    const detail = error === undefined ? '' : ` (${describeError(error)})`;
+    const line = redact(`${new Date().toISOString()} ${level.toUpperCase()} [${scope}] ${message}${detail}`);
+    for (const sink of sinks) sink(line);
+  };
+  return {
+    debug: (m) => write('debug', m),
+    info: (m) => write('info', m),
+    warn: (m, e) => write('warn', m, e),
+    error: (m, e) => write('error', m, e),
+    child: (child) => createLogger(sinks, `${scope}:${child}`, minLevel),
+  };
+}
+
+export function describeError(error: unknown): string {
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    const cause = error.cause instanceof Error ? `; cause: ${describeError(error.cause)}` : '';
+    return `${error.name}${typeof code === 'string' ? ` ${code}` : ''}: ${error.message}${cause}`;
+  }
+  return typeof error;
+}
+
+/** For tests and tools that want silence. */
+export const nullLogger: Logger = {
+  debug() {},
+  info() {},
+  warn() {},
+  error() {},
+  child: () => nullLogger,
+};

@@ -1,0 +1,17 @@
+import { defineConfig } from '@playwright/test';
+
+/**
+ * One worker: the stack (IdP, VDX sandbox, Janus) is started once per worker and a call
+ * needs most of this machine's two cores. Traces on retry, as Element does.
+ */
+export default defineConfig({
+  testDir: 'test/e2e',
+  workers: 1,
+  fullyParallel: false,
+  retries: process.env.CI ? 1 : 0,
+  timeout: 90_000,
+  expect: { timeout: 15_000 },
+  reporter: [['list'], ['json', { outputFile: '.cache/results/playwright.json' }]],
+  outputDir: '.cache/test-results',
+  use: { trace: 'on-first-retry' },
+});
