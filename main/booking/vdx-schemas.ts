@@ -1,0 +1,64 @@
+/**
+ * The subset of MedCom's VDX Booking Module API v2 the console reads, as zod schemas
+ * written from the public OpenAPI spec. Unknown fields are tolerated (the API grows);
+ * the fields we rely on are checked.
+ */
+import { z } from 'zod';
+
+/** v2 "yyyy-MM-dd'T'HH:mm:ssXXX" (fractions allowed and ignored). */
+export const VdxDateTime = z.iso.datetime({ offset: true });
+
+const Link = z.object({ href: z.string() }).loose();
+
+export const VdxMeetingUser = z.object({ organisationId: z.string().optional(), email: z.string().optional() }).loose();
+
+export const VdxMeeting = z
+  .object({
+    uuid: z.uuid(),
+    subject: z.string().max(100),
+    shortId: z.string().length(12),
+    startTime: VdxDateTime,
+    endTime: VdxDateTime,
+    createdBy: VdxMeetingUser,
+    organizedBy: VdxMeetingUser,
+    description: z.string().optional(),
+    _links: z.object({ self: Link.optional(), 'scheduling-info': Link.optional() }).loose(),
+  })
+  .loose()
+  .refine((m) => Date.parse(m.endTime) > Date.parse(m.startTime), {
+    message: 'endTime must be after startTime',
+    path: ['endTime'],
+  });
+export type VdxMeeting = z.infer<typeof VdxMeeting>;
+
+export const ProvisionStatus = z.enum([
+  'AWAITS_PROVISION',
+  'STARTING_TO_PROVISION',
+  'PROVISION_PROBLEMS',
+  'PROVISIONED_OK',
+  'STARTING_TO_DEPROVISION',
+  'DEPROVISION_PROBLEMS',
+  'DEPROVISION_OK',
+]);
+
+export const VdxSchedulingInfo = z
+  .object({
+    uuid: z.uuid(),
+    hostPin: z.number().int().optional(),
+    guestPin: z.number().int().optional(),
+    vmrAvailableBefore: z.number().int().min(0),
+    maxParticipants: z.number().int(),
+    endMeetingOnEndTime: z.boolean(),
+    uriWithDomain: z.string().max(100),
+    uriWithoutDomain: z.string().max(100).nullable(),
+    provisionStatus: ProvisionStatus,
+    provisionVmrId: z.string().max(50).optional(),
+    portalLink: z.string().max(200).optional(),
+  })
+  .loose();
+export type VdxSchedulingInfo = z.infer<typeof VdxSchedulingInfo>;
+
+/** basicError / detailedError: read only for logging the code, never shown raw. */
+export const VdxError = z
+  .object({ status: z.number().optional(), error: z.string().optional(), detailed_error_code: z.number().optional() })
+  .loose();
