@@ -1,0 +1,84 @@
+#!/usr/bin/env node
+// `npm test`: installs what is missing, then lint, type checks, build, unit tests (vitest)
+// and e2e tests (Playwright), and ends with one line `N passed, N failed` over all suites.
+// Each static check (lint, each type check, build) counts as one test; the runners'
+// own JSON reports give the rest.
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { ensureNodeModules, ensureSystemPackages } from './setup.mjs';
+import { root, run, say } from './lib.mjs';
+
+const results = join(root, '.cache', 'results');
+rmSync(results, { recursive: true, force: true });
+mkdirSync(results, { recursive: true });
+
+if (!(await ensureNodeModules()) || !(await ensureSystemPackages())) {
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+}
+
+let passed = 0;
+let failed = 0;
+const failures = [];
+const bin = (name) => join(root, 'node_modules', '.bin', name);
+
+async function check(name, command, args) {
+  say(`── ${name}`);
+  const code = await run(command, args);
+  if (code === 0) passed++;
+  else {
+    failed++;
+    failures.push(name);
+  }
+  return code === 0;
+}
+
+await check('lint (eslint)', bin('eslint'), ['.']);
+await check('type check: main, preload, tests', bin('tsc'), ['-p', 'tsconfig.node.json', '--noEmit']);
+await check('type check: renderer', bin('tsc'), ['-p', 'tsconfig.web.json', '--noEmit']);
+await check('svelte-check', bin('svelte-check'), ['--tsconfig', 'tsconfig.web.json', '--fail-on-warnings']);
+const built = await check('build (vite: main, preload, renderer)', 'npm', ['run', '--silent', 'build']);
+
+say('── unit tests (vitest)');
+const unitCode = await run(bin('vitest'), ['run']);
+const unit = readJson(join(results, 'vitest.json'));
+if (unit) {
+  passed += unit.numPassedTests;
+  failed += unit.numFailedTests;
+  if (unit.numFailedTests) failures.push(`${unit.numFailedTests} unit test(s)`);
+}
+if (unitCode !== 0 && (!unit || unit.numFailedTests === 0)) {
+  failed++;
+  failures.push('vitest run (did not finish)');
+}
+
+if (built) {
+  say('── e2e tests (Playwright)');
+  const e2eCode = await run(bin('playwright'), ['test']);
+  const e2e = readJson(join(results, 'playwright.json'));
+  if (e2e) {
+    passed += e2e.stats.expected + e2e.stats.flaky;
+    failed += e2e.stats.unexpected;
+    if (e2e.stats.unexpected) failures.push(`${e2e.stats.unexpected} e2e test(s)`);
+  }
+  if (e2eCode !== 0 && (!e2e || e2e.stats.unexpected === 0)) {
+    failed++;
+    failures.push('playwright test (did not finish)');
+  }
+} else {
+  failed++;
+  failures.push('e2e tests (skipped: the build failed)');
+}
+
+if (failures.length) say(`failed: ${failures.join(', ')}`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
+
+function readJson(path) {
+  if (!existsSync(path)) return null;
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,166 @@
+/**
+ * The e2e fixture: the same specs drive the real Electron app where its binary exists,
+ * and the browser host (real main-process core under Node, real renderer in Chromium)
+ * where it does not. Specs talk only to `ConsoleApp`.
+ *
+ * The stack (identity provider, VDX sandbox, Janus in its own network namespace) is real
+ * and started once per worker.
+ */
+import { _electron, chromium, test as base, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { startStack, consoleSettingsFor, type Stack } from '../stack/stack';
+import { chromiumLaunchOptions } from '../support/chromium';
+import { electronBinary, projectRoot } from '../support/electron';
+
+export interface ConsoleApp {
+  kind: 'electron' | 'browser';
+  /** The main window (sign-in and day view). */
+  page: Page;
+  userDataDir: string;
+  /** The "system browser" tab that sign-in opens (the identity provider's page). */
+  waitForExternalPage(): Promise<Page>;
+  waitForCallWindow(): Promise<Page>;
+  close(): Promise<void>;
+}
+
+export interface LaunchOptions {
+  /** Reuse a profile (a restart of the same app). */
+  userDataDir?: string;
+}
+
+type WorkerFixtures = { stack: Stack; browser: Browser };
+type TestFixtures = { launchConsole: (opts?: LaunchOptions) => Promise<ConsoleApp>; consoleApp: ConsoleApp };
+
+export const test = base.extend<TestFixtures, WorkerFixtures>({
+  stack: [
+    async ({}, use) => {
+      const stack = await startStack({ withJanus: true });
+      await use(stack);
+      await stack.stop();
+    },
+    { scope: 'worker', timeout: 120_000 },
+  ],
+  browser: [
+    async ({}, use) => {
+      const browser = await chromium.launch(chromiumLaunchOptions());
+      await use(browser);
+      await browser.close();
+    },
+    { scope: 'worker' },
+  ],
+  launchConsole: async ({ stack, browser }, use, testInfo) => {
+    const launched: ConsoleApp[] = [];
+    await use(async (opts = {}) => {
+      const userDataDir = opts.userDataDir ?? mkdtempSync(join(tmpdir(), 'cc-profile-'));
+      const configPath = join(userDataDir, 'settings.json');
+      writeFileSync(configPath, JSON.stringify(consoleSettingsFor(stack)));
+      const env = {
+        CLINICIAN_CONSOLE_CONFIG: configPath,
+        CLINICIAN_CONSOLE_USER_DATA: userDataDir,
+        NODE_EXTRA_CA_CERTS: stack.ca.caCertPath,
+      };
+      const logFile = testInfo.outputPath(`console-${launched.length}.stderr.log`);
+      const binary = electronBinary();
+      const app = binary
+        ? await launchElectron(binary, env, userDataDir)
+        : await launchBrowserHost(browser, env, userDataDir, logFile);
+      launched.push(app);
+      return app;
+    });
+    for (const app of launched) await app.close();
+  },
+  consoleApp: async ({ launchConsole }, use) => {
+    await use(await launchConsole());
+  },
+});
+
+export { expect } from '@playwright/test';
+
+async function launchBrowserHost(
+  browser: Browser,
+  env: Record<string, string>,
+  userDataDir: string,
+  logFile: string,
+): Promise<ConsoleApp> {
+  const tsx = join(projectRoot, 'node_modules', '.bin', 'tsx');
+  const host = spawn(tsx, ['test/host/main.ts'], { cwd: projectRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  host.stderr!.pipe(createWriteStream(logFile));
+  const { url } = await firstJsonLine<{ url: string }>(host);
+  const context: BrowserContext = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(url);
+  return {
+    kind: 'browser',
+    page,
+    userDataDir,
+    waitForExternalPage: () => context.waitForEvent('page'),
+    waitForCallWindow: () => context.waitForEvent('page', { predicate: (p) => p.url().includes('call.html') }),
+    async close() {
+      await context.close();
+      if (host.exitCode === null) {
+        const exited = new Promise((ok) => host.once('exit', ok));
+        host.kill('SIGTERM');
+        await exited;
+      }
+    },
+  };
+}
+
+async function launchElectron(binary: string, env: Record<string, string>, userDataDir: string): Promise<ConsoleApp> {
+  const app = await _electron.launch({ executablePath: binary, args: [projectRoot], env: { ...process.env, ...env } });
+  const page = await app.firstWindow();
+  // The system browser cannot be driven from here: catch the URL main would open and
+  // open it in a Chromium page instead.
+  await app.evaluate(({ shell }) => {
+    const urls: string[] = [];
+    (globalThis as { __externalUrls?: string[] }).__externalUrls = urls;
+    shell.openExternal = async (url: string) => {
+      urls.push(url);
+    };
+  });
+  const external = await chromium.launch(chromiumLaunchOptions());
+  return {
+    kind: 'electron',
+    page,
+    userDataDir,
+    async waitForExternalPage() {
+      const url = await waitFor(() => app.evaluate(() => (globalThis as { __externalUrls?: string[] }).__externalUrls?.shift()));
+      const tab = await external.newPage();
+      await tab.goto(url);
+      return tab;
+    },
+    waitForCallWindow: () => app.waitForEvent('window', { predicate: (p) => p.url().includes('call.html') }),
+    async close() {
+      await external.close();
+      await app.close();
+    },
+  };
+}
+
+async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((ok) => setTimeout(ok, 100));
+  }
+}
+
+function firstJsonLine<T>(child: ChildProcess): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout! });
+    lines.once('line', (line) => {
+      try {
+        resolve(JSON.parse(line) as T);
+      } catch {
+        reject(new Error('the console host printed something other than its address'));
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`the console host exited early (code ${code})`)));
+  });
+}
