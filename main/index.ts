@@ -1,0 +1,147 @@
+/**
+ * Electron's entry: wires the plain-Node core to Electron's windows, protocol, IPC and OS
+ * services. Every decision lives in the modules it calls; this file only puts them in order.
+ */
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { app, desktopCapturer, dialog, session, shell, type Event } from 'electron';
+import { createCore, type Core } from './core/app-core';
+import { UserFacingError } from './core/errors';
+import type { Platform } from './core/ports';
+import { createEventSink, registerIpc } from './ipc/electron-ipc';
+import { createRouter } from './ipc/router';
+import { createLogger, fileSink, stderrSink, type Logger } from './log/logger';
+import { DEEP_LINK_SCHEME, findDeepLink } from './platform/deep-link';
+import { createExternalOpener, type ExternalOpener } from './platform/open-external';
+import { appPaths } from './platform/paths';
+import { createSecretBox } from './platform/safe-storage';
+import { loadSettings } from './settings/settings';
+import { buildCsp, conferenceOriginsOf } from './windows/csp';
+import { hardenWebContents } from './windows/navigation';
+import { handleAppProtocol, registerAppScheme } from './windows/register-protocol';
+import { hardenSession } from './windows/security';
+import { createWindowManager, type WindowManager } from './windows/window-host';
+
+const mainDir = dirname(fileURLToPath(import.meta.url));
+
+// Before anything else: every renderer sandboxed, the app scheme privileged.
+app.enableSandbox();
+registerAppScheme();
+
+// Development and e2e runs (unpackaged) may use their own profile; installed builds never do.
+const profileOverride = process.env.CLINICIAN_CONSOLE_USER_DATA;
+if (profileOverride && !app.isPackaged) app.setPath('userData', profileOverride);
+
+let log: Logger | undefined;
+let external: ExternalOpener | undefined;
+let windows: WindowManager | undefined;
+let core: Core | undefined;
+const bootLog = createLogger([stderrSink], 'boot');
+
+// Every webContents is hardened from its creation. Until the opener exists, no link opens.
+app.on('web-contents-created', (_event, contents) => {
+  hardenWebContents(contents, {
+    external: {
+      isAllowed: (url) => external?.isAllowed(url) ?? false,
+      open: (url) => (external ? external.open(url) : Promise.reject(new Error('not ready'))),
+    },
+    log: log ?? bootLog,
+  });
+});
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', (_event, argv) => {
+    if (findDeepLink(argv)) log?.info('deep link received');
+    windows?.showMain();
+  });
+  app.on('open-url', (event) => {
+    event.preventDefault();
+    log?.info('deep link received');
+    windows?.showMain();
+  });
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+  app.on('activate', () => windows?.showMain());
+  app.on('will-quit', onWillQuit);
+  app.whenReady().then(start).catch(fail);
+}
+
+async function start(): Promise<void> {
+  const paths = appPaths(mainDir);
+  log = createLogger(app.isPackaged ? [fileSink(paths.logFile)] : [fileSink(paths.logFile), stderrSink]);
+  log.info(`starting ${app.getVersion()} on ${process.platform}`);
+
+  const settings = loadSettings({ env: process.env, userDataDir: paths.userDataDir });
+  const csp = buildCsp({ conferenceOrigins: conferenceOriginsOf(settings.conferenceServerUrl) });
+  handleAppProtocol({ rootDir: paths.rendererDir, csp, log: log.child('protocol') });
+
+  // A lambda, not shell.openExternal itself: the e2e fixture replaces shell.openExternal.
+  external = createExternalOpener({
+    open: (url) => shell.openExternal(url),
+    allowlist: settings.externalAllowlist,
+    log: log.child('external'),
+  });
+
+  windows = createWindowManager({
+    preloadPath: paths.preloadPath,
+    devTools: !app.isPackaged,
+    log,
+    onCallWindowClosed: () => core?.callWindowClosed(),
+  });
+  hardenSession(session.defaultSession, {
+    kindOf: windows.kindOf,
+    kindOfFrame: windows.kindOfFrame,
+    chooseDisplaySource: primaryScreen,
+    log: log.child('permissions'),
+  });
+
+  const platform: Platform = {
+    host: 'electron',
+    version: app.getVersion(),
+    locale: app.getLocale(),
+    userDataDir: paths.userDataDir,
+    secretBox: createSecretBox({
+      allowBasicText: settings.allowBasicTextSecretStorage,
+      log: log.child('secrets'),
+    }),
+    openExternal: external.open,
+    windows: windows.host,
+  };
+  core = await createCore({ platform, settings, log, emit: createEventSink(windows.contentsOf, log.child('events')) });
+  registerIpc(createRouter(core.handlers, log.child('ipc')), windows.kindOf, log.child('ipc'));
+
+  if (process.platform === 'win32' && app.isPackaged) app.setAsDefaultProtocolClient(DEEP_LINK_SCHEME);
+  windows.showMain();
+}
+
+/** Screen sharing without a picker yet: the primary screen. */
+async function primaryScreen() {
+  const sources = await desktopCapturer.getSources({ types: ['screen'], thumbnailSize: { width: 0, height: 0 } });
+  return sources[0];
+}
+
+let quitting = false;
+function onWillQuit(event: Event): void {
+  if (!core || quitting) return;
+  event.preventDefault();
+  quitting = true;
+  const closing = core;
+  core = undefined;
+  closing
+    .dispose()
+    .catch((error: unknown) => log?.error('could not close cleanly', error))
+    .finally(() => app.quit());
+}
+
+function fail(error: unknown): void {
+  (log ?? bootLog).error('the console could not start', error);
+  const detail =
+    error instanceof UserFacingError || (error instanceof Error && error.name === 'SettingsError')
+      ? error.message
+      : 'See the log file for details.';
+  dialog.showErrorBox('Clinician Console could not start', detail);
+  app.exit(1);
+}
