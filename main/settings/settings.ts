@@ -32,6 +32,9 @@ export const SettingsSchema = z
     requestTimeoutMs: z.number().int().min(1000).max(120_000).default(15_000),
     /** Extra origins openExternal may open besides https: and mailto: (none by default). */
     externalAllowlist: z.array(z.string()).default([]),
+    /** Linux without a keyring: Electron's 'basic_text' storage is not real encryption, so
+     *  tokens are not stored that way unless IT accepts it explicitly. */
+    allowBasicTextSecretStorage: z.boolean().default(false),
   })
   .strict();
 

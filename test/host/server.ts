@@ -22,7 +22,8 @@ import type { EventSink, Platform } from '../../main/core/ports';
 import { createRouter } from '../../main/ipc/router';
 import type { Logger } from '../../main/log/logger';
 import type { Settings } from '../../main/settings/settings';
-import { buildCsp } from '../../main/windows/csp';
+import { createExternalOpener } from '../../main/platform/open-external';
+import { buildCsp, conferenceOriginsOf } from '../../main/windows/csp';
 import { WindowKind } from '../../preload/contract';
 import { createFileSecretBox } from './file-secret-box';
 
@@ -72,11 +73,12 @@ export async function startBrowserHost(opts: {
     locale: 'en',
     userDataDir: opts.userDataDir,
     secretBox: createFileSecretBox(join(opts.userDataDir, 'host-secret.key')),
-    async openExternal(url) {
-      const parsed = new URL(url);
-      if (parsed.protocol !== 'https:' && parsed.protocol !== 'mailto:') throw new Error('openExternal refused a URL scheme');
-      push('main', 'host.open', { url, target: '_blank' });
-    },
+    // The same allowlist guard as Electron's; only "opening" differs: a new tab.
+    openExternal: createExternalOpener({
+      open: async (url) => push('main', 'host.open', { url, target: '_blank' }),
+      allowlist: opts.settings.externalAllowlist,
+      log: log.child('external'),
+    }).open,
     windows: {
       async openCallWindow() {
         push('main', 'host.open', { url: '/call.html', target: 'clinician-call' });
@@ -92,7 +94,7 @@ export async function startBrowserHost(opts: {
 
   const core = await createCore({ platform, settings: opts.settings, log: opts.log, emit });
   const router = createRouter(core.handlers, opts.log.child('ipc'));
-  const csp = buildCsp({ conferenceOrigins: opts.settings.conferenceServerUrl ? [opts.settings.conferenceServerUrl] : [] });
+  const csp = buildCsp({ conferenceOrigins: conferenceOriginsOf(opts.settings.conferenceServerUrl) });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://host');
