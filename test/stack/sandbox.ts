@@ -1,0 +1,72 @@
+// `npm run sandbox`: the full test stack for trying the console by hand.
+//
+// stdout gets exactly one JSON line (issuer, client id, API scope, VDX and Janus URLs, CA
+// path, the invented demo accounts and a ready bearer token), so scripts can read it;
+// everything else goes to stderr. Runs until SIGINT/SIGTERM, then stops everything and
+// exits 0. `--no-janus` runs without a conference server.
+import { consoleSettingsFor, startStack, type Stack } from './stack';
+
+const withJanus = !process.argv.includes('--no-janus');
+/** The printed token is for poking the API by hand (curl), so it lives for a working day. */
+const SANDBOX_TOKEN_TTL_SECONDS = 8 * 3600;
+
+let stack: Stack | undefined;
+let stopping = false;
+
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  process.stderr.write(`sandbox: ${signal}, stopping\n`);
+  try {
+    await stack?.stop();
+    process.exit(0);
+  } catch (e) {
+    process.stderr.write(`sandbox: stop failed: ${e instanceof Error ? e.stack : String(e)}\n`);
+    process.exit(1);
+  }
+}
+
+// Registered before anything starts, so a signal during start-up also cleans up.
+for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => void shutdown(sig));
+
+async function main(): Promise<void> {
+  process.stderr.write(`sandbox: starting (${withJanus ? 'with' : 'without'} Janus)\n`);
+  stack = await startStack({ withJanus });
+  if (stopping) return; // a signal arrived while starting; shutdown() takes it from here
+  const { idp, vdx, janus, ca } = stack;
+  const clinician = idp.users[0];
+  if (!clinician) throw new Error('no demo users');
+  const token = await idp.mintAccessToken(clinician.username, { ttlSeconds: SANDBOX_TOKEN_TTL_SECONDS });
+
+  const info = {
+    issuer: idp.issuer,
+    clientId: idp.clientId,
+    apiScope: idp.apiScope,
+    knownAuthority: idp.knownAuthority,
+    vdxBaseUrl: vdx.baseUrl,
+    janusUrl: janus?.wsUrl ?? null,
+    janusHttpUrl: janus?.httpUrl ?? null,
+    caCertPath: ca.caCertPath,
+    users: idp.users.map(({ username, password, name }) => ({ username, password, name })),
+    token,
+    tokenExpiresInSeconds: SANDBOX_TOKEN_TTL_SECONDS,
+    // Ready to write as the file named by CLINICIAN_CONSOLE_CONFIG.
+    consoleSettings: consoleSettingsFor(stack),
+  };
+  process.stdout.write(JSON.stringify(info) + '\n');
+  process.stderr.write(
+    [
+      `sandbox: ready. ${vdx.allMeetings().length} invented meetings.`,
+      `  Node processes that talk to the IdP need NODE_EXTRA_CA_CERTS=${ca.caCertPath}`,
+      `  try: curl -H "Authorization: Bearer $TOKEN" ${vdx.baseUrl}/v2/info`,
+      '  Ctrl+C to stop.',
+      '',
+    ].join('\n'),
+  );
+}
+
+main().catch(async (e: unknown) => {
+  process.stderr.write(`sandbox: failed to start: ${e instanceof Error ? e.stack : String(e)}\n`);
+  await stack?.stop().catch(() => undefined);
+  process.exit(1);
+});

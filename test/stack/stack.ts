@@ -1,0 +1,112 @@
+// The whole world around the console, started in dependency order on 127.0.0.1:
+// per-run CA -> identity provider (HTTPS) -> Janus (optional) -> VDX booking sandbox.
+// stop() takes it down in reverse order and always tries every part, so a failure in one
+// never leaves a process or a port behind.
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { createTestCa, type TestCa } from './ca';
+import { startIdp, type IdpHandle } from './idp';
+import { startJanus, type JanusHandle } from './janus';
+import { startVdx, type SeedOptions, type VdxHandle } from './vdx';
+import type { Settings } from '../../main/settings/settings';
+
+export interface StackOptions {
+  /** Lifetime of booking-API access tokens from the IdP (default 3600; tests of renewal use 60). */
+  accessTokenTtlSeconds?: number;
+  /** Start Janus and provision each meeting's room in it. Default false. */
+  withJanus?: boolean;
+  /** Working folder (CA file, Janus config and log). Default: a new temp folder, removed on stop. */
+  dir?: string;
+  /** VDX seed layout, or false for no meetings. */
+  seed?: SeedOptions | false;
+}
+
+export interface Stack {
+  dir: string;
+  ca: TestCa;
+  idp: IdpHandle;
+  vdx: VdxHandle;
+  janus?: JanusHandle;
+  /** Environment for a Node process that must trust the IdP (e.g. the app's main process). */
+  env: { NODE_EXTRA_CA_CERTS: string };
+  stop(): Promise<void>;
+}
+
+export async function startStack(opts: StackOptions = {}): Promise<Stack> {
+  const ownDir = !opts.dir;
+  const dir = opts.dir ?? (await mkdtemp(path.join(os.tmpdir(), 'clinician-stack-')));
+  // Stop functions of what is already running, newest last.
+  const started: Array<() => Promise<void>> = [];
+
+  const stopAll = async () => {
+    const errors: unknown[] = [];
+    for (const stop of started.splice(0).reverse()) {
+      try {
+        await stop();
+      } catch (e) {
+        errors.push(e);
+      }
+    }
+    if (ownDir) await rm(dir, { recursive: true, force: true }).catch((e: unknown) => errors.push(e));
+    if (errors.length) throw new AggregateError(errors, 'stack did not stop cleanly');
+  };
+
+  try {
+    const ca = await createTestCa(dir);
+    const idp = await startIdp({
+      tls: ca,
+      ...(opts.accessTokenTtlSeconds !== undefined ? { accessTokenTtlSeconds: opts.accessTokenTtlSeconds } : {}),
+    });
+    started.push(() => idp.stop());
+
+    let janus: JanusHandle | undefined;
+    if (opts.withJanus) {
+      janus = await startJanus({ dir: path.join(dir, 'janus') });
+      const j = janus;
+      started.push(() => j.stop());
+    }
+
+    const vdx = await startVdx({
+      idp: { issuer: idp.issuer, jwksUri: idp.jwksUri, audience: idp.resource, scope: idp.apiScope },
+      caCertPem: ca.caCertPem,
+      ...(janus ? { janus: { httpUrl: janus.httpUrl } } : {}),
+      ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+    });
+    started.push(() => vdx.stop());
+
+    let stopping: Promise<void> | undefined;
+    return {
+      dir,
+      ca,
+      idp,
+      vdx,
+      ...(janus ? { janus } : {}),
+      env: { NODE_EXTRA_CA_CERTS: ca.caCertPath },
+      stop: () => (stopping ??= stopAll()),
+    };
+  } catch (e) {
+    await stopAll().catch(() => undefined);
+    throw e;
+  }
+}
+
+/** The console settings (the JSON file named by CLINICIAN_CONSOLE_CONFIG) that point the app at this stack. */
+export type StackConsoleSettings = Pick<
+  Settings,
+  'authority' | 'protocolMode' | 'knownAuthorities' | 'clientId' | 'scopes' | 'bookingApiUrl' | 'conferenceServerUrl'
+>;
+
+export function consoleSettingsFor(stack: Pick<Stack, 'idp' | 'vdx' | 'janus'>): StackConsoleSettings {
+  return {
+    // MSAL's authority form of the issuer (trailing slash); OIDC mode and knownAuthorities
+    // keep MSAL away from Microsoft's instance discovery, which cannot work offline.
+    authority: stack.idp.issuer,
+    protocolMode: 'OIDC',
+    knownAuthorities: [stack.idp.knownAuthority],
+    clientId: stack.idp.clientId,
+    scopes: [stack.idp.apiScope],
+    bookingApiUrl: stack.vdx.baseUrl,
+    conferenceServerUrl: stack.janus?.wsUrl ?? '',
+  };
+}

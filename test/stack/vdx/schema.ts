@@ -1,0 +1,122 @@
+// The VDX Booking Module API v2 shapes the sandbox serves, as zod schemas transcribed from
+// MedCom's OpenAPI spec (components.schemas: meeting, scheduling-info, meetingUser,
+// provisionStatus, info, basicError, detailedError). Written into code on purpose: the
+// tests must pass from a fresh clone without the spec file next to them.
+//
+// These are the test stack's own reading of the spec, independent of the app's schemas in
+// main/booking, so the sandbox's conformance test does not just agree with itself.
+import { z } from 'zod';
+
+/**
+ * v2 date-time as the API writes it: "yyyy-MM-dd'T'HH:mm:ssXXX" (Java pattern; XXX is `Z`
+ * for UTC, else ±HH:MM). Inputs may carry a fraction, which the API ignores.
+ */
+export const VDX_DATE_TIME_OUT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:Z|[+-]\d{2}:\d{2})$/;
+export const vdxDateTime = z.string().regex(VDX_DATE_TIME_OUT, 'yyyy-MM-ddTHH:mm:ssXXX');
+
+const href = z.object({ href: z.url() });
+
+export const meetingUserSchema = z.object({
+  organisationId: z.string().max(30).optional(),
+  email: z.email().max(45).optional(),
+});
+
+export const guestMicrophoneSchema = z.enum(['muted', 'off', 'on']);
+
+export const provisionStatusSchema = z.enum([
+  'AWAITS_PROVISION',
+  'STARTING_TO_PROVISION',
+  'PROVISION_PROBLEMS',
+  'PROVISIONED_OK',
+  'STARTING_TO_DEPROVISION',
+  'DEPROVISION_PROBLEMS',
+  'DEPROVISION_OK',
+]);
+export type ProvisionStatus = z.infer<typeof provisionStatusSchema>;
+
+export const meetingSchema = z.object({
+  subject: z.string().max(100),
+  uuid: z.uuid(),
+  createdBy: meetingUserSchema,
+  updatedBy: meetingUserSchema.optional(),
+  organizedBy: meetingUserSchema,
+  startTime: vdxDateTime,
+  endTime: vdxDateTime,
+  description: z.string().max(500).optional(),
+  projectCode: z.string().max(100).optional(),
+  createdTime: vdxDateTime.optional(),
+  updatedTime: vdxDateTime.optional(),
+  shortId: z.string().length(12),
+  shortLink: z.string().optional(),
+  shortlink: z.string().optional(),
+  externalId: z.string().max(200).optional(),
+  guestMicrophone: guestMicrophoneSchema.optional(),
+  guestPinRequired: z.boolean().optional(),
+  labels: z.array(z.string()).optional(),
+  _links: z.object({ self: href.optional(), 'scheduling-info': href.optional() }),
+  additionalInformation: z.array(z.object({ key: z.string().max(100), value: z.string().max(100) })).optional(),
+});
+export type VdxMeetingJson = z.infer<typeof meetingSchema>;
+
+export const schedulingInfoSchema = z.object({
+  uuid: z.uuid(),
+  hostPin: z.int32().optional(),
+  guestPin: z.int32().optional(),
+  vmrAvailableBefore: z.int32(),
+  maxParticipants: z.int32(),
+  endMeetingOnEndTime: z.boolean(),
+  uriWithDomain: z.string().max(100),
+  uriWithoutDomain: z.string().max(100).nullable(),
+  provisionStatus: provisionStatusSchema,
+  provisionStatusDescription: z.string().max(200).optional(),
+  portalLink: z.string().max(200).optional(),
+  ivrTheme: z.string().max(100).optional(),
+  provisionTimestamp: vdxDateTime.optional(),
+  provisionVmrId: z.string().max(50).optional(),
+  vmrType: z.enum(['conference', 'lecture']).optional(),
+  hostView: z.string().optional(),
+  guestView: z.string().optional(),
+  vmrQuality: z.enum(['sd', 'hd', 'fullhd']).optional(),
+  enableOverlayText: z.boolean().optional(),
+  guestsCanPresent: z.boolean().optional(),
+  forcePresenterIntoMain: z.boolean().optional(),
+  forceEncryption: z.boolean().optional(),
+  muteAllGuests: z.boolean().optional(),
+  createdBy: meetingUserSchema.optional(),
+  updatedBy: meetingUserSchema.optional(),
+  createdTime: vdxDateTime.optional(),
+  updatedTime: vdxDateTime.optional(),
+  directMedia: z.enum(['never', 'best_effort']).optional(),
+  shortLink: z.string().optional(),
+  shortlink: z.string().optional(),
+  _links: z.object({ self: href.optional() }).optional(),
+});
+export type VdxSchedulingInfoJson = z.infer<typeof schedulingInfoSchema>;
+
+export const infoSchema = z.object({
+  info: z.array(z.object({ key: z.string().max(100), value: z.unknown() })),
+});
+export type VdxInfoJson = z.infer<typeof infoSchema>;
+
+export const basicErrorSchema = z.object({
+  timestamp: z.string(),
+  status: z.int(),
+  error: z.string(),
+  path: z.string(),
+});
+
+/**
+ * detailed_error_code is `type: string` in the spec, with the codes listed as an enum, so
+ * the sandbox sends e.g. "28" (a JSON string), as a server generated from that spec would.
+ */
+export const DETAILED_ERROR_CODES = [
+  '10', '11', '12', '13', '14', '15', '16', '17', '18', '19', '20', '21', '22', '23', '24', '25', '26',
+  '27', '28', '29', '30', '31', '32', '33', '34', '35', '36',
+] as const;
+export type DetailedErrorCode = (typeof DETAILED_ERROR_CODES)[number];
+
+export const detailedErrorSchema = basicErrorSchema.extend({
+  detailed_error: z.string(),
+  detailed_error_code: z.enum(DETAILED_ERROR_CODES),
+});
+export type VdxDetailedErrorJson = z.infer<typeof detailedErrorSchema>;

@@ -1,0 +1,105 @@
+// The sandbox's invented appointments. Counts and times are deterministic for a given
+// `now`; ids, PINs and room ids are random per run (tests read them from the handle).
+//
+// Layout, in the workstation's local time zone, for each day from `fromDay` to `toDay`
+// relative to today (default yesterday .. +7): MEETINGS_PER_DAY meetings. Other days use
+// fixed clock slots. Today is laid out around `now` so every state a clinician meets is
+// there: three already ended, one in progress, one whose room is already open but which
+// has not started, one that opens in ten minutes, and one later on. Near midnight some of
+// today's meetings fall on the neighbouring day; pass `now` for exact per-day counts.
+
+export const MEETINGS_PER_DAY = 7;
+export const DEFAULT_VMR_AVAILABLE_BEFORE_MIN = 15;
+
+export interface SeedOptions {
+  /** The clock the layout of "today" is built around. Default: the real now. */
+  now?: Date;
+  /** First day relative to today. Default -1 (yesterday). */
+  fromDay?: number;
+  /** Last day relative to today. Default 7. */
+  toDay?: number;
+}
+
+export interface SeedMeeting {
+  subject: string;
+  description: string;
+  startTime: Date;
+  endTime: Date;
+  organizerEmail: string;
+  labels: string[];
+}
+
+const MIN = 60_000;
+
+const KINDS = [
+  'Video consultation',
+  'Follow-up call',
+  'Interpreter-assisted consultation',
+  'Medication review',
+  'Post-operative check',
+  'Results conversation',
+  'Care plan review',
+] as const;
+
+const PATIENTS = ['One', 'Two', 'Three', 'Four', 'Five', 'Six', 'Seven', 'Eight', 'Nine'] as const;
+
+/** Fixed slots (local hour, minute, duration in minutes) for days other than today. */
+const DAY_SLOTS: ReadonlyArray<readonly [number, number, number]> = [
+  [8, 30, 30],
+  [9, 15, 20],
+  [10, 0, 45],
+  [11, 0, 30],
+  [13, 0, 30],
+  [14, 0, 20],
+  [15, 30, 45],
+];
+
+/** Today, relative to now (start offset, duration), in minutes. */
+const TODAY_SLOTS: ReadonlyArray<readonly [number, number]> = [
+  [-180, 30], // ended
+  [-120, 30], // ended
+  [-70, 30], // ended 40 min ago
+  [-10, 30], // in progress
+  [10, 30], // room open (15 min before start), not started yet
+  [25, 30], // room opens in 10 minutes
+  [120, 45], // later today
+];
+
+export function seedMeetings(
+  opts: SeedOptions,
+  people: { clinicianEmail: string; nurseEmail: string },
+): SeedMeeting[] {
+  const now = opts.now ?? new Date();
+  const nowMinute = new Date(Math.floor(now.getTime() / MIN) * MIN);
+  const fromDay = opts.fromDay ?? -1;
+  const toDay = opts.toDay ?? 7;
+  const out: SeedMeeting[] = [];
+  let n = 0;
+  for (let day = fromDay; day <= toDay; day++) {
+    const slots =
+      day === 0
+        ? TODAY_SLOTS.map(([offset, dur]) => {
+            const start = new Date(nowMinute.getTime() + offset * MIN);
+            return [start, new Date(start.getTime() + dur * MIN)] as const;
+          })
+        : DAY_SLOTS.map(([h, m, dur]) => {
+            const start = new Date(now.getFullYear(), now.getMonth(), now.getDate() + day, h, m);
+            return [start, new Date(start.getTime() + dur * MIN)] as const;
+          });
+    for (const [startTime, endTime] of slots) {
+      n++;
+      const kind = KINDS[(n - 1) % KINDS.length] ?? 'Video consultation';
+      const patient = PATIENTS[(n - 1) % PATIENTS.length] ?? 'One';
+      out.push({
+        subject: `${kind} (demo ${n})`,
+        description: `Invented appointment with Test Patient ${patient}, for testing only.`,
+        startTime,
+        endTime,
+        // Mostly the demo clinician's; every fourth is the demo nurse's.
+        organizerEmail: n % 4 === 0 ? people.nurseEmail : people.clinicianEmail,
+        labels: ['sandbox'],
+      });
+    }
+  }
+  return out;
+}
