@@ -1,0 +1,759 @@
+/**
+ * A Janus VideoRoom participant, framework-agnostic (DOM only). The console's call window
+ * and the test guest page both build on it.
+ *
+ * - One publisher handle sends our audio + video.
+ * - One subscriber handle receives everybody else (Janus 1.x multistream): the first remote
+ *   feed creates it with `join`, later feeds are added with `subscribe`. Janus removes a
+ *   leaving publisher's streams by itself and sends a new offer, which we answer.
+ * - Roles travel in the display name (`role|name`, see display-name.ts).
+ * - If the signalling connection drops (Janus restarted, network blip), the room tries a
+ *   full rejoin with a new session for `reconnectTimeoutMs`, reusing the local stream.
+ */
+import Janus, { type JanusJS } from 'janus-gateway';
+import adapter from 'webrtc-adapter';
+import { decodeDisplay, encodeDisplay, type Role } from './display-name';
+import { Emitter } from './emitter';
+
+export type { Role } from './display-name';
+
+export interface JanusRoomOptions {
+  /** Janus WebSocket (ws://, wss://) or HTTP (http://, https://) API URL. */
+  server: string;
+  /** VideoRoom room id (an unguessable string: the server runs with string_ids). */
+  room: string;
+  /** The room's PIN. */
+  pin: string;
+  displayName: string;
+  role: Role;
+  /** Default []: janus.js would otherwise use a public STUN server. */
+  iceServers?: RTCIceServer[];
+  /** How long to keep trying to rejoin after the connection drops. Default 60 s. */
+  reconnectTimeoutMs?: number;
+  /** Bound for connecting and joining once. Default 15 s. */
+  joinTimeoutMs?: number;
+  /** janus.js console logging. */
+  debug?: boolean;
+}
+
+export type RoomState = 'idle' | 'connecting' | 'joined' | 'reconnecting' | 'left' | 'failed';
+
+/**
+ * Why the call ended (state 'left' or 'failed'):
+ * - left: `user-left` (leave()), `kicked` (removed by the host), `room-destroyed` (meeting ended);
+ * - failed: `wrong-pin` (VideoRoom 433), `room-missing` (426), `server-unreachable`,
+ *   `media-failed` (no camera/microphone, or WebRTC setup failed), `error` (anything else).
+ */
+export type EndReason =
+  | 'user-left'
+  | 'kicked'
+  | 'room-destroyed'
+  | 'wrong-pin'
+  | 'room-missing'
+  | 'server-unreachable'
+  | 'media-failed'
+  | 'error';
+
+export interface StateChange {
+  state: RoomState;
+  reason?: EndReason;
+  /** Technical detail for logs (no PINs, no names). */
+  detail?: string;
+}
+
+export interface Participant {
+  /** Janus feed id. */
+  id: string;
+  displayName: string;
+  role: Role;
+  hasVideo: boolean;
+  hasAudio: boolean;
+}
+
+export interface RemoteTrackEvent {
+  participantId: string;
+  track: MediaStreamTrack;
+  /** One MediaStream per participant; tracks are added to and removed from it. */
+  stream: MediaStream;
+}
+
+export interface JanusRoomEvents {
+  state: StateChange;
+  participants: Participant[];
+  trackAdded: RemoteTrackEvent;
+  trackRemoved: RemoteTrackEvent;
+  /** Non-fatal problems, for the app's logger (technical text: no names, no PINs). */
+  warning: string;
+}
+
+export interface RemoteVideoStats {
+  participantId: string;
+  framesDecoded: number;
+  packetsLost: number;
+  /** Seconds, from the selected ICE candidate pair (same for every participant: one PC). */
+  roundTripTime?: number;
+  /** Since the previous stats() call. */
+  bitrateKbps?: number;
+  frameRate?: number;
+  frameWidth?: number;
+  frameHeight?: number;
+}
+
+export interface LocalVideoStats {
+  framesEncoded: number;
+  framesSent: number;
+  packetsSent: number;
+  /** As reported back by Janus (remote-inbound-rtp). */
+  packetsLost?: number;
+  roundTripTime?: number;
+  bitrateKbps?: number;
+  frameRate?: number;
+  qualityLimitationReason?: string;
+}
+
+export class JanusRoomError extends Error {
+  constructor(
+    readonly reason: EndReason,
+    detail: string,
+  ) {
+    super(detail);
+    this.name = 'JanusRoomError';
+  }
+}
+
+const VIDEOROOM = 'janus.plugin.videoroom';
+const ERR_UNAUTHORIZED = 433;
+const ERR_NO_SUCH_ROOM = 426;
+
+/** VideoRoom messages as Janus 1.1 sends them (only the fields we read). */
+interface PublisherInfo {
+  id: string | number;
+  display?: string;
+  streams?: Array<{ type: string; mid: string; disabled?: boolean }>;
+}
+interface SubscriberStream {
+  mid: string;
+  type: string;
+  feed_id?: string | number;
+  active?: boolean;
+}
+interface VideoRoomMessage {
+  videoroom?: string;
+  error_code?: number;
+  error?: string;
+  id?: string | number;
+  private_id?: number;
+  publishers?: PublisherInfo[];
+  leaving?: string | number;
+  unpublished?: string | number;
+  kicked?: string | number;
+  reason?: string;
+  streams?: SubscriberStream[];
+}
+
+let initDone: Promise<void> | null = null;
+function initJanus(debug: boolean): Promise<void> {
+  initDone ??= new Promise<void>((resolve) =>
+    Janus.init({
+      debug: debug ? 'all' : false,
+      dependencies: Janus.useDefaultDependencies({ adapter }),
+      callback: () => resolve(),
+    }),
+  );
+  return initDone;
+}
+
+export class JanusRoom {
+  private readonly opts: Required<Omit<JanusRoomOptions, 'debug'>> & { debug: boolean };
+  private readonly events = new Emitter<JanusRoomEvents>();
+  private current: StateChange = { state: 'idle' };
+
+  private local: MediaStream | null = null;
+  private ownsLocal = false;
+  private audioEnabled = true;
+  private videoEnabled = true;
+
+  /** Bumped on every (re)connect: callbacks of an older session are ignored. */
+  private gen = 0;
+  private janus: JanusJS.Janus | null = null;
+  private pub: JanusJS.PluginHandle | null = null;
+  private sub: JanusJS.PluginHandle | null = null;
+  private myId: string | null = null;
+  private privateId: number | null = null;
+  /** The publisher's `join` in flight: resolved by 'joined', rejected by an error event. */
+  private pendingPub: { resolve: (m: VideoRoomMessage) => void; reject: (e: Error) => void } | null = null;
+
+  private readonly publishers = new Map<string, Participant>();
+  private readonly subscribed = new Set<string>();
+  /** Subscriber mid -> feed id, from the `streams` list of `attached`/`updated`. */
+  private readonly midFeed = new Map<string, string>();
+  private readonly remoteStreams = new Map<string, MediaStream>();
+  /** Subscription changes one at a time, each waiting for its offer to be answered. */
+  private subChain: Promise<void> = Promise.resolve();
+  private offerAnswered: (() => void) | null = null;
+  private readonly prevBytes = new Map<string, { bytes: number; ts: number }>();
+
+  constructor(options: JanusRoomOptions) {
+    this.opts = {
+      iceServers: [],
+      reconnectTimeoutMs: 60_000,
+      joinTimeoutMs: 15_000,
+      ...options,
+      debug: options.debug ?? false,
+    };
+  }
+
+  on<K extends keyof JanusRoomEvents>(event: K, listener: (payload: JanusRoomEvents[K]) => void): () => void {
+    return this.events.on(event, listener);
+  }
+
+  get state(): StateChange {
+    return this.current;
+  }
+
+  /** Our own feed id once joined. */
+  get id(): string | null {
+    return this.myId;
+  }
+
+  get localStream(): MediaStream | null {
+    return this.local;
+  }
+
+  participants(): Participant[] {
+    return [...this.publishers.values()];
+  }
+
+  remoteStream(participantId: string): MediaStream | undefined {
+    return this.remoteStreams.get(participantId);
+  }
+
+  /**
+   * Joins as a publisher and publishes audio + video. Without `localStream` the camera and
+   * microphone are opened here (and stopped on leave); a given stream stays the caller's.
+   * Rejects with JanusRoomError (reason 'wrong-pin', 'room-missing', ...) and moves to 'failed'.
+   */
+  async join(localStream?: MediaStream): Promise<void> {
+    if (this.current.state !== 'idle') throw new Error(`join() in state ${this.current.state}`);
+    this.setState({ state: 'connecting' });
+    try {
+      this.ownsLocal = !localStream;
+      this.local =
+        localStream ??
+        (await navigator.mediaDevices.getUserMedia({ audio: true, video: true }).catch((err: unknown) => {
+          throw new JanusRoomError('media-failed', `getUserMedia: ${String(err)}`);
+        }));
+      await this.connectAndJoin();
+      if (this.phase() !== 'connecting') throw new JanusRoomError('user-left', 'left while joining');
+      this.setState({ state: 'joined' });
+    } catch (err) {
+      // leave() during join: the state already says 'left'.
+      const e = this.phase() === 'left' ? new JanusRoomError('user-left', 'left while joining') : asRoomError(err);
+      await this.end('failed', e.reason, e.message);
+      throw e;
+    }
+  }
+
+  /** Leaves the room (others see us go at once). */
+  async leave(): Promise<void> {
+    await this.end('left', 'user-left');
+  }
+
+  setAudioEnabled(on: boolean): void {
+    this.audioEnabled = on;
+    for (const t of this.local?.getAudioTracks() ?? []) t.enabled = on;
+  }
+
+  setVideoEnabled(on: boolean): void {
+    this.videoEnabled = on;
+    for (const t of this.local?.getVideoTracks() ?? []) t.enabled = on;
+  }
+
+  get isAudioEnabled(): boolean {
+    return this.audioEnabled;
+  }
+
+  get isVideoEnabled(): boolean {
+    return this.videoEnabled;
+  }
+
+  /** Inbound video per remote participant, from the subscriber PeerConnection. */
+  async stats(): Promise<RemoteVideoStats[]> {
+    const pc = this.sub?.webrtcStuff?.pc;
+    if (!pc) return [];
+    const report = await pc.getStats();
+    const rtt = selectedPairRtt(report);
+    const out: RemoteVideoStats[] = [];
+    report.forEach((s: RTCInboundRtpStreamStats & { mid?: string }) => {
+      if (s.type !== 'inbound-rtp' || s.kind !== 'video' || !s.mid) return;
+      const participantId = this.midFeed.get(s.mid);
+      if (!participantId || !this.publishers.has(participantId)) return;
+      out.push({
+        participantId,
+        framesDecoded: s.framesDecoded ?? 0,
+        packetsLost: s.packetsLost ?? 0,
+        roundTripTime: rtt,
+        bitrateKbps: this.bitrate(s.id, s.bytesReceived, s.timestamp),
+        frameRate: s.framesPerSecond,
+        frameWidth: s.frameWidth,
+        frameHeight: s.frameHeight,
+      });
+    });
+    return out;
+  }
+
+  /** Our outbound video, from the publisher PeerConnection; null before publishing. */
+  async localStats(): Promise<LocalVideoStats | null> {
+    const pc = this.pub?.webrtcStuff?.pc;
+    if (!pc) return null;
+    const report = await pc.getStats();
+    let result: LocalVideoStats | null = null;
+    report.forEach((s: RTCOutboundRtpStreamStats) => {
+      if (s.type !== 'outbound-rtp' || s.kind !== 'video') return;
+      const remote = [...report.values()].find(
+        (r: RemoteInboundStats) => r.type === 'remote-inbound-rtp' && r.localId === s.id,
+      ) as RemoteInboundStats | undefined;
+      result = {
+        framesEncoded: s.framesEncoded ?? 0,
+        framesSent: s.framesSent ?? 0,
+        packetsSent: s.packetsSent ?? 0,
+        packetsLost: remote?.packetsLost,
+        roundTripTime: remote?.roundTripTime,
+        bitrateKbps: this.bitrate(s.id, s.bytesSent, s.timestamp),
+        frameRate: s.framesPerSecond,
+        qualityLimitationReason: s.qualityLimitationReason,
+      };
+    });
+    return result;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Connecting and joining.
+
+  private async connectAndJoin(): Promise<void> {
+    const gen = ++this.gen;
+    // A leave() or reconnect meanwhile bumps gen: stop this attempt there.
+    const current = (): void => {
+      if (gen !== this.gen) throw new JanusRoomError('error', 'superseded');
+    };
+    await initJanus(this.opts.debug);
+    const work = (async () => {
+      const janus = await this.connect(gen);
+      const pub = await attach(janus, {
+        plugin: VIDEOROOM,
+        onmessage: (msg, jsep) => this.onPublisherMessage(gen, msg as VideoRoomMessage, jsep),
+        iceState: (s) => {
+          // Media path to Janus lost for good: rejoin like after a signalling drop.
+          if (s === 'failed' && gen === this.gen) void this.reconnect('publisher ICE failed');
+        },
+      });
+      current();
+      this.pub = pub;
+      const reply = await this.request(pub, gen, {
+        request: 'join',
+        ptype: 'publisher',
+        room: this.opts.room,
+        pin: this.opts.pin,
+        display: encodeDisplay(this.opts.role, this.opts.displayName),
+      });
+      current();
+      this.myId = String(reply.id);
+      this.privateId = reply.private_id ?? null;
+      this.addPublishers(gen, reply.publishers ?? []);
+      await this.publish(gen, pub);
+    })();
+    // After a timeout the attempt may still fail later; teardown() has made it harmless.
+    work.catch(() => undefined);
+    try {
+      await withTimeout(work, this.opts.joinTimeoutMs, () =>
+        new JanusRoomError('server-unreachable', 'timed out connecting to the conference server'),
+      );
+    } catch (err) {
+      this.teardown();
+      throw err;
+    }
+  }
+
+  private connect(gen: number): Promise<JanusJS.Janus> {
+    return new Promise((resolve, reject) => {
+      let connected = false;
+      const janus: JanusJS.Janus = new Janus({
+        server: this.opts.server,
+        iceServers: this.opts.iceServers,
+        destroyOnUnload: true,
+        success: () => {
+          connected = true;
+          if (gen !== this.gen) {
+            janus.destroy({ notifyDestroyed: false });
+            return;
+          }
+          this.janus = janus;
+          resolve(janus);
+        },
+        error: (error: unknown) => {
+          if (!connected) reject(new JanusRoomError('server-unreachable', String(error)));
+          else if (gen === this.gen) void this.reconnect(String(error));
+        },
+      });
+    });
+  }
+
+  private publish(gen: number, pub: JanusJS.PluginHandle): Promise<void> {
+    const tracks: JanusJS.TrackOption[] = [];
+    const audio = this.local?.getAudioTracks()[0];
+    const video = this.local?.getVideoTracks()[0];
+    // dontStop: janus.js would otherwise stop our tracks on hangup, and we reuse them on rejoin.
+    if (audio) tracks.push({ type: 'audio', capture: audio, recv: false, dontStop: true });
+    if (video) tracks.push({ type: 'video', capture: video, recv: false, dontStop: true });
+    return new Promise((resolve, reject) => {
+      pub.createOffer({
+        tracks,
+        success: (jsep) => {
+          if (gen === this.gen) pub.send({ message: { request: 'publish' }, jsep });
+          resolve();
+        },
+        error: (err) => reject(new JanusRoomError('media-failed', `createOffer: ${String(err)}`)),
+      });
+    });
+  }
+
+  private request(
+    handle: JanusJS.PluginHandle,
+    gen: number,
+    message: JanusJS.PluginMessage['message'],
+  ): Promise<VideoRoomMessage> {
+    return new Promise((resolve, reject) => {
+      this.pendingPub = { resolve, reject };
+      handle.send({
+        message,
+        error: (err) => {
+          if (gen === this.gen) reject(new JanusRoomError('server-unreachable', String(err)));
+        },
+      });
+    });
+  }
+
+  private onPublisherMessage(gen: number, msg: VideoRoomMessage, jsep?: JanusJS.JSEP): void {
+    if (gen !== this.gen) return;
+    if (jsep) this.pub?.handleRemoteJsep({ jsep });
+    if (msg.error_code) {
+      const err = new JanusRoomError(reasonForCode(msg.error_code), `${msg.error_code} ${msg.error ?? ''}`.trim());
+      if (this.pendingPub) {
+        this.pendingPub.reject(err);
+        this.pendingPub = null;
+      } else {
+        this.events.emit('warning', `VideoRoom error ${err.message}`);
+      }
+      return;
+    }
+    switch (msg.videoroom) {
+      case 'joined':
+        this.pendingPub?.resolve(msg);
+        this.pendingPub = null;
+        return;
+      case 'destroyed':
+        void this.end('left', 'room-destroyed');
+        return;
+      case 'event':
+        break;
+      default:
+        return;
+    }
+    if (msg.publishers) this.addPublishers(gen, msg.publishers);
+    if (msg.leaving !== undefined) {
+      if (msg.leaving === 'ok' || String(msg.leaving) === this.myId) {
+        // Our own departure: only unexpected when the host kicked us.
+        if (msg.reason === 'kicked') void this.end('left', 'kicked');
+      } else {
+        this.removePublisher(String(msg.leaving));
+      }
+    }
+    if (msg.unpublished !== undefined && msg.unpublished !== 'ok') this.removePublisher(String(msg.unpublished));
+    if (msg.kicked !== undefined) {
+      if (String(msg.kicked) === this.myId) void this.end('left', 'kicked');
+      else this.removePublisher(String(msg.kicked));
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Remote participants and the subscriber handle.
+
+  private addPublishers(gen: number, list: PublisherInfo[]): void {
+    for (const p of list) {
+      const id = String(p.id);
+      if (id === this.myId) continue;
+      const streams = (p.streams ?? []).filter((s) => !s.disabled);
+      const { role, name } = decodeDisplay(p.display);
+      this.publishers.set(id, {
+        id,
+        displayName: name,
+        role,
+        hasVideo: streams.some((s) => s.type === 'video'),
+        hasAudio: streams.some((s) => s.type === 'audio'),
+      });
+    }
+    this.emitParticipants();
+    const feeds = [...this.publishers.keys()].filter((id) => !this.subscribed.has(id));
+    if (feeds.length === 0) return;
+    this.subChain = this.subChain
+      .then(() => this.subscribe(gen, feeds))
+      .catch((err: unknown) => this.events.emit('warning', `subscription failed: ${String(err)}`));
+  }
+
+  private removePublisher(id: string): void {
+    if (!this.publishers.delete(id)) return;
+    // Janus drops the feed from our subscription by itself (and sends a new offer).
+    this.subscribed.delete(id);
+    const stream = this.remoteStreams.get(id);
+    if (stream) {
+      for (const track of stream.getTracks()) {
+        stream.removeTrack(track);
+        this.events.emit('trackRemoved', { participantId: id, track, stream });
+      }
+      this.remoteStreams.delete(id);
+    }
+    this.emitParticipants();
+  }
+
+  private async subscribe(gen: number, feeds: string[]): Promise<void> {
+    const wanted = feeds.filter((f) => this.publishers.has(f) && !this.subscribed.has(f));
+    if (gen !== this.gen || wanted.length === 0 || !this.janus) return;
+    for (const f of wanted) this.subscribed.add(f);
+    const streams = wanted.map((feed) => ({ feed }));
+    const answered = new Promise<void>((resolve) => (this.offerAnswered = resolve));
+    if (!this.sub) {
+      this.sub = await attach(this.janus, {
+        plugin: VIDEOROOM,
+        onmessage: (msg, jsep) => this.onSubscriberMessage(gen, msg as VideoRoomMessage, jsep),
+        onremotetrack: (track, mid, on) => this.onRemoteTrack(gen, track, mid, on),
+      });
+      if (gen !== this.gen) return;
+      this.sub.send({
+        message: {
+          request: 'join',
+          ptype: 'subscriber',
+          room: this.opts.room,
+          pin: this.opts.pin,
+          private_id: this.privateId,
+          streams,
+        },
+      });
+    } else {
+      this.sub.send({ message: { request: 'subscribe', streams } });
+    }
+    // Bounded: a lost reply must not block later subscriptions forever.
+    await Promise.race([answered, sleep(10_000)]);
+  }
+
+  private onSubscriberMessage(gen: number, msg: VideoRoomMessage, jsep?: JanusJS.JSEP): void {
+    if (gen !== this.gen || !this.sub) return;
+    if (msg.error_code) {
+      // Typically a feed that left between 'publishers' and our subscribe: nothing to do.
+      this.events.emit('warning', `VideoRoom subscriber error ${msg.error_code} ${msg.error ?? ''}`);
+      this.resolveOffer();
+      return;
+    }
+    if (msg.streams) {
+      this.midFeed.clear();
+      for (const s of msg.streams) {
+        if (s.active !== false && s.feed_id !== undefined) this.midFeed.set(s.mid, String(s.feed_id));
+      }
+    }
+    if (!jsep) {
+      if (msg.videoroom === 'attached' || msg.videoroom === 'updated') this.resolveOffer();
+      return;
+    }
+    const sub = this.sub;
+    sub.createAnswer({
+      jsep,
+      // Receive only: no local tracks on the subscriber PeerConnection.
+      tracks: [],
+      success: (answer) => {
+        if (gen === this.gen) sub.send({ message: { request: 'start' }, jsep: answer });
+        this.resolveOffer();
+      },
+      error: (err) => {
+        this.events.emit('warning', `subscriber answer failed: ${String(err)}`);
+        this.resolveOffer();
+      },
+    });
+  }
+
+  private resolveOffer(): void {
+    this.offerAnswered?.();
+    this.offerAnswered = null;
+  }
+
+  private onRemoteTrack(gen: number, track: MediaStreamTrack, mid: string, on: boolean): void {
+    if (gen !== this.gen) return;
+    const participantId = this.midFeed.get(mid);
+    if (on) {
+      if (!participantId || !this.publishers.has(participantId)) return;
+      let stream = this.remoteStreams.get(participantId);
+      if (!stream) {
+        stream = new MediaStream();
+        this.remoteStreams.set(participantId, stream);
+      }
+      if (stream.getTrackById(track.id)) return;
+      // A recycled transceiver may still hold this track for a participant who left.
+      for (const [otherId, other] of this.remoteStreams) {
+        if (otherId !== participantId && other.getTrackById(track.id)) {
+          other.removeTrack(track);
+          this.events.emit('trackRemoved', { participantId: otherId, track, stream: other });
+        }
+      }
+      stream.addTrack(track);
+      this.events.emit('trackAdded', { participantId, track, stream });
+      return;
+    }
+    // 'ended' or 'mute' (janus.js reports a track without packets for ~2.5 s as muted).
+    for (const [id, stream] of this.remoteStreams) {
+      if (stream.getTrackById(track.id)) {
+        stream.removeTrack(track);
+        this.events.emit('trackRemoved', { participantId: id, track, stream });
+      }
+    }
+  }
+
+  private emitParticipants(): void {
+    this.events.emit('participants', this.participants());
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Reconnecting and ending.
+
+  private async reconnect(detail: string): Promise<void> {
+    if (this.phase() !== 'joined') return;
+    this.setState({ state: 'reconnecting', detail });
+    this.teardown();
+    const deadline = Date.now() + this.opts.reconnectTimeoutMs;
+    let last: JanusRoomError = new JanusRoomError('server-unreachable', detail);
+    for (let attempt = 0; this.phase() === 'reconnecting'; attempt++) {
+      if (Date.now() > deadline) {
+        await this.end('failed', last.reason, `gave up reconnecting: ${last.message}`);
+        return;
+      }
+      await sleep(Math.min(250 * 2 ** attempt, 2_000));
+      if (this.phase() !== 'reconnecting') return;
+      try {
+        await this.connectAndJoin();
+        if (this.phase() === 'reconnecting') this.setState({ state: 'joined' });
+        return;
+      } catch (err) {
+        last = asRoomError(err);
+        // A restarted server may need a moment before the host recreates the room; a wrong
+        // PIN or a media failure will not fix itself.
+        if (last.reason !== 'server-unreachable' && last.reason !== 'room-missing') {
+          await this.end('failed', last.reason, last.message);
+          return;
+        }
+      }
+    }
+  }
+
+  private async end(state: 'left' | 'failed', reason: EndReason, detail?: string): Promise<void> {
+    if (this.current.state === 'left' || this.current.state === 'failed') return;
+    const destroyed = this.teardown();
+    if (this.ownsLocal) for (const t of this.local?.getTracks() ?? []) t.stop();
+    this.setState({ state, reason, ...(detail ? { detail } : {}) });
+    await destroyed;
+  }
+
+  /** Drops the current session; resolves when Janus confirmed or after 3 s. */
+  private teardown(): Promise<void> {
+    this.gen++;
+    const janus = this.janus;
+    this.janus = this.pub = this.sub = null;
+    this.myId = null;
+    this.privateId = null;
+    this.pendingPub?.reject(new JanusRoomError('error', 'session closed'));
+    this.pendingPub = null;
+    this.resolveOffer();
+    this.subChain = Promise.resolve();
+    this.subscribed.clear();
+    this.midFeed.clear();
+    this.prevBytes.clear();
+    for (const id of [...this.publishers.keys()]) this.removePublisher(id);
+    if (!janus) return Promise.resolve();
+    return Promise.race([
+      new Promise<void>((resolve) =>
+        janus.destroy({ cleanupHandles: true, notifyDestroyed: false, success: resolve, error: () => resolve() }),
+      ),
+      sleep(3_000),
+    ]);
+  }
+
+  /** Not a property read, so TypeScript does not keep a stale narrowing across awaits. */
+  private phase(): RoomState {
+    return this.current.state;
+  }
+
+  private setState(change: StateChange): void {
+    this.current = change;
+    this.events.emit('state', change);
+  }
+
+  private bitrate(id: string, bytes: number | undefined, ts: number): number | undefined {
+    if (bytes === undefined) return undefined;
+    const prev = this.prevBytes.get(id);
+    this.prevBytes.set(id, { bytes, ts });
+    if (!prev || ts <= prev.ts) return undefined;
+    return ((bytes - prev.bytes) * 8) / (ts - prev.ts); // bits per ms = kbit/s
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function attach(
+  janus: JanusJS.Janus,
+  callbacks: Omit<JanusJS.PluginOptions, 'success' | 'error'>,
+): Promise<JanusJS.PluginHandle> {
+  return new Promise((resolve, reject) =>
+    janus.attach({
+      ...callbacks,
+      success: resolve,
+      error: (err) => reject(new JanusRoomError('error', `attach: ${String(err)}`)),
+    }),
+  );
+}
+
+/** remote-inbound-rtp: what Janus reports back about our outbound stream (not in TS's DOM lib). */
+interface RemoteInboundStats extends RTCStats {
+  localId?: string;
+  packetsLost?: number;
+  roundTripTime?: number;
+}
+
+function reasonForCode(code: number): EndReason {
+  if (code === ERR_UNAUTHORIZED) return 'wrong-pin';
+  if (code === ERR_NO_SUCH_ROOM) return 'room-missing';
+  return 'error';
+}
+
+function asRoomError(err: unknown): JanusRoomError {
+  return err instanceof JanusRoomError ? err : new JanusRoomError('error', String(err));
+}
+
+function selectedPairRtt(report: RTCStatsReport): number | undefined {
+  let rtt: number | undefined;
+  report.forEach((s: RTCTransportStats) => {
+    if (s.type !== 'transport' || !s.selectedCandidatePairId) return;
+    const pair = report.get(s.selectedCandidatePairId) as RTCIceCandidatePairStats | undefined;
+    rtt = pair?.currentRoundTripTime;
+  });
+  return rtt;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return Promise.race([
+    p,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(onTimeout()), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
