@@ -33,7 +33,7 @@ if (useSandbox) {
   const dir = join(root, '.sandbox');
   mkdirSync(dir, { recursive: true });
   const configPath = join(dir, 'settings.json');
-  writeFileSync(configPath, JSON.stringify(sandboxSettings(info), null, 2));
+  writeFileSync(configPath, JSON.stringify(info.consoleSettings, null, 2));
   env.CLINICIAN_CONSOLE_CONFIG = configPath;
   env.NODE_EXTRA_CA_CERTS = info.caCertPath;
   env.CLINICIAN_CONSOLE_USER_DATA ??= join(dir, 'profile');
@@ -53,20 +53,6 @@ if (electron) {
   const { url } = await firstJsonLine(host);
   say(`open ${url} in Chromium or Chrome (Ctrl-C stops the console and the sandbox).`);
   host.on('exit', () => { stopAll(); process.exit(0); });
-}
-
-/** The settings the console needs to use the sandbox, from the sandbox's JSON line. */
-function sandboxSettings(info) {
-  const issuer = new URL(info.issuer);
-  return {
-    authority: info.issuer,
-    protocolMode: 'OIDC',
-    knownAuthorities: [issuer.host],
-    clientId: info.clientId,
-    scopes: [info.apiScope],
-    bookingApiUrl: info.vdxBaseUrl,
-    conferenceServerUrl: info.janusUrl,
-  };
 }
 
 function firstJsonLine(child) {

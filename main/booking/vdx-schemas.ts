@@ -60,5 +60,5 @@ export type VdxSchedulingInfo = z.infer<typeof VdxSchedulingInfo>;
 
 /** basicError / detailedError: read only for logging the code, never shown raw. */
 export const VdxError = z
-  .object({ status: z.number().optional(), error: z.string().optional(), detailed_error_code: z.number().optional() })
+  .object({ status: z.number().optional(), error: z.string().optional(), detailed_error_code: z.union([z.string(), z.number()]).optional() })
   .loose();

@@ -12,7 +12,7 @@ import { createWriteStream, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { startStack, consoleSettingsFor, type Stack } from '../stack/stack';
+import { consoleSettingsFor, startStack, type Stack } from '../stack/stack';
 import { chromiumLaunchOptions } from '../support/chromium';
 import { electronBinary, projectRoot } from '../support/electron';
 
@@ -45,8 +45,9 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     { scope: 'worker', timeout: 120_000 },
   ],
   browser: [
-    async ({}, use) => {
-      const browser = await chromium.launch(chromiumLaunchOptions());
+    async ({ stack }, use) => {
+      // The "system browser" must trust the IdP's certificate from the run's own CA.
+      const browser = await chromium.launch(chromiumLaunchOptions({ trustSpki: stack.ca.serverSpkiSha256 }));
       await use(browser);
       await browser.close();
     },
@@ -66,7 +67,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       const logFile = testInfo.outputPath(`console-${launched.length}.stderr.log`);
       const binary = electronBinary();
       const app = binary
-        ? await launchElectron(binary, env, userDataDir)
+        ? await launchElectron(binary, env, userDataDir, stack.ca.serverSpkiSha256)
         : await launchBrowserHost(browser, env, userDataDir, logFile);
       launched.push(app);
       return app;
@@ -110,8 +111,8 @@ async function launchBrowserHost(
   };
 }
 
-async function launchElectron(binary: string, env: Record<string, string>, userDataDir: string): Promise<ConsoleApp> {
-  const app = await _electron.launch({ executablePath: binary, args: [projectRoot], env: { ...process.env, ...env } });
+async function launchElectron(binary: string, env: Record<string, string>, userDataDir: string, trustSpki: string): Promise<ConsoleApp> {
+  const app = await _electron.launch({ executablePath: binary, args: [projectRoot], env: { ...(process.env as Record<string, string>), ...env } });
   const page = await app.firstWindow();
   // The system browser cannot be driven from here: catch the URL main would open and
   // open it in a Chromium page instead.
@@ -122,7 +123,7 @@ async function launchElectron(binary: string, env: Record<string, string>, userD
       urls.push(url);
     };
   });
-  const external = await chromium.launch(chromiumLaunchOptions());
+  const external = await chromium.launch(chromiumLaunchOptions({ trustSpki }));
   return {
     kind: 'electron',
     page,

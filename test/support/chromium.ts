@@ -11,11 +11,14 @@ export function chromiumPath(): string | undefined {
   return candidates.find((path): path is string => !!path && existsSync(path));
 }
 
-export function chromiumLaunchOptions(): LaunchOptions {
+export function chromiumLaunchOptions(opts: { trustSpki?: string } = {}): LaunchOptions {
   const executablePath = chromiumPath();
   return {
     ...(executablePath ? { executablePath } : {}),
     args: [
+      // Trust exactly one server key (the test IdP's, from the run's CA) rather than
+      // ignoring certificate errors everywhere.
+      ...(opts.trustSpki ? [`--ignore-certificate-errors-spki-list=${opts.trustSpki}`] : []),
       '--no-sandbox',
       '--disable-gpu',
       '--no-first-run',
@@ -25,6 +28,14 @@ export function chromiumLaunchOptions(): LaunchOptions {
       '--disable-quic',
       '--use-fake-device-for-media-stream',
       '--use-fake-ui-for-media-stream',
+      // Network rule (checked with tcpdump): the flags above still let Chromium look up
+      // Google hosts (autofill on PIN fields, accounts, component updates). Fail every name
+      // lookup except loopback and the run's own Janus namespace.
+      '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1, EXCLUDE 10.77.*',
+      // WebRTC's mDNS candidate names make Chromium join 224.0.0.251 on every interface.
+      // Chromium keeps only the last --disable-features, so this repeats the network-related
+      // entries of Playwright's own list that it replaces.
+      '--disable-features=WebRtcHideLocalIpsWithMdns,OptimizationHints,MediaRouter,NetworkTimeServiceQuerying,PreconnectToSearch,AimEnabled',
     ],
   };
 }

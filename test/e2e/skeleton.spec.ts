@@ -1,0 +1,78 @@
+/**
+ * The walking skeleton, end to end and all real: sign in with MSAL against the test IdP,
+ * today's meetings from the VDX sandbox through the encrypted cache into the day view,
+ * Join opens the call window, which hosts the meeting's Janus room; a guest joins with the
+ * guest PIN and each side decodes the other's video.
+ */
+import type { Page } from '@playwright/test';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { localDay } from '../../common/days';
+import { canJoin } from '../../common/meeting-status';
+import { buildGuestPage, serveGuestPage, type GuestServer } from '../stack/guest/build.mjs';
+import { expect, test } from './fixtures';
+import { signIn } from './steps';
+
+interface GuestWindow {
+  guestStats(): Promise<Array<{ participantId: string; framesDecoded: number }>>;
+}
+
+let guests: GuestServer;
+
+test.beforeAll(async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'cc-guest-'));
+  await buildGuestPage(dir);
+  guests = await serveGuestPage(dir);
+});
+test.afterAll(() => guests?.stop());
+
+test('sign in, see today, host a call in which guest and clinician see each other', async ({ consoleApp, stack, browser }) => {
+  const app = consoleApp;
+  await signIn(app, stack.idp.users[0]!);
+
+  // Today's meetings from the sandbox, in the day view.
+  const today = stack.vdx.meetingsOn(localDay(new Date()));
+  const rows = app.page.getByTestId('meeting');
+  await expect(rows).toHaveCount(today.length);
+  for (const meeting of today) {
+    await expect(app.page.locator(`[data-meeting-id="${meeting.uuid}"]`).getByTestId('meeting-subject')).toHaveText(meeting.subject);
+  }
+
+  // Join the first meeting that is open now: the call window hosts its room.
+  const open = today.find((m) => {
+    const info = stack.vdx.schedulingInfo(m.uuid);
+    const joinOpensAt = new Date(Date.parse(m.startTime) - info.vmrAvailableBefore * 60_000).toISOString();
+    return canJoin({ startTime: m.startTime, endTime: m.endTime, joinOpensAt, joinable: true }, new Date());
+  });
+  expect(open, 'the sandbox seeds a meeting in progress today').toBeDefined();
+  const info = stack.vdx.schedulingInfo(open!.uuid);
+  const callWindow = app.waitForCallWindow();
+  await app.page.locator(`[data-meeting-id="${open!.uuid}"]`).getByRole('button', { name: /^Join/ }).click();
+  const call = await callWindow;
+  await expect(call.getByTestId('call-state')).toHaveAttribute('data-state', 'joined');
+
+  // A patient joins from a browser with the guest PIN.
+  const context = await browser.newContext();
+  const guest = await context.newPage();
+  await guest.goto(guests.pageUrl({ server: stack.janus!.wsUrl, room: info.provisionVmrId!, name: 'Test Patient One', role: 'patient' }));
+  await guest.getByLabel('Meeting PIN').fill(String(info.guestPin));
+  await guest.getByRole('button', { name: /join/i }).click();
+
+  // The clinician decodes the patient's video ...
+  const tile = call.getByTestId('remote-tile').filter({ has: call.locator('[data-role="patient"]') }).or(call.locator('[data-testid="remote-tile"][data-role="patient"]'));
+  await expect(tile.first()).toBeVisible();
+  await expect.poll(() => framesDecodedInCall(call), { timeout: 20_000 }).toBeGreaterThan(0);
+  // ... and the patient decodes the clinician's.
+  await expect
+    .poll(async () => Math.max(0, ...(await guest.evaluate(() => (globalThis as unknown as GuestWindow).guestStats())).map((s) => s.framesDecoded)), {
+      timeout: 20_000,
+    })
+    .toBeGreaterThan(0);
+  await context.close();
+});
+
+async function framesDecodedInCall(call: Page): Promise<number> {
+  const values = await call.getByTestId('remote-tile').evaluateAll((tiles) => tiles.map((t) => Number(t.getAttribute('data-frames-decoded'))));
+  return Math.max(0, ...values);
+}
