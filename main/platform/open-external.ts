@@ -20,6 +20,7 @@ export const MAX_EXTERNAL_URL_LENGTH = 4096;
 export function isAllowedExternalUrl(url: unknown, allowlist: readonly string[] = []): boolean {
   if (typeof url !== 'string' || url.length === 0 || url.length > MAX_EXTERNAL_URL_LENGTH) return false;
   // The URL parser silently drops tabs and newlines ("java\nscript:"), so refuse them first.
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
   if (/[\s\u0000-\u001f\u007f]/.test(url)) return false;
   let parsed: URL;
   try {

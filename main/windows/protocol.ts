@@ -142,6 +142,7 @@ export function resolveAppRequest(
     if (segment === '.' || segment === '..') return fail(400);
     // Encoded slashes or backslashes (%2f, %5c), NUL, and drive letters (C:).
     if (/[/\\\0:]/.test(segment)) return fail(400);
+    // eslint-disable-next-line no-control-regex -- matching control characters is the point
     if (/[\u0000-\u001f\u007f]/.test(segment)) return fail(400);
     segments.push(segment);
   }
