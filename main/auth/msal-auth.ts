@@ -2,6 +2,12 @@
  * Sign-in with Microsoft Entra ID (or any OIDC provider configured like it) through MSAL
  * Node: silent first, otherwise the system browser with auth code + PKCE and MSAL's own
  * loopback redirect listener. Tokens live only in MSAL's cache, which is encrypted at rest.
+ *
+ * The state the UI sees: signed-out, signing-in (a browser attempt is under way),
+ * signed-in, or needs-sign-in (an account is cached but its refresh token no longer works:
+ * the day view stays, with a prompt to sign in again). The account comes from the cache,
+ * so an offline start needs no network; a network failure while renewing is "offline",
+ * never "signed out".
  */
 import {
   InteractionRequiredAuthError,
@@ -10,18 +16,25 @@ import {
   type AccountInfo,
   type AuthenticationResult,
 } from '@azure/msal-node';
-import type { Account } from '../../preload/contract';
+import type { Account, AuthState } from '../../preload/contract';
 import { UserFacingError } from '../core/errors';
 import type { OpenExternal, SecretBox } from '../core/ports';
 import type { Logger } from '../log/logger';
 import type { Settings } from '../settings/settings';
+import { SignInAbortedError, startSignInAttempt, type SignInAttempt } from './sign-in-attempt';
+import { MAX_CLOCK_SKEW_SECONDS, SIGN_IN_MESSAGES, clockSkewSeconds, explainSignInError, isNetworkError } from './sign-in-errors';
 import { signInPage } from './sign-in-pages';
+import { fetchNetworkClient } from './fetch-network-client';
 import { createEncryptedCachePlugin } from './token-cache-plugin';
 
 export interface Auth {
+  /** What the UI shows; from the cache only (no network). */
+  state(): Promise<AuthState>;
   /** The account in the cache, if any (no network). */
   currentAccount(): Promise<Account | null>;
   signIn(): Promise<Account>;
+  /** Stops the sign-in under way (closing MSAL's loopback listener); false if none was. */
+  cancelSignIn(): boolean;
   signOut(): Promise<void>;
   /** A valid access token for the booking API, renewed silently when needed. */
   getAccessToken(opts?: { forceRefresh?: boolean }): Promise<string>;
@@ -29,14 +42,32 @@ export interface Auth {
   accountKey(): Promise<string | null>;
 }
 
+/** Thrown when renewal could not reach the identity provider: the schedule shows "offline". */
+export class AuthUnreachableError extends Error {
+  override name = 'AuthUnreachableError';
+  constructor() {
+    super('The sign-in service cannot be reached.');
+  }
+}
+
+/** A refresh token nobody was issued: the token endpoint's answer tells a known client from an unknown one. */
+const REGISTRATION_PROBE = 'registration-check';
+
 export function createAuth(opts: {
   settings: Settings;
   secretBox: SecretBox;
   openExternal: OpenExternal;
   cachePath: string;
+  /** MSAL's requests go through this (see fetch-network-client.ts). */
+  fetch?: typeof fetch;
   log: Logger;
+  /** Called whenever state() may answer differently. */
+  onChanged?: () => void;
+  now?: () => Date;
 }): Auth {
   const { settings, log } = opts;
+  const now = opts.now ?? (() => new Date());
+  const changed = () => opts.onChanged?.();
   const cachePlugin = createEncryptedCachePlugin(opts.cachePath, opts.secretBox, log);
   const pca = new PublicClientApplication({
     auth: {
@@ -47,6 +78,7 @@ export function createAuth(opts: {
     cache: { cachePlugin },
     system: {
       protocolMode: settings.protocolMode,
+      ...(opts.fetch ? { networkClient: fetchNetworkClient(opts.fetch) } : {}),
       loggerOptions: {
         piiLoggingEnabled: false,
         logLevel: LogLevel.Warning,
@@ -57,56 +89,176 @@ export function createAuth(opts: {
     },
   });
   const scopes = settings.scopes;
+  let attempt: SignInAttempt<AuthenticationResult> | null = null;
+  let needsSignIn = false;
+  /** From the click to the end of the attempt (the registration check runs before the browser opens). */
+  let starting = false;
+  let silent: Promise<string> | null = null;
 
   async function account(): Promise<AccountInfo | null> {
     const accounts = await pca.getTokenCache().getAllAccounts();
     return accounts[0] ?? null;
   }
 
+  function setNeedsSignIn(value: boolean): void {
+    if (needsSignIn === value) return;
+    needsSignIn = value;
+    changed();
+  }
+
+  /**
+   * Before opening a browser: is the identity provider there, and does it know our client
+   * id? An unknown client id gets an error page in the browser and never a redirect, so
+   * MSAL would only wait; the token endpoint answers at once (invalid_client or
+   * unauthorized_client, where a known client gets invalid_grant for the probe).
+   */
+  async function checkRegistration(): Promise<void> {
+    try {
+      await pca.acquireTokenByRefreshToken({ refreshToken: REGISTRATION_PROBE, scopes });
+    } catch (error) {
+      if (error instanceof InteractionRequiredAuthError) return;
+      const problem = explainSignInError(error);
+      if (problem.code === 'sign-in-not-registered' || problem.code === 'sign-in-unreachable') {
+        log.warn(`auth: sign-in not started: ${problem.code} (${codeOf(error)})`);
+        throw new UserFacingError(problem.code, problem.message);
+      }
+      // Anything else is not a reason to keep the user from trying.
+      log.info(`auth: the registration check answered ${codeOf(error)}; signing in anyway`);
+    }
+  }
+
+  async function interactive(hint: AccountInfo | null): Promise<AuthenticationResult> {
+    const current = startSignInAttempt<AuthenticationResult>({
+      run: (openBrowser) =>
+        pca.acquireTokenInteractive({
+          scopes,
+          openBrowser,
+          successTemplate: signInPage('success'),
+          errorTemplate: signInPage('error'),
+          ...(hint ? { loginHint: hint.username } : {}),
+        }),
+      openExternal: opts.openExternal,
+      timeoutMs: settings.signInTimeoutSeconds * 1000,
+      log,
+    });
+    attempt = current;
+    changed();
+    try {
+      return await current.result;
+    } catch (error) {
+      if (error instanceof SignInAbortedError) {
+        const code = error.reason === 'timeout' ? 'sign-in-timeout' : 'sign-in-cancelled';
+        throw new UserFacingError(code, SIGN_IN_MESSAGES[code]);
+      }
+      const problem = explainSignInError(error);
+      log.warn(`auth: interactive sign-in failed: ${problem.code} (${codeOf(error)})`);
+      throw new UserFacingError(problem.code, problem.message);
+    } finally {
+      attempt = null;
+      changed();
+    }
+  }
+
+  async function signInOnce(): Promise<Account> {
+    const previous = await account();
+    await checkRegistration();
+    const result = await interactive(previous);
+    const signedIn = result.account;
+    if (!signedIn) throw new UserFacingError('sign-in-failed', SIGN_IN_MESSAGES['sign-in-failed']);
+    const cache = pca.getTokenCache();
+    const skew = clockSkewSeconds((result.idTokenClaims as { iat?: number }).iat, now());
+    if (skew > MAX_CLOCK_SKEW_SECONDS) {
+      log.warn(`auth: the clock differs from the sign-in service's by ${skew} s; sign-in refused`);
+      await cache.removeAccount(signedIn);
+      throw new UserFacingError('sign-in-clock-skew', SIGN_IN_MESSAGES['sign-in-clock-skew']);
+    }
+    // One person per console: a different account signing in replaces the previous one.
+    for (const other of await cache.getAllAccounts()) {
+      if (other.homeAccountId !== signedIn.homeAccountId) await cache.removeAccount(other);
+    }
+    setNeedsSignIn(false);
+    log.info('auth: signed in');
+    return toAccount(signedIn);
+  }
+
+  async function acquireSilently(forceRefresh: boolean): Promise<string> {
+    const a = await account();
+    if (!a) throw new UserFacingError('not-signed-in', 'Please sign in.');
+    try {
+      // MSAL renews from the refresh token when the access token is expired or close to
+      // it (within 5 minutes), or when forced after a 401.
+      const result = await pca.acquireTokenSilent({ account: a, scopes, forceRefresh });
+      setNeedsSignIn(false);
+      return result.accessToken;
+    } catch (error) {
+      if (error instanceof InteractionRequiredAuthError) {
+        log.info('auth: silent renewal needs the user to sign in again');
+        setNeedsSignIn(true);
+        throw new UserFacingError('sign-in-required', 'Your sign-in has expired. Please sign in again.');
+      }
+      if (isNetworkError(error)) {
+        log.info(`auth: the sign-in service cannot be reached to renew the token (${codeOf(error)})`);
+        throw new AuthUnreachableError();
+      }
+      log.warn(`auth: silent renewal failed (${codeOf(error)})`);
+      // Not MSAL's error itself: its message can quote the authority's URL.
+      throw new Error(`Token renewal failed (${codeOf(error)}).`);
+    }
+  }
+
   return {
+    async state() {
+      const a = await account();
+      if (attempt) return a ? { status: 'signing-in', account: toAccount(a) } : { status: 'signing-in' };
+      if (!a) return { status: 'signed-out' };
+      return { status: needsSignIn ? 'needs-sign-in' : 'signed-in', account: toAccount(a) };
+    },
+
     async currentAccount() {
       const a = await account();
       return a ? toAccount(a) : null;
     },
 
     async signIn() {
-      let result: AuthenticationResult;
+      if (starting || attempt) throw new UserFacingError('busy', 'Sign-in is already under way in your browser.');
+      starting = true;
       try {
-        result = await pca.acquireTokenInteractive({
-          scopes,
-          openBrowser: opts.openExternal,
-          successTemplate: signInPage('success'),
-          errorTemplate: signInPage('error'),
-        });
-      } catch (error) {
-        log.warn('auth: interactive sign-in failed', error);
-        throw new UserFacingError('sign-in-failed', explainSignInError(error), { cause: error });
+        return await signInOnce();
+      } finally {
+        starting = false;
+        // The cache may have changed after the attempt ended (clock check, other accounts removed).
+        changed();
       }
-      if (!result.account) throw new UserFacingError('sign-in-failed', 'Sign-in returned no account.');
-      log.info('auth: signed in');
-      return toAccount(result.account);
+    },
+
+    cancelSignIn() {
+      if (!attempt) return false;
+      attempt.cancel();
+      return true;
     },
 
     async signOut() {
+      attempt?.cancel();
       const cache = pca.getTokenCache();
       for (const a of await cache.getAllAccounts()) await cache.removeAccount(a);
       cachePlugin.wipe();
+      needsSignIn = false;
       log.info('auth: signed out');
+      changed();
     },
 
-    async getAccessToken(options) {
-      const a = await account();
-      if (!a) throw new UserFacingError('not-signed-in', 'Please sign in.');
-      try {
-        const result = await pca.acquireTokenSilent({ account: a, scopes, forceRefresh: options?.forceRefresh ?? false });
-        return result.accessToken;
-      } catch (error) {
-        if (error instanceof InteractionRequiredAuthError) {
-          log.info('auth: silent renewal needs the user to sign in again');
-          throw new UserFacingError('sign-in-required', 'Your sign-in has expired. Please sign in again.', { cause: error });
-        }
-        throw error;
-      }
+    getAccessToken(options) {
+      // One renewal at a time: a day's sync asks for a token per request, and parallel
+      // refreshes with one refresh token race each other where the IdP rotates them.
+      const force = options?.forceRefresh ?? false;
+      if (silent && !force) return silent;
+      const run = (silent ?? Promise.resolve()).catch(() => undefined).then(() => acquireSilently(force));
+      silent = run;
+      const done = () => {
+        if (silent === run) silent = null;
+      };
+      run.then(done, done);
+      return run;
     },
 
     async accountKey() {
@@ -120,12 +272,8 @@ function toAccount(a: AccountInfo): Account {
   return { name: a.name ?? a.username, username: a.username };
 }
 
-/** MSAL's error codes to plain words; the raw message can quote URLs, so it is not shown. */
-function explainSignInError(error: unknown): string {
-  const code = (error as { errorCode?: string }).errorCode ?? '';
-  if (code === 'access_denied' || code === 'user_cancelled') return 'Sign-in was cancelled.';
-  if (code.includes('endpoints_resolution') || code.includes('network') || code === 'openid_config_error')
-    return 'The sign-in service cannot be reached. Check the network and try again.';
-  if (code === 'invalid_client' || code === 'unauthorized_client') return 'This console is not registered with the sign-in service. Contact IT.';
-  return 'Sign-in did not complete. Please try again.';
+/** MSAL's error code alone (never its message, which can quote URLs and ids). */
+function codeOf(error: unknown): string {
+  const code = (error as { errorCode?: unknown } | null)?.errorCode;
+  return typeof code === 'string' && /^[\w.-]{1,60}$/.test(code) ? code : (error as Error | null)?.name ?? 'unknown';
 }

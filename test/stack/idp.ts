@@ -113,7 +113,22 @@ export interface IdpHandle {
   /** true: stop listening (connections are refused, as for an unreachable IdP); false: listen again on the same port. */
   setDown(down: boolean): Promise<void>;
   isDown(): boolean;
+  /**
+   * Test-only record of what the token endpoint handed out, newest last: lets tests see a
+   * silent renewal happen and search logs and caches for the exact token values.
+   */
+  readonly issuedTokens: readonly IssuedTokens[];
   stop(): Promise<void>;
+}
+
+export interface IssuedTokens {
+  /** authorization_code (an interactive sign-in) or refresh_token (a silent renewal). */
+  grantType: string;
+  accessToken: string;
+  refreshToken?: string;
+  idToken?: string;
+  /** When it was issued (ms since the epoch). */
+  at: number;
 }
 
 // ---------------------------------------------------------------------------------
@@ -438,6 +453,7 @@ export async function startIdp(opts: StartIdpOptions): Promise<IdpHandle> {
   // whose prompt lacks `consent` (a missing prompt counts as lacking it), and rejects
   // select_account. We bridge that for our first-party client only: add `consent`, whose
   // step is then granted automatically (see autoConsent), so nobody sees a consent page.
+  const issuedTokens: IssuedTokens[] = [];
   provider.use(async (ctx, next) => {
     if (ctx.method === 'GET' && ctx.path === '/auth' && ctx.query.client_id === clientId) {
       const q = { ...ctx.query } as Record<string, string | string[] | undefined>;
@@ -451,6 +467,18 @@ export async function startIdp(opts: StartIdpOptions): Promise<IdpHandle> {
       ctx.query = q;
     }
     await next();
+    if (ctx.path === '/token' && ctx.status === 200) {
+      const body = ctx.body as { access_token?: unknown; refresh_token?: unknown; id_token?: unknown } | undefined;
+      if (body && typeof body.access_token === 'string') {
+        issuedTokens.push({
+          grantType: String(ctx.oidc?.params?.grant_type ?? ''),
+          accessToken: body.access_token,
+          ...(typeof body.refresh_token === 'string' ? { refreshToken: body.refresh_token } : {}),
+          ...(typeof body.id_token === 'string' ? { idToken: body.id_token } : {}),
+          at: Date.now(),
+        });
+      }
+    }
     // Entra answers a revoked or expired refresh token with invalid_grant plus
     // `suberror: bad_token`; MSAL turns exactly that into an InteractionRequiredAuthError
     // and drops the dead refresh token from its cache. Plain invalid_grant would surface
@@ -654,6 +682,8 @@ export async function startIdp(opts: StartIdpOptions): Promise<IdpHandle> {
     },
 
     isDown: () => down,
+
+    issuedTokens,
 
     async stop() {
       await closeServer();
