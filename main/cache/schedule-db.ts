@@ -45,8 +45,12 @@ export interface CachedDay {
 export interface ScheduleDb {
   readDay(day: string): CachedDay;
   meeting(id: string): BookedMeeting | null;
+  /** The meeting with this 12-character short id (deep links use it), if cached. */
+  meetingByShortId(shortId: string): BookedMeeting | null;
   /** Replaces the day's meetings with a complete, validated fetch of that day. */
   writeDay(day: string, meetings: BookedMeeting[], syncedAt: string, invalidCount: number): void;
+  /** Deletes every day before `from` and after `to` (YYYY-MM-DD, inclusive bounds kept). Returns rows removed. */
+  purgeOutside(from: string, to: string): number;
   close(): void;
   /** Set when the file could not be opened and was moved aside at open. */
   readonly recoveredFrom: string | null;
@@ -83,6 +87,7 @@ export function openScheduleDb(path: string, key: Buffer, log: Logger): Schedule
 
   const selectDay = db.prepare<[string], Row>('SELECT * FROM meetings WHERE day = ? ORDER BY start_time, id');
   const selectOne = db.prepare<[string], Row>('SELECT * FROM meetings WHERE id = ?');
+  const selectByShortId = db.prepare<[string], Row>('SELECT * FROM meetings WHERE short_id = ? ORDER BY start_time LIMIT 1');
   const selectSync = db.prepare<[string], { last_synced_at: string; invalid_count: number }>(
     'SELECT last_synced_at, invalid_count FROM day_sync WHERE day = ?',
   );
@@ -97,6 +102,14 @@ export function openScheduleDb(path: string, key: Buffer, log: Logger): Schedule
     `INSERT INTO day_sync (day, last_synced_at, invalid_count) VALUES (?, ?, ?)
      ON CONFLICT(day) DO UPDATE SET last_synced_at = excluded.last_synced_at, invalid_count = excluded.invalid_count`,
   );
+
+  const purgeMeetings = db.prepare('DELETE FROM meetings WHERE day < ? OR day > ?');
+  const purgeSync = db.prepare('DELETE FROM day_sync WHERE day < ? OR day > ?');
+  const purge = db.transaction((from: string, to: string) => {
+    const removed = purgeMeetings.run(from, to).changes;
+    purgeSync.run(from, to);
+    return removed;
+  });
 
   const writeDay = db.transaction((day: string, meetings: BookedMeeting[], syncedAt: string, invalidCount: number) => {
     deleteDay.run(day);
@@ -133,8 +146,15 @@ export function openScheduleDb(path: string, key: Buffer, log: Logger): Schedule
       const row = selectOne.get(id);
       return row ? fromRow(row) : null;
     },
+    meetingByShortId(shortId) {
+      const row = selectByShortId.get(shortId);
+      return row ? fromRow(row) : null;
+    },
     writeDay(day, meetings, syncedAt, invalidCount) {
       writeDay(day, meetings, syncedAt, invalidCount);
+    },
+    purgeOutside(from, to) {
+      return purge(from, to);
     },
     close() {
       db.close();

@@ -99,6 +99,8 @@ export interface VdxHandle {
   /** Removes the meeting (then 404); destroys its Janus room best-effort. */
   deleteMeeting(uuid: string): Promise<boolean>;
   setFault(fault: VdxFault | null, scope?: VdxFaultScope): void;
+  /** Network down: while true every connection is cut at once (reset), open ones included. */
+  setDown(down: boolean): void;
   /** Meetings starting on a local calendar day (Date or YYYY-MM-DD), as the API serves them, by start time. */
   meetingsOn(day: Date | string): VdxMeetingJson[];
   allMeetings(): VdxMeetingJson[];
@@ -150,7 +152,8 @@ interface MeetingRecord {
 }
 
 function randomPin(): number {
-  return randomInt(1000, 10000);
+  // Never a number that reads as a year (1000-2099), so the privacy audit can search logs for PINs.
+  return randomInt(2100, 10000);
 }
 
 function toDate(v: Date | string, what: string): Date {
@@ -193,6 +196,12 @@ export async function startVdx(opts: StartVdxOptions): Promise<VdxHandle> {
     });
   });
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // "Network down": the port still accepts (the OS does that) but every socket is cut
+  // before a byte is read, as a dropped link or a dead proxy looks to the client.
+  let down = false;
+  server.on('connection', (socket) => {
+    if (down) socket.destroy();
+  });
 
   // ------------------------------------------------------------------ records
 
@@ -686,6 +695,14 @@ export async function startVdx(opts: StartVdxOptions): Promise<VdxHandle> {
     },
     setFault(kind, scope = 'all') {
       fault = kind ? { kind, scope } : null;
+    },
+    setDown(value) {
+      down = value;
+      if (value) {
+        for (const res of hanging) res.destroy();
+        hanging.clear();
+        server.closeAllConnections();
+      }
     },
     meetingsOn(day) {
       const { start, end } = localDayBounds(day);

@@ -1,0 +1,83 @@
+/**
+ * The day view against the real VDX sandbox: days are the sandbox's days; changes upstream
+ * reach the screen by themselves within one sync interval (15 s), with nobody clicking.
+ */
+import { expect, test } from './fixtures';
+import { at, dayFromToday, expectSandboxDay, rowIds, showDay, today } from './schedule-steps';
+import { signIn } from './steps';
+
+/** One sync interval plus the time a sync takes. */
+const ONE_INTERVAL = 25_000;
+
+test('navigating days shows the sandbox meetings for each day', async ({ consoleApp: app, stack }) => {
+  await signIn(app, stack.idp.users[0]!);
+  const page = app.page;
+  await expectSandboxDay(page, stack, today());
+  await expect(page.getByTestId('now-marker')).toHaveCount(1);
+
+  await page.getByRole('button', { name: 'Next day' }).click();
+  await expect(page.getByLabel('Choose a day')).toHaveValue(dayFromToday(1));
+  await expectSandboxDay(page, stack, dayFromToday(1));
+  await expect(page.getByTestId('now-marker')).toHaveCount(0);
+
+  await page.getByRole('button', { name: 'Previous day' }).click();
+  await page.getByRole('button', { name: 'Previous day' }).click();
+  await expectSandboxDay(page, stack, dayFromToday(-1));
+
+  await showDay(page, dayFromToday(5));
+  await expectSandboxDay(page, stack, dayFromToday(5));
+
+  // A day the sandbox has nothing on says so.
+  await showDay(page, dayFromToday(20));
+  await expect(page.getByTestId('day-state')).toHaveAttribute('data-state', 'empty');
+  await expect(page.getByText('No appointments on this day.')).toBeVisible();
+
+  await page.getByRole('button', { name: 'Today' }).click();
+  await expectSandboxDay(page, stack, today());
+});
+
+test('the day view works from the keyboard alone and says what changed', async ({ consoleApp: app, stack }) => {
+  await signIn(app, stack.idp.users[0]!);
+  const page = app.page;
+  await expectSandboxDay(page, stack, today());
+
+  const next = page.getByRole('button', { name: 'Next day' });
+  await next.focus();
+  await page.keyboard.press('Enter');
+  await expectSandboxDay(page, stack, dayFromToday(1));
+  await expect(next).toBeFocused(); // repeated presses keep working
+  await expect(page.getByTestId('day-announcement')).toContainText(`${stack.vdx.meetingsOn(dayFromToday(1)).length} appointments`);
+
+  await page.keyboard.press('Alt+ArrowRight');
+  await expect(page.getByLabel('Choose a day')).toHaveValue(dayFromToday(2));
+  await page.keyboard.press('Alt+Home');
+  await expectSandboxDay(page, stack, today());
+
+  // Focus on a Join button that goes away with the day moves to the day's heading.
+  const join = page.getByRole('button', { name: /^Join / }).first();
+  await join.focus();
+  await page.keyboard.press('Alt+ArrowLeft');
+  await expect(page.getByRole('heading', { level: 2 })).toBeFocused();
+});
+
+test('a meeting added upstream appears within one sync interval, and one deleted upstream disappears', async ({
+  consoleApp: app,
+  stack,
+}) => {
+  await signIn(app, stack.idp.users[0]!);
+  const page = app.page;
+  const day = dayFromToday(2);
+  await showDay(page, day);
+  await expectSandboxDay(page, stack, day);
+
+  const added = stack.vdx.addMeeting({ subject: 'Invented added consultation', startTime: at(day, 12, 10) });
+  try {
+    // Nobody clicks: the watched day syncs by itself.
+    await expect(page.locator(`[data-meeting-id="${added.uuid}"]`)).toBeVisible({ timeout: ONE_INTERVAL });
+    await expect(page.locator(`[data-meeting-id="${added.uuid}"]`).getByTestId('meeting-subject')).toHaveText('Invented added consultation');
+  } finally {
+    await stack.vdx.deleteMeeting(added.uuid);
+  }
+  await expect.poll(() => rowIds(page), { timeout: ONE_INTERVAL }).not.toContain(added.uuid);
+  await expectSandboxDay(page, stack, day);
+});
