@@ -34,6 +34,15 @@ export interface JanusRoomOptions {
   joinTimeoutMs?: number;
   /** janus.js console logging. */
   debug?: boolean;
+  /** Admission token for rooms that check an allowed list (the lobby; see main/conference). */
+  token?: string;
+  /** Our participant id; a guest admitted from the lobby keeps its lobby ticket as id. */
+  id?: string;
+  /**
+   * Runs before every join and rejoin (the host: main readies the room with the secret and
+   * answers a token). A returned token replaces `token`.
+   */
+  beforeJoin?: () => Promise<string | undefined>;
 }
 
 export type RoomState = 'idle' | 'connecting' | 'joined' | 'reconnecting' | 'left' | 'failed';
@@ -68,6 +77,9 @@ export interface Participant {
   role: Role;
   hasVideo: boolean;
   hasAudio: boolean;
+  /** The publisher's stream ids (what the host's `moderate` names). */
+  audioMid?: string;
+  videoMid?: string;
 }
 
 export interface RemoteTrackEvent {
@@ -97,6 +109,11 @@ export interface RemoteVideoStats {
   frameRate?: number;
   frameWidth?: number;
   frameHeight?: number;
+  /** The participant's inbound audio, from the same connection. */
+  audioBytesReceived?: number;
+  /** 0..1, the current level of their audio (active speaker). */
+  audioLevel?: number;
+  audioPacketsLost?: number;
 }
 
 export interface LocalVideoStats {
@@ -164,7 +181,8 @@ function initJanus(debug: boolean): Promise<void> {
 }
 
 export class JanusRoom {
-  private readonly opts: Required<Omit<JanusRoomOptions, 'debug'>> & { debug: boolean };
+  private readonly opts: Required<Omit<JanusRoomOptions, 'debug' | 'token' | 'id' | 'beforeJoin'>> &
+    Pick<JanusRoomOptions, 'token' | 'id' | 'beforeJoin'> & { debug: boolean };
   private readonly events = new Emitter<JanusRoomEvents>();
   private current: StateChange = { state: 'idle' };
 
@@ -269,6 +287,26 @@ export class JanusRoom {
     for (const t of this.local?.getVideoTracks() ?? []) t.enabled = on;
   }
 
+  /**
+   * Switches the camera or microphone (or to a shared screen) without renegotiating: the
+   * new track takes the old one's place on the publisher connection and in the local stream.
+   * The old track is stopped when this room opened it.
+   */
+  async replaceTrack(track: MediaStreamTrack): Promise<void> {
+    const kind = track.kind as 'audio' | 'video';
+    track.enabled = kind === 'audio' ? this.audioEnabled : this.videoEnabled;
+    const sender = this.pub?.webrtcStuff?.pc?.getSenders().find((s) => s.track?.kind === kind);
+    if (sender) await sender.replaceTrack(track);
+    const local = this.local;
+    if (!local) return;
+    for (const old of kind === 'audio' ? local.getAudioTracks() : local.getVideoTracks()) {
+      if (old === track) continue;
+      local.removeTrack(old);
+      if (this.ownsLocal) old.stop();
+    }
+    if (!local.getTrackById(track.id)) local.addTrack(track);
+  }
+
   get isAudioEnabled(): boolean {
     return this.audioEnabled;
   }
@@ -284,6 +322,12 @@ export class JanusRoom {
     const report = await pc.getStats();
     const rtt = selectedPairRtt(report);
     const out: RemoteVideoStats[] = [];
+    const audio = new Map<string, { bytes: number; level?: number; lost: number }>();
+    report.forEach((s: RTCInboundRtpStreamStats & { mid?: string; audioLevel?: number }) => {
+      if (s.type !== 'inbound-rtp' || s.kind !== 'audio' || !s.mid) return;
+      const participantId = this.midFeed.get(s.mid);
+      if (participantId) audio.set(participantId, { bytes: s.bytesReceived ?? 0, level: s.audioLevel, lost: s.packetsLost ?? 0 });
+    });
     report.forEach((s: RTCInboundRtpStreamStats & { mid?: string }) => {
       if (s.type !== 'inbound-rtp' || s.kind !== 'video' || !s.mid) return;
       const participantId = this.midFeed.get(s.mid);
@@ -297,6 +341,9 @@ export class JanusRoom {
         frameRate: s.framesPerSecond,
         frameWidth: s.frameWidth,
         frameHeight: s.frameHeight,
+        audioBytesReceived: audio.get(participantId)?.bytes,
+        audioLevel: audio.get(participantId)?.level,
+        audioPacketsLost: audio.get(participantId)?.lost,
       });
     });
     return out;
@@ -338,6 +385,14 @@ export class JanusRoom {
     };
     await initJanus(this.opts.debug);
     const work = (async () => {
+      if (this.opts.beforeJoin) {
+        // Main unreachable or the conference server not back yet: retry like a lost connection.
+        const token = await this.opts.beforeJoin().catch((err: unknown) => {
+          throw new JanusRoomError('server-unreachable', `before join: ${err instanceof Error ? err.message : String(err)}`);
+        });
+        if (token) this.opts.token = token;
+        current();
+      }
       const janus = await this.connect(gen);
       const pub = await attach(janus, {
         plugin: VIDEOROOM,
@@ -355,6 +410,8 @@ export class JanusRoom {
         room: this.opts.room,
         pin: this.opts.pin,
         display: encodeDisplay(this.opts.role, this.opts.displayName),
+        ...(this.opts.token ? { token: this.opts.token } : {}),
+        ...(this.opts.id ? { id: this.opts.id } : {}),
       });
       current();
       this.myId = String(reply.id);
@@ -484,12 +541,16 @@ export class JanusRoom {
       if (id === this.myId) continue;
       const streams = (p.streams ?? []).filter((s) => !s.disabled);
       const { role, name } = decodeDisplay(p.display);
+      const audioMid = streams.find((s) => s.type === 'audio')?.mid;
+      const videoMid = streams.find((s) => s.type === 'video')?.mid;
       this.publishers.set(id, {
         id,
         displayName: name,
         role,
-        hasVideo: streams.some((s) => s.type === 'video'),
-        hasAudio: streams.some((s) => s.type === 'audio'),
+        hasVideo: videoMid !== undefined,
+        hasAudio: audioMid !== undefined,
+        ...(audioMid !== undefined ? { audioMid } : {}),
+        ...(videoMid !== undefined ? { videoMid } : {}),
       });
     }
     this.emitParticipants();
@@ -535,6 +596,7 @@ export class JanusRoom {
           room: this.opts.room,
           pin: this.opts.pin,
           private_id: this.privateId,
+          ...(this.opts.token ? { token: this.opts.token } : {}),
           streams,
         },
       });

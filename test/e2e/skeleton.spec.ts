@@ -58,6 +58,8 @@ test('sign in, see today, host a call in which guest and clinician see each othe
   await guest.goto(guests.pageUrl({ server: stack.janus!.wsUrl, room: info.provisionVmrId!, name: 'Test Patient One', role: 'patient' }));
   await guest.getByLabel('Meeting PIN').fill(String(info.guestPin));
   await guest.getByRole('button', { name: /join/i }).click();
+  // The meeting has a lobby: the clinician lets the patient in.
+  await call.getByTestId('waiting-guest').getByRole('button', { name: /^Admit/ }).click();
 
   // The clinician decodes the patient's video ...
   const tile = call.getByTestId('remote-tile').filter({ has: call.locator('[data-role="patient"]') }).or(call.locator('[data-testid="remote-tile"][data-role="patient"]'));

@@ -3,10 +3,16 @@
  * the server, room, name and role from its query string (as a meeting link would), asks for
  * the PIN, and joins with the same JanusRoom class as the console's call window.
  *
- * Query: ?server=ws://10.77.N.1:8188&room=<id>&name=<display name>&role=patient[&debug=1]
+ * Query: ?server=ws://10.77.N.1:8188&room=<id>&name=<display name>&role=patient[&lobby=1][&debug=1]
+ *
+ * Admission: the page first knocks at the meeting's lobby room and waits there until the
+ * host admits or denies (see main/conference/host-controls.ts). A meeting without a lobby
+ * is joined directly, unless the link says `lobby=1` (an invitation from the console): then
+ * the host has not opened the meeting yet and the page waits for the lobby to appear.
  * For tests: window.guestStats(), window.guestLocalStats(), window.guestTimings, window.guestStates.
  */
 import { isRole } from '../../../renderer/call/display-name';
+import { newTicket, waitInLobby } from '../../../renderer/call/lobby';
 import {
   JanusRoom,
   type LocalVideoStats,
@@ -40,6 +46,9 @@ const roleParam = params.get('role');
 const role = isRole(roleParam) ? roleParam : 'patient';
 /** ?debug=1 turns on janus.js console logging, for looking into a failing test. */
 const debug = params.get('debug') === '1';
+const lobbyRequired = params.get('lobby') === '1';
+/** Our lobby ticket: participant id in the lobby, then admission token for the room. */
+const ticket = newTicket();
 
 const $ = <T extends HTMLElement>(id: string): T => {
   const el = document.getElementById(id);
@@ -87,8 +96,19 @@ async function join(pin: string): Promise<void> {
     enableForm();
     return;
   }
-  const r = new JanusRoom({ server, room: roomId, pin, displayName, role, debug });
+  const admission = await admit(pin);
+  if (admission === 'stop') return;
+  const r = new JanusRoom({
+    server,
+    room: roomId,
+    pin,
+    displayName,
+    role,
+    debug,
+    ...(admission === 'ticket' ? { token: ticket, id: ticket } : {}),
+  });
   room = r;
+  denied = admission === 'ticket';
   r.on('state', (s) => onState(r, s));
   // Shows up in Playwright traces when a test fails.
   r.on('warning', (w) => console.warn('[guest]', w));
@@ -106,6 +126,50 @@ async function join(pin: string): Promise<void> {
     window.guestTimings.joinedAt = performance.now();
   } catch {
     // onState shows why.
+  }
+}
+
+/** After a lobby wait, a 433 from the room means the host said no. */
+let denied = false;
+
+/** Waits in the lobby when there is one. 'ticket': join with the ticket; 'direct': no lobby. */
+async function admit(pin: string): Promise<'ticket' | 'direct' | 'stop'> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const outcome = await waitInLobby({
+        server,
+        room: roomId,
+        pin,
+        displayName,
+        role,
+        ticket,
+        onWaiting: () => {
+          window.guestStates.push('lobby');
+          setStatus('Please wait, the host will let you in soon.');
+        },
+      });
+      if (outcome === 'released') return 'ticket';
+      if (outcome === 'ended') {
+        window.guestStates.push('left:room-destroyed');
+        setStatus('The meeting has ended');
+        return 'stop';
+      }
+      if (!lobbyRequired) return 'direct';
+      // The host has not opened the meeting yet: knock again shortly (bounded: ~10 minutes).
+      setStatus('Waiting for the host to open the meeting.');
+      if (attempt > 300) throw new Error('gave up');
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+    } catch (err) {
+      const wrongPin = (err as { reason?: string }).reason === 'wrong-pin';
+      window.guestStates.push(wrongPin ? 'failed:wrong-pin' : 'failed:error');
+      setStatus(wrongPin ? 'Wrong PIN. Check the PIN and try again.' : 'Could not reach the meeting server');
+      if (wrongPin) {
+        form.hidden = false;
+        enableForm();
+        pinInput.select();
+      }
+      return 'stop';
+    }
   }
 }
 
@@ -129,7 +193,7 @@ function onState(r: JanusRoom, s: StateChange): void {
       controls.hidden = true;
       videos.replaceChildren();
       setStatus(endMessage(s));
-      if (s.reason === 'wrong-pin') {
+      if (s.reason === 'wrong-pin' && !denied) {
         form.hidden = false;
         enableForm();
         pinInput.select();
@@ -147,6 +211,7 @@ function joinedStatus(r: JanusRoom): string {
 }
 
 function endMessage(s: StateChange): string {
+  if (s.reason === 'wrong-pin' && denied) return 'The host did not let you in to this meeting.';
   switch (s.reason) {
     case 'wrong-pin':
       return 'Wrong PIN. Check the PIN and try again.';
