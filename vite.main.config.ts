@@ -16,6 +16,7 @@ export const mainExternals = [
   'conf',
   '@azure/msal-node',
   'janode',
+  'electron-updater',
 ];
 
 const external = [

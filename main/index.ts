@@ -4,7 +4,7 @@
  */
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, desktopCapturer, dialog, session, shell, type Event } from 'electron';
+import { app, desktopCapturer, dialog, net, session, shell, type Event } from 'electron';
 import { createCore, type Core } from './core/app-core';
 import { UserFacingError } from './core/errors';
 import type { Platform } from './core/ports';
@@ -14,8 +14,13 @@ import { createLogger, fileSink, stderrSink, type Logger } from './log/logger';
 import { DEEP_LINK_SCHEME, findDeepLink } from './platform/deep-link';
 import { createExternalOpener, type ExternalOpener } from './platform/open-external';
 import { appPaths } from './platform/paths';
+import { proxyConfigFor } from './platform/proxy';
+import { startUpdater } from './platform/updater';
 import { createSecretBox } from './platform/safe-storage';
-import { loadSettings } from './settings/settings';
+import { configErrorHandlers } from './core/config-error-core';
+import { loadEffectiveSettings } from './settings/load';
+import type { EffectiveSettings } from './settings/policy';
+import type { Settings } from './settings/settings';
 import { buildCsp, conferenceOriginsOf } from './windows/csp';
 import { hardenWebContents } from './windows/navigation';
 import { handleAppProtocol, registerAppScheme } from './windows/register-protocol';
@@ -36,6 +41,7 @@ let log: Logger | undefined;
 let external: ExternalOpener | undefined;
 let windows: WindowManager | undefined;
 let core: Core | undefined;
+let stopUpdater: () => void = () => {};
 const bootLog = createLogger([stderrSink], 'boot');
 
 // Every webContents is hardened from its creation. Until the opener exists, no link opens.
@@ -52,14 +58,16 @@ app.on('web-contents-created', (_event, contents) => {
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
+  // A second launch hands its link to this one; macOS delivers links as open-url.
   app.on('second-instance', (_event, argv) => {
-    if (findDeepLink(argv)) log?.info('deep link received');
     windows?.showMain();
+    const link = findDeepLink(argv);
+    if (link) void core?.openDeepLink(link);
   });
-  app.on('open-url', (event) => {
+  app.on('open-url', (event, url) => {
     event.preventDefault();
-    log?.info('deep link received');
     windows?.showMain();
+    void core?.openDeepLink(url);
   });
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
@@ -74,14 +82,27 @@ async function start(): Promise<void> {
   log = createLogger(app.isPackaged ? [fileSink(paths.logFile)] : [fileSink(paths.logFile), stderrSink]);
   log.info(`starting ${app.getVersion()} on ${process.platform}`);
 
-  const settings = loadSettings({ env: process.env, userDataDir: paths.userDataDir });
-  const csp = buildCsp({ conferenceOrigins: conferenceOriginsOf(settings.conferenceServerUrl) });
+  // Invalid settings or policy: the window shows an error screen naming the bad key and the
+  // console does nothing else. The env policy file is for development and tests only.
+  let settings: Settings | null = null;
+  let effective: EffectiveSettings | undefined;
+  let configError: string | null = null;
+  try {
+    effective = loadEffectiveSettings({ env: process.env, allowEnvPolicy: !app.isPackaged });
+    settings = effective.settings;
+  } catch (error) {
+    if (!(error instanceof Error && error.name === 'SettingsError')) throw error;
+    log.error('settings are invalid', error);
+    configError = error.message;
+  }
+  const csp = buildCsp({ conferenceOrigins: conferenceOriginsOf(settings?.conferenceServerUrl) });
   handleAppProtocol({ rootDir: paths.rendererDir, csp, log: log.child('protocol') });
 
   // A lambda, not shell.openExternal itself: the e2e fixture replaces shell.openExternal.
   external = createExternalOpener({
-    open: (url) => shell.openExternal(url),
-    allowlist: settings.externalAllowlist,
+    // Only URLs that pass isAllowedExternalUrl reach here (reviewed scanner finding):
+    open: (url) => shell.openExternal(url), // eng-disable OPEN_EXTERNAL_JS_CHECK
+    allowlist: settings?.externalAllowlist ?? [],
     log: log.child('external'),
   });
 
@@ -97,6 +118,8 @@ async function start(): Promise<void> {
     chooseDisplaySource: primaryScreen,
     log: log.child('permissions'),
   });
+  // The system proxy unless IT's policy fixes one; net.fetch (sign-in, booking API) follows it.
+  if (settings) await session.defaultSession.setProxy(proxyConfigFor(settings));
 
   const platform: Platform = {
     host: 'electron',
@@ -104,17 +127,26 @@ async function start(): Promise<void> {
     locale: app.getLocale(),
     userDataDir: paths.userDataDir,
     secretBox: createSecretBox({
-      allowBasicText: settings.allowBasicTextSecretStorage,
+      allowBasicText: settings?.allowBasicTextSecretStorage ?? false,
       log: log.child('secrets'),
     }),
     openExternal: external.open,
+    fetch: (input, init) => net.fetch(input as string, init as never),
     windows: windows.host,
   };
-  core = await createCore({ platform, settings, log, emit: createEventSink(windows.contentsOf, log.child('events')) });
-  registerIpc(createRouter(core.handlers, log.child('ipc')), windows.kindOf, log.child('ipc'));
+  if (settings) core = await createCore({ platform, settings, effective, log, emit: createEventSink(windows.contentsOf, log.child('events')) });
+  const handlers = core ? core.handlers : configErrorHandlers(configError ?? 'The settings are invalid.', platform);
+  registerIpc(createRouter(handlers, log.child('ipc')), windows.kindOf, log.child('ipc'));
 
-  if (process.platform === 'win32' && app.isPackaged) app.setAsDefaultProtocolClient(DEEP_LINK_SCHEME);
+  // Deep links are parsed strictly (platform/deep-link.ts) and only select a cached meeting
+  // (reviewed scanner finding):
+  if (process.platform === 'win32' && app.isPackaged) app.setAsDefaultProtocolClient(DEEP_LINK_SCHEME); // eng-disable PROTOCOL_HANDLER_JS_CHECK
   windows.showMain();
+  const launchLink = findDeepLink(process.argv);
+  if (launchLink && core) void core.openDeepLink(launchLink);
+  if (settings) {
+    stopUpdater = await startUpdater({ settings, isPackaged: app.isPackaged, callActive: () => core?.isCallActive() ?? false, log: log.child('updates') });
+  }
 }
 
 /** Screen sharing without a picker yet: the primary screen. */
@@ -128,6 +160,7 @@ function onWillQuit(event: Event): void {
   if (!core || quitting) return;
   event.preventDefault();
   quitting = true;
+  stopUpdater();
   const closing = core;
   core = undefined;
   closing

@@ -31,7 +31,10 @@ export type Account = z.infer<typeof Account>;
 
 export const AuthState = z.discriminatedUnion('status', [
   z.object({ status: z.literal('signed-out') }),
-  z.object({ status: z.literal('signing-in') }),
+  /** A browser sign-in is under way; `account` when it renews a cached account (the day view stays). */
+  z.object({ status: z.literal('signing-in'), account: Account.optional() }),
+  /** The cached account's sign-in no longer renews: the day view stays, with a prompt to sign in again. */
+  z.object({ status: z.literal('needs-sign-in'), account: Account }),
   z.object({ status: z.literal('signed-in'), account: Account }),
 ]);
 export type AuthState = z.infer<typeof AuthState>;
@@ -69,6 +72,9 @@ export const DaySchedule = z.object({
   day: IsoDay,
   meetings: z.array(MeetingView),
   sync: SyncState,
+  /** Something the user should be told once, until dismissed (schedule.dismissNotice):
+   *  cache-rebuilt: the offline copy could not be read and was started afresh from the API. */
+  notice: z.enum(['cache-rebuilt']).optional(),
 });
 export type DaySchedule = z.infer<typeof DaySchedule>;
 
@@ -91,11 +97,54 @@ export const AppInfo = z.object({
   version: z.string(),
   host: z.enum(['electron', 'browser']),
   locale: z.string(),
+  /** Set when the settings or IT's policy are invalid: the console shows only this. */
+  configError: z.string().optional(),
 });
 export type AppInfo = z.infer<typeof AppInfo>;
 
+/** For IT: versions, where each setting came from, and whether each server answers. No personal data. */
+export const Diagnostics = z.object({
+  version: z.string(),
+  host: z.enum(['electron', 'browser']),
+  runtime: z.record(z.string(), z.string()),
+  settings: z.array(
+    z.object({ key: z.string(), value: z.string(), source: z.enum(['default', 'settings file', 'policy']), locked: z.boolean() }),
+  ),
+  policySources: z.array(z.string()),
+  reachability: z.array(
+    z.object({
+      service: z.enum(['identity-provider', 'booking-api', 'conference-server']),
+      url: z.string(),
+      state: z.enum(['reachable', 'unreachable', 'not-configured']),
+      detail: z.string().optional(),
+    }),
+  ),
+});
+export type Diagnostics = z.infer<typeof Diagnostics>;
+
 const Empty = z.object({}).strict();
 const Ok = z.object({ done: z.literal(true) });
+
+/** A Janus participant id (feed id): a number as a string, or a guest's random lobby ticket. */
+const ParticipantId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'expected a participant id');
+
+/** Someone waiting in the lobby for the host to let them in. */
+export const WaitingGuest = z.object({ id: z.string(), displayName: z.string(), role: Role });
+export type WaitingGuest = z.infer<typeof WaitingGuest>;
+
+/** Device ids the call window remembers (the browser's per-origin ids). */
+export const CallDevices = z.object({
+  camera: z.string().max(512).optional(),
+  microphone: z.string().max(512).optional(),
+  speaker: z.string().max(512).optional(),
+});
+export type CallDevices = z.infer<typeof CallDevices>;
+
+export const GuestRole = z.enum(['patient', 'interpreter', 'specialist', 'relative', 'other']);
+
+/** The guest invitation "Add participant" produces. The PIN goes only to the call window. */
+export const Invitation = z.object({ link: z.string(), pin: z.string(), text: z.string(), mailto: z.string() });
+export type Invitation = z.infer<typeof Invitation>;
 
 function channel<Req extends z.ZodType, Res extends z.ZodType>(
   request: Req,
@@ -108,14 +157,58 @@ function channel<Req extends z.ZodType, Res extends z.ZodType>(
 /** Request/response channels: renderer asks, main answers. */
 export const channels = {
   'app.info': channel(Empty, AppInfo, ['main', 'call']),
+  'app.diagnostics': channel(Empty, Diagnostics, ['main']),
   'auth.state': channel(Empty, AuthState, ['main', 'call']),
   'auth.signIn': channel(Empty, AuthState, ['main']),
   'auth.signOut': channel(Empty, AuthState, ['main']),
+  /** Stops the browser sign-in under way (its loopback listener is closed). */
+  'auth.cancelSignIn': channel(Empty, Ok, ['main']),
   'schedule.day': channel(z.object({ day: IsoDay }).strict(), DaySchedule, ['main']),
   'schedule.refresh': channel(z.object({ day: IsoDay }).strict(), DaySchedule, ['main']),
+  /** The day the day view shows (null: hidden), so main syncs it every 15 s; focus: sync now. */
+  'schedule.watch': channel(z.object({ day: IsoDay.nullable(), focus: z.boolean().optional() }).strict(), Ok, ['main']),
+  'schedule.dismissNotice': channel(Empty, Ok, ['main']),
   'call.open': channel(z.object({ meetingId: z.uuid() }).strict(), Ok, ['main']),
   'call.ticket': channel(Empty, JoinTicket, ['call']),
   'call.leave': channel(Empty, Ok, ['call']),
+  /** Before every (re)join: main readies the room with the host secret; answers the host's join token. */
+  'call.prepare': channel(Empty, z.object({ token: z.string() }), ['call']),
+  'call.admit': channel(z.object({ guestId: ParticipantId }).strict(), Ok, ['call']),
+  'call.deny': channel(z.object({ guestId: ParticipantId }).strict(), Ok, ['call']),
+  /** Stops (muted) or restores relaying one stream (mid) of a participant to everybody. */
+  'call.moderate': channel(
+    z.object({ participantId: ParticipantId, mid: z.string().regex(/^[A-Za-z0-9_-]{1,16}$/), muted: z.boolean() }).strict(),
+    Ok,
+    ['call'],
+  ),
+  'call.kick': channel(z.object({ participantId: ParticipantId }).strict(), Ok, ['call']),
+  /** Ends the meeting for everyone and closes the call window. */
+  'call.end': channel(Empty, Ok, ['call']),
+  'call.invite': channel(
+    z
+      .object({
+        role: GuestRole,
+        name: z.string().trim().min(1).max(100),
+        language: z.string().trim().max(50).optional(),
+      })
+      .strict(),
+    Invitation,
+    ['call'],
+  ),
+  /** Sends the invitation text through the SMS gateway IT configured. */
+  'call.inviteBySms': channel(
+    z.object({ to: z.string().regex(/^\+?[0-9][0-9 -]{5,19}$/, 'expected a phone number'), text: z.string().min(1).max(1000) }).strict(),
+    Ok,
+    ['call'],
+  ),
+  /** After the host closed the call window themselves: end the meeting for everyone, or let it go on. */
+  'call.endAfterClose': channel(Empty, Ok, ['main']),
+  'call.keepOpen': channel(Empty, Ok, ['main']),
+  /** The remembered camera, microphone and speaker (device ids), and remembering a new choice. */
+  'call.devices': channel(Empty, CallDevices, ['call']),
+  'call.setDevices': channel(CallDevices.strict(), Ok, ['call']),
+  /** Opens the invitation e-mail in the mail program (mailto, through the external-link guard). */
+  'call.inviteByEmail': channel(z.object({ mailto: z.string().startsWith('mailto:').max(4000) }).strict(), Ok, ['call']),
 } as const;
 
 export type Channel = keyof typeof channels;
@@ -128,6 +221,15 @@ export const events = {
   'schedule.changed': z.object({ day: IsoDay }),
   /** Asks the window to come to the front (sign-in completed in the system browser). */
   'window.focus': Empty,
+  /** A clinician-console:// link was opened: show that meeting's day, or say why not. */
+  'deeplink.opened': z.discriminatedUnion('ok', [
+    z.object({ ok: z.literal(true), meetingId: z.uuid(), day: IsoDay }),
+    z.object({ ok: z.literal(false), message: z.string() }),
+  ]),
+  /** Who waits in the call's lobby (sent when it changes). */
+  'call.lobby': z.object({ waiting: z.array(WaitingGuest) }),
+  /** The host closed the call window: ask the main window whether to end the meeting for everyone. */
+  'call.askEnd': z.object({ subject: z.string() }),
 } as const;
 
 export type EventName = keyof typeof events;

@@ -34,6 +34,7 @@ async function check(name, command, args) {
 }
 
 await check('lint (eslint)', bin('eslint'), ['.']);
+await check('security scan (electronegativity: no HIGH or MEDIUM finding)', 'node', ['scripts/security-scan.mjs']);
 await check('type check: main, preload, tests', bin('tsc'), ['-p', 'tsconfig.node.json', '--noEmit']);
 await check('type check: renderer', bin('tsc'), ['-p', 'tsconfig.web.json', '--noEmit']);
 await check('svelte-check', bin('svelte-check'), ['--tsconfig', 'tsconfig.web.json', '--fail-on-warnings']);
@@ -65,6 +66,7 @@ if (built) {
     failed++;
     failures.push('playwright test (did not finish)');
   }
+  await check('privacy audit of what the console wrote during the e2e suite', 'node', ['scripts/privacy-audit.mjs']);
 } else {
   failed++;
   failures.push('e2e tests (skipped: the build failed)');

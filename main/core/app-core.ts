@@ -9,20 +9,31 @@ import { join } from 'node:path';
 import { canJoin } from '../../common/meeting-status';
 import type { AuthState, JoinTicket } from '../../preload/contract';
 import { createAuth } from '../auth/msal-auth';
+import { createBackoff } from '../booking/backoff';
 import { createScheduleSync, type ScheduleSync } from '../booking/schedule-sync';
+import { createSyncScheduler, type SyncScheduler } from '../booking/sync-scheduler';
 import { createVdxSource } from '../booking/vdx-client';
 import { loadOrCreateKey } from '../cache/database-key';
 import { openScheduleDb, type ScheduleDb } from '../cache/schedule-db';
 import type { Handlers } from '../ipc/router';
 import type { Logger } from '../log/logger';
 import type { Settings } from '../settings/settings';
+import type { EffectiveSettings } from '../settings/policy';
+import { buildDiagnostics } from '../diagnostics/diagnostics';
+import { createCallHandlers } from '../conference/call-handlers';
+import { createJsonDevicePreferences } from '../conference/device-preferences';
 import { UserFacingError } from './errors';
+import { resolveDeepLink, type MeetingLookup } from './deep-links';
 import type { EventSink, Platform } from './ports';
 
 export interface Core {
   handlers: Handlers;
   /** The host tells the core when the user closed the call window themselves. */
   callWindowClosed(): void;
+  /** Whether a call is open (updates never start during one). */
+  isCallActive(): boolean;
+  /** Opens a clinician-console:// link: the day view shows that meeting, or says why not. */
+  openDeepLink(raw: string): Promise<void>;
   dispose(): Promise<void>;
 }
 
@@ -30,11 +41,17 @@ interface UserSession {
   dir: string;
   db: ScheduleDb;
   sync: ScheduleSync;
+  scheduler: SyncScheduler;
 }
+
+/** MedCom's own booking UI refreshes the day every 15 seconds. */
+const SYNC_INTERVAL_MS = 15_000;
 
 export async function createCore(opts: {
   platform: Platform;
   settings: Settings;
+  /** Where each setting came from (for diagnostics); defaults to "all defaults". */
+  effective?: EffectiveSettings;
   log: Logger;
   emit: EventSink;
   now?: () => Date;
@@ -42,23 +59,46 @@ export async function createCore(opts: {
   const { platform, settings, emit } = opts;
   const log = opts.log.child('core');
   const now = opts.now ?? (() => new Date());
+  let authEvents: Promise<void> = Promise.resolve();
   const auth = createAuth({
     settings,
     secretBox: platform.secretBox,
     openExternal: platform.openExternal,
     cachePath: join(platform.userDataDir, 'auth', 'token-cache.bin'),
+    fetch: platform.fetch,
     log: opts.log.child('auth'),
+    // e.g. renewal failed mid-session: the day view shows a "sign in again" prompt. One at
+    // a time, so a late answer never overwrites a newer state in the windows.
+    onChanged: () => {
+      authEvents = authEvents.then(async () => emit('all', 'auth.changed', await authState())).catch(() => undefined);
+    },
+    now,
   });
   const source = createVdxSource({
     baseUrl: settings.bookingApiUrl,
     tokens: auth,
     log: opts.log.child('booking'),
     timeoutMs: settings.requestTimeoutMs,
+    fetch: platform.fetch,
   });
 
   let session: UserSession | null = null;
-  let signingIn = false;
   let activeCall: JoinTicket | null = null;
+  // Host powers for the active call; the host PIN (room secret) stays in there.
+  const callHost = createCallHandlers({
+    serverUrl: settings.conferenceServerUrl,
+    invitationBaseUrl: settings.invitationBaseUrl,
+    smsGatewayUrl: settings.smsGatewayUrl,
+    requestTimeoutMs: settings.requestTimeoutMs,
+    log: opts.log.child('call'),
+    emit,
+    openExternal: platform.openExternal,
+    devices: createJsonDevicePreferences(join(platform.userDataDir, 'call-devices.json')),
+    closeCallWindow: () => {
+      activeCall = null;
+      platform.windows.closeCallWindow();
+    },
+  });
 
   /** The signed-in user's schedule, opened on first use. One folder per account. */
   async function userSession(): Promise<UserSession> {
@@ -66,50 +106,66 @@ export async function createCore(opts: {
     if (!key) throw new UserFacingError('not-signed-in', 'Please sign in.');
     const dirName = createHash('sha256').update(key).digest('hex').slice(0, 24);
     if (session && session.dir.endsWith(dirName)) return session;
+    // Someone else signed in on this console (their sign-in replaced the previous account):
+    // the previous person's schedule is closed, and removed as at a sign-out.
+    if (session) await closeSession(settings.wipeScheduleOnSignOut);
     const dir = join(platform.userDataDir, 'users', dirName);
     const db = openScheduleDb(join(dir, 'schedule.db'), loadOrCreateKey(join(dir, 'schedule.key'), platform.secretBox), log);
     if (db.recoveredFrom) log.warn('cache: the offline schedule was unreadable and has been started afresh');
-    const sync = createScheduleSync({
+    const sync: ScheduleSync = createScheduleSync({
       db,
       source,
       log: opts.log.child('sync'),
       onChanged: (day) => emit('main', 'schedule.changed', { day }),
+      onOutcome: (day, ok) => scheduler.outcome(day, ok),
       now,
+      retention: { daysBack: settings.scheduleDaysBack, daysForward: settings.scheduleDaysForward },
+      recovered: db.recoveredFrom !== null,
     });
-    session = { dir, db, sync };
+    const scheduler = createSyncScheduler({
+      run: (day) => void sync.refresh(day),
+      intervalMs: SYNC_INTERVAL_MS,
+      backoff: createBackoff(),
+    });
+    session = { dir, db, sync, scheduler };
     return session;
   }
 
   async function closeSession(wipe: boolean): Promise<void> {
     if (!session) return;
-    const { dir, db, sync } = session;
+    const { dir, db, sync, scheduler } = session;
     session = null;
+    scheduler.dispose();
     await sync.idle();
     db.close();
     if (wipe) rmSync(dir, { recursive: true, force: true });
   }
 
   async function authState(): Promise<AuthState> {
-    if (signingIn) return { status: 'signing-in' };
-    const account = await auth.currentAccount();
-    return account ? { status: 'signed-in', account } : { status: 'signed-out' };
+    return auth.state();
   }
 
   const handlers: Handlers = {
     'app.info': async () => ({ version: platform.version, host: platform.host, locale: platform.locale }),
 
+    'app.diagnostics': async () =>
+      buildDiagnostics({
+        version: platform.version,
+        host: platform.host,
+        fetch: platform.fetch,
+        effective: opts.effective ?? { settings, sources: defaultSources(settings), locked: [], policySources: [] },
+      }),
+
     'auth.state': authState,
 
     'auth.signIn': async () => {
-      if (signingIn) throw new UserFacingError('busy', 'Sign-in is already under way in your browser.');
-      signingIn = true;
-      emit('all', 'auth.changed', { status: 'signing-in' });
       try {
         await auth.signIn();
         platform.windows.focusMain();
-      } finally {
-        signingIn = false;
-        emit('all', 'auth.changed', await authState());
+      } catch (error) {
+        // The user was in the browser: bring the console back to show what went wrong.
+        if (!(error instanceof UserFacingError) || !['sign-in-cancelled', 'busy'].includes(error.code)) platform.windows.focusMain();
+        throw error;
       }
       return authState();
     },
@@ -117,6 +173,7 @@ export async function createCore(opts: {
     'auth.signOut': async () => {
       platform.windows.closeCallWindow();
       activeCall = null;
+      callHost.end();
       await closeSession(settings.wipeScheduleOnSignOut);
       await auth.signOut();
       const state = await authState();
@@ -124,9 +181,24 @@ export async function createCore(opts: {
       return state;
     },
 
+    'auth.cancelSignIn': async () => {
+      auth.cancelSignIn();
+      return { done: true as const };
+    },
+
     'schedule.day': async ({ day }) => (await userSession()).sync.day(day),
 
     'schedule.refresh': async ({ day }) => (await userSession()).sync.refresh(day),
+
+    'schedule.watch': async ({ day, focus }) => {
+      (await userSession()).scheduler.watch(day, { now: focus === true });
+      return { done: true as const };
+    },
+
+    'schedule.dismissNotice': async () => {
+      (await userSession()).sync.dismissNotice();
+      return { done: true as const };
+    },
 
     'call.open': async ({ meetingId }) => {
       const { db } = await userSession();
@@ -148,6 +220,13 @@ export async function createCore(opts: {
         displayName: account?.name ?? 'Clinician',
         role: 'host',
       };
+      callHost.begin({
+        subject: meeting.subject,
+        room: meeting.room.id,
+        guestPin: meeting.room.guestPin,
+        hostPin: meeting.room.hostPin,
+        portalLink: meeting.room.portalLink,
+      });
       log.info(`call: opening the call window for meeting ${meeting.shortId}`);
       await platform.windows.openCallWindow();
       return { done: true as const };
@@ -160,18 +239,41 @@ export async function createCore(opts: {
 
     'call.leave': async () => {
       activeCall = null;
+      callHost.end();
       platform.windows.closeCallWindow();
       return { done: true as const };
     },
+    ...callHost.handlers,
   };
 
   return {
     handlers,
+    isCallActive: () => activeCall !== null,
+    async openDeepLink(raw) {
+      let lookup: MeetingLookup | null = null;
+      try {
+        const { db } = await userSession();
+        lookup = { byId: (id) => db.meeting(id), byShortId: (shortId) => db.meetingByShortId(shortId) };
+      } catch {
+        // not signed in: resolveDeepLink says so
+      }
+      emit('main', 'deeplink.opened', resolveDeepLink(raw, lookup, log));
+      platform.windows.focusMain();
+    },
     callWindowClosed() {
+      // Leave, End and sign-out clear the call before closing the window: a call still
+      // active here means the host closed the window themselves.
+      const byUser = activeCall !== null;
       activeCall = null;
+      callHost.windowClosed(byUser);
     },
     async dispose() {
+      await callHost.dispose();
       await closeSession(false);
     },
   };
+}
+
+function defaultSources(settings: Settings): EffectiveSettings['sources'] {
+  return Object.fromEntries(Object.keys(settings).map((k) => [k, 'default'])) as EffectiveSettings['sources'];
 }

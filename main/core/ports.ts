@@ -36,4 +36,7 @@ export interface Platform {
   secretBox: SecretBox;
   openExternal: OpenExternal;
   windows: WindowHost;
+  /** The network stack for the booking API and sign-in: Electron's net.fetch (Chromium's
+   *  proxy settings and OS certificate store) in the app, Node's fetch in the browser host. */
+  fetch: typeof fetch;
 }

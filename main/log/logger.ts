@@ -3,7 +3,7 @@
  * name, code and (redacted) message, never their full objects (which may hold request
  * bodies). Sinks are pluggable: a file in production, stderr under the browser host.
  */
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { redact } from './redact';
 
@@ -19,9 +19,27 @@ export interface Logger {
 
 export type Sink = (line: string) => void;
 
-export function fileSink(path: string): Sink {
-  mkdirSync(dirname(path), { recursive: true });
-  return (line) => appendFileSync(path, line + '\n', { mode: 0o600 });
+/**
+ * A log file that rotates by size: console.log, console.log.1 … console.log.<keep>, the
+ * oldest dropped. Bounded on disk, so a workstation never fills up with logs.
+ */
+export function fileSink(path: string, opts: { maxBytes?: number; keep?: number } = {}): Sink {
+  const maxBytes = opts.maxBytes ?? 5 * 1024 * 1024;
+  const keep = opts.keep ?? 3;
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  let size = existsSync(path) ? statSync(path).size : 0;
+  return (line) => {
+    const bytes = Buffer.byteLength(line) + 1;
+    if (size > 0 && size + bytes > maxBytes) {
+      for (let i = keep - 1; i >= 1; i--) if (existsSync(`${path}.${i}`)) renameSync(`${path}.${i}`, `${path}.${i + 1}`);
+      if (keep > 0) renameSync(path, `${path}.1`);
+      else rmSync(path, { force: true });
+      rmSync(`${path}.${keep + 1}`, { force: true });
+      size = 0;
+    }
+    appendFileSync(path, line + '\n', { mode: 0o600 });
+    size += bytes;
+  };
 }
 
 export const stderrSink: Sink = (line) => process.stderr.write(line + '\n');

@@ -7,6 +7,8 @@
  *   display-capture             the call window (getDisplayMedia, on a user gesture)
  *   fullscreen                  the call window (a video full screen)
  *   notifications               the main and the call window
+ *   clipboard-sanitized-write   the main and the call window ("Copy diagnostics", "Copy
+ *                               invitation": writing only, on the user's click; reading stays denied)
  * Everything else (geolocation, midi, clipboard-read, openExternal, hid, serial, usb,
  * idle-detection, ...) is denied, and so are device (HID/serial/USB) permissions and downloads.
  */
@@ -51,6 +53,7 @@ export function decidePermission(input: PermissionInput): boolean {
     case 'fullscreen':
       return windowKind === 'call';
     case 'notifications':
+    case 'clipboard-sanitized-write':
       return windowKind === 'main' || windowKind === 'call';
     default:
       return false;

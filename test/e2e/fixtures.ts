@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { consoleSettingsFor, startStack, type Stack } from '../stack/stack';
 import { chromiumLaunchOptions } from '../support/chromium';
+import { recordConsoleArtifacts, recordStackSecrets } from './privacy-manifest';
 import { electronBinary, projectRoot } from '../support/electron';
 
 export interface ConsoleApp {
@@ -21,6 +22,8 @@ export interface ConsoleApp {
   /** The main window (sign-in and day view). */
   page: Page;
   userDataDir: string;
+  /** The process id of the console's main process (Electron's main, or the browser host). */
+  pid: number;
   /** The "system browser" tab that sign-in opens (the identity provider's page). */
   waitForExternalPage(): Promise<Page>;
   waitForCallWindow(): Promise<Page>;
@@ -30,16 +33,27 @@ export interface ConsoleApp {
 export interface LaunchOptions {
   /** Reuse a profile (a restart of the same app). */
   userDataDir?: string;
+  /** Extra environment for the console's main process (e.g. CLINICIAN_CONSOLE_POLICY). */
+  env?: Record<string, string>;
+  /** Settings written over the stack's own (e.g. a wrong clientId, a short signInTimeoutSeconds). */
+  settings?: Record<string, unknown>;
 }
 
-type WorkerFixtures = { stack: Stack; browser: Browser };
+type WorkerFixtures = {
+  stack: Stack;
+  browser: Browser;
+  /** The IdP's access-token lifetime for this worker's stack (`test.use` it in a describe; default 3600). */
+  accessTokenTtlSeconds: number | undefined;
+};
 type TestFixtures = { launchConsole: (opts?: LaunchOptions) => Promise<ConsoleApp>; consoleApp: ConsoleApp };
 
 export const test = base.extend<TestFixtures, WorkerFixtures>({
+  accessTokenTtlSeconds: [undefined, { scope: 'worker', option: true }],
   stack: [
-    async ({}, use) => {
-      const stack = await startStack({ withJanus: true });
+    async ({ accessTokenTtlSeconds }, use) => {
+      const stack = await startStack({ withJanus: true, ...(accessTokenTtlSeconds !== undefined ? { accessTokenTtlSeconds } : {}) });
       await use(stack);
+      recordStackSecrets(stack);
       await stack.stop();
     },
     { scope: 'worker', timeout: 120_000 },
@@ -58,11 +72,12 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     await use(async (opts = {}) => {
       const userDataDir = opts.userDataDir ?? mkdtempSync(join(tmpdir(), 'cc-profile-'));
       const configPath = join(userDataDir, 'settings.json');
-      writeFileSync(configPath, JSON.stringify(consoleSettingsFor(stack)));
+      writeFileSync(configPath, JSON.stringify({ ...consoleSettingsFor(stack), ...opts.settings }));
       const env = {
         CLINICIAN_CONSOLE_CONFIG: configPath,
         CLINICIAN_CONSOLE_USER_DATA: userDataDir,
         NODE_EXTRA_CA_CERTS: stack.ca.caCertPath,
+        ...opts.env,
       };
       const logFile = testInfo.outputPath(`console-${launched.length}.stderr.log`);
       const binary = electronBinary();
@@ -70,6 +85,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
         ? await launchElectron(binary, env, userDataDir, stack.ca.serverSpkiSha256)
         : await launchBrowserHost(browser, env, userDataDir, logFile);
       launched.push(app);
+      recordConsoleArtifacts([userDataDir, logFile]);
       return app;
     });
     for (const app of launched) await app.close();
@@ -98,6 +114,7 @@ async function launchBrowserHost(
     kind: 'browser',
     page,
     userDataDir,
+    pid: host.pid!,
     waitForExternalPage: () => context.waitForEvent('page'),
     waitForCallWindow: () => context.waitForEvent('page', { predicate: (p) => p.url().includes('call.html') }),
     async close() {
@@ -128,6 +145,7 @@ async function launchElectron(binary: string, env: Record<string, string>, userD
     kind: 'electron',
     page,
     userDataDir,
+    pid: app.process().pid!,
     async waitForExternalPage() {
       const url = await waitFor(() => app.evaluate(() => (globalThis as { __externalUrls?: string[] }).__externalUrls?.shift()));
       const tab = await external.newPage();

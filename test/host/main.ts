@@ -6,7 +6,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLogger, fileSink } from '../../main/log/logger';
-import { loadSettings } from '../../main/settings/settings';
+import { loadEffectiveSettings } from '../../main/settings/load';
+import type { EffectiveSettings } from '../../main/settings/policy';
+import type { Settings } from '../../main/settings/settings';
 import { startBrowserHost } from './server';
 
 const userDataDir = process.env.CLINICIAN_CONSOLE_USER_DATA ?? join(process.cwd(), '.sandbox', 'profile');
@@ -14,10 +16,22 @@ const rendererDir = process.env.CLINICIAN_CONSOLE_RENDERER_DIR ?? join(process.c
 const log = createLogger([fileSink(join(userDataDir, 'logs', 'console.log'))]);
 const version = (JSON.parse(readFileSync(join(process.cwd(), 'package.json'), 'utf8')) as { version: string }).version;
 
+// Invalid settings or policy do not stop the host: the console shows an error screen
+// naming the bad key, as the Electron app does.
+let settings: Settings | { error: string };
+let effective: EffectiveSettings | undefined;
 try {
-  const settings = loadSettings({ env: process.env });
+  effective = loadEffectiveSettings({ env: process.env, allowEnvPolicy: true });
+  settings = effective.settings;
+} catch (error) {
+  log.error('settings are invalid', error);
+  settings = { error: (error as Error).message };
+}
+
+try {
   const host = await startBrowserHost({
     settings,
+    effective,
     userDataDir,
     rendererDir,
     log,

@@ -18,9 +18,11 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createCore, type Core } from '../../main/core/app-core';
+import { configErrorHandlers } from '../../main/core/config-error-core';
 import type { EventSink, Platform } from '../../main/core/ports';
 import { createRouter } from '../../main/ipc/router';
 import type { Logger } from '../../main/log/logger';
+import type { EffectiveSettings } from '../../main/settings/policy';
 import type { Settings } from '../../main/settings/settings';
 import { createExternalOpener } from '../../main/platform/open-external';
 import { buildCsp, conferenceOriginsOf } from '../../main/windows/csp';
@@ -41,12 +43,15 @@ const contentTypes: Record<string, string> = {
 
 export interface BrowserHost {
   url: string;
-  core: Core;
+  /** Absent when the console started in configuration-error mode. */
+  core: Core | null;
   stop(): Promise<void>;
 }
 
 export async function startBrowserHost(opts: {
-  settings: Settings;
+  /** The effective settings, or the error that makes them unusable (shown as the only screen). */
+  settings: Settings | { error: string };
+  effective?: EffectiveSettings;
   userDataDir: string;
   rendererDir: string;
   log: Logger;
@@ -72,11 +77,12 @@ export async function startBrowserHost(opts: {
     version: opts.version,
     locale: 'en',
     userDataDir: opts.userDataDir,
+    fetch: globalThis.fetch,
     secretBox: createFileSecretBox(join(opts.userDataDir, 'host-secret.key')),
     // The same allowlist guard as Electron's; only "opening" differs: a new tab.
     openExternal: createExternalOpener({
       open: async (url) => push('main', 'host.open', { url, target: '_blank' }),
-      allowlist: opts.settings.externalAllowlist,
+      allowlist: 'error' in opts.settings ? [] : opts.settings.externalAllowlist,
       log: log.child('external'),
     }).open,
     windows: {
@@ -92,9 +98,11 @@ export async function startBrowserHost(opts: {
     },
   };
 
-  const core = await createCore({ platform, settings: opts.settings, log: opts.log, emit });
-  const router = createRouter(core.handlers, opts.log.child('ipc'));
-  const csp = buildCsp({ conferenceOrigins: conferenceOriginsOf(opts.settings.conferenceServerUrl) });
+  const settings = 'error' in opts.settings ? null : opts.settings;
+  const core = settings ? await createCore({ platform, settings, effective: opts.effective, log: opts.log, emit }) : null;
+  const handlers = core ? core.handlers : configErrorHandlers((opts.settings as { error: string }).error, platform);
+  const router = createRouter(handlers, opts.log.child('ipc'));
+  const csp = buildCsp({ conferenceOrigins: conferenceOriginsOf(settings?.conferenceServerUrl) });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://host');
@@ -119,7 +127,7 @@ export async function startBrowserHost(opts: {
       streams[kind.data].add(res);
       req.on('close', () => {
         streams[kind.data].delete(res);
-        if (kind.data === 'call' && streams.call.size === 0) core.callWindowClosed();
+        if (kind.data === 'call' && streams.call.size === 0) core?.callWindowClosed();
       });
       return;
     }
@@ -166,7 +174,7 @@ export async function startBrowserHost(opts: {
       for (const stream of [...streams.main, ...streams.call]) stream.end();
       server.closeAllConnections();
       await new Promise<void>((ok) => server.close(() => ok()));
-      await core.dispose();
+      await core?.dispose();
     },
   };
 }

@@ -28,3 +28,19 @@ describe('log redaction', () => {
     expect(lines[0]).not.toContain('eyJ');
   });
 });
+
+describe('log file rotation', () => {
+  it('rotates by size and keeps a bounded number of files, each line whole', async () => {
+    const { mkdtempSync, readdirSync, readFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { fileSink } = await import('../../../main/log/logger');
+    const dir = mkdtempSync(join(tmpdir(), 'cc-log-'));
+    const sink = fileSink(join(dir, 'console.log'), { maxBytes: 1000, keep: 2 });
+    for (let i = 0; i < 100; i++) sink(`line ${String(i).padStart(3, '0')} ${'x'.repeat(40)}`);
+    expect(readdirSync(dir).sort()).toEqual(['console.log', 'console.log.1', 'console.log.2']);
+    const newest = readFileSync(join(dir, 'console.log'), 'utf8');
+    expect(newest.trimEnd().split('\n').at(-1)).toMatch(/^line 099 x+$/);
+    for (const file of readdirSync(dir)) expect(readFileSync(join(dir, file)).length).toBeLessThanOrEqual(1000);
+  });
+});

@@ -2,41 +2,112 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isConfigured, loadSettings } from '../../../main/settings/settings';
+import { loadEffectiveSettings } from '../../../main/settings/load';
+import { jsonFilePolicy, managedPreferencesPolicy, parseRegQuery, registryPolicy } from '../../../main/settings/policy';
+import { isConfigured } from '../../../main/settings/settings';
 
-function file(content: string): string {
-  const path = join(mkdtempSync(join(tmpdir(), 'cc-settings-')), 'settings.json');
+function file(content: string, name = 'settings.json'): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'cc-settings-')), name);
   writeFileSync(path, content);
   return path;
 }
 
+const noPolicy = { allowEnvPolicy: false, policies: [] };
+
 describe('settings', () => {
   it('defaults to Entra ID and is not configured without a client and booking API', () => {
-    const settings = loadSettings({ env: {} });
+    const { settings, sources, locked } = loadEffectiveSettings({ env: {}, ...noPolicy });
     expect(settings.authority).toBe('https://login.microsoftonline.com/organizations/');
     expect(settings.protocolMode).toBe('AAD');
+    expect(settings.updateChannel).toBe('off');
+    expect(sources.authority).toBe('default');
+    expect(locked).toEqual([]);
     expect(isConfigured(settings)).toBe(false);
   });
 
   it('reads the file named by CLINICIAN_CONSOLE_CONFIG', () => {
     const path = file(JSON.stringify({ clientId: 'abc', scopes: ['api://x/y'], bookingApiUrl: 'https://vdx.invalid' }));
-    const settings = loadSettings({ env: { CLINICIAN_CONSOLE_CONFIG: path } });
+    const { settings, sources } = loadEffectiveSettings({ env: { CLINICIAN_CONSOLE_CONFIG: path }, ...noPolicy });
     expect(settings.clientId).toBe('abc');
+    expect(sources.clientId).toBe('settings file');
     expect(isConfigured(settings)).toBe(true);
   });
 
   it('names the bad key in its error', () => {
     const path = file(JSON.stringify({ bookingApiUrl: 'ftp://nope', wipeScheduleOnSignOut: 'yes' }));
-    expect(() => loadSettings({ env: { CLINICIAN_CONSOLE_CONFIG: path } })).toThrow(/bookingApiUrl.*wipeScheduleOnSignOut|wipeScheduleOnSignOut.*bookingApiUrl/s);
+    expect(() => loadEffectiveSettings({ env: { CLINICIAN_CONSOLE_CONFIG: path }, ...noPolicy })).toThrow(
+      /bookingApiUrl.*wipeScheduleOnSignOut|wipeScheduleOnSignOut.*bookingApiUrl/s,
+    );
   });
 
   it('refuses unknown keys rather than ignoring a typo', () => {
     const path = file(JSON.stringify({ bookingApiURL: 'https://vdx.invalid' }));
-    expect(() => loadSettings({ env: { CLINICIAN_CONSOLE_CONFIG: path } })).toThrow(/bookingApiURL/);
+    expect(() => loadEffectiveSettings({ env: { CLINICIAN_CONSOLE_CONFIG: path }, ...noPolicy })).toThrow(/"bookingApiURL"/);
   });
 
   it('explains a file that is not JSON', () => {
     const path = file('{ not json');
-    expect(() => loadSettings({ env: { CLINICIAN_CONSOLE_CONFIG: path } })).toThrow(/could not read the settings file/i);
+    expect(() => loadEffectiveSettings({ env: { CLINICIAN_CONSOLE_CONFIG: path }, ...noPolicy })).toThrow(/could not read the settings file/i);
+  });
+});
+
+describe("IT's managed policy", () => {
+  const userFile = () => file(JSON.stringify({ bookingApiUrl: 'https://user-choice.invalid', wipeScheduleOnSignOut: false }));
+
+  it('from a JSON file (Linux /etc, Windows ProgramData) beats the user and locks the key', () => {
+    const policy = file(JSON.stringify({ bookingApiUrl: 'https://vdx.hospital.invalid', updateChannel: 'off' }), 'policy.json');
+    const effective = loadEffectiveSettings({ env: { CLINICIAN_CONSOLE_CONFIG: userFile() }, allowEnvPolicy: false, policies: [jsonFilePolicy(policy)] });
+    expect(effective.settings.bookingApiUrl).toBe('https://vdx.hospital.invalid');
+    expect(effective.sources.bookingApiUrl).toBe('policy');
+    expect(effective.sources.wipeScheduleOnSignOut).toBe('settings file');
+    expect(effective.settings.wipeScheduleOnSignOut).toBe(false);
+    expect(effective.locked.sort()).toEqual(['bookingApiUrl', 'updateChannel']);
+    expect(effective.policySources).toEqual([policy]);
+  });
+
+  it('from the Windows registry (reg query output), with DWORD booleans and multi-string lists', () => {
+    const output = [
+      '',
+      'HKEY_LOCAL_MACHINE\\Software\\Policies\\ClinicianConsole',
+      '    bookingApiUrl    REG_SZ    https://vdx.hospital.invalid',
+      '    wipeScheduleOnSignOut    REG_DWORD    0x1',
+      '    requestTimeoutMs    REG_DWORD    0x7530',
+      '    scopes    REG_MULTI_SZ    api://vdx/meetings.read\\0api://vdx/other',
+      '',
+    ].join('\r\n');
+    expect(parseRegQuery(output)).toEqual({
+      bookingApiUrl: 'https://vdx.hospital.invalid',
+      wipeScheduleOnSignOut: true,
+      requestTimeoutMs: 30000,
+      scopes: ['api://vdx/meetings.read', 'api://vdx/other'],
+    });
+    const effective = loadEffectiveSettings({ env: { CLINICIAN_CONSOLE_CONFIG: userFile() }, allowEnvPolicy: false, policies: [registryPolicy('HKLM\\X', () => output)] });
+    expect(effective.settings.wipeScheduleOnSignOut).toBe(true);
+    expect(effective.settings.requestTimeoutMs).toBe(30000);
+    expect(effective.sources.scopes).toBe('policy');
+    expect(registryPolicy('HKLM\\Missing', () => null).read()).toBeNull();
+  });
+
+  it('from macOS managed preferences (plist converted by plutil)', () => {
+    const plistPath = file('<plist/>', 'eu.clinicianconsole.app.plist');
+    const source = managedPreferencesPolicy(plistPath, () => JSON.stringify({ conferenceServerUrl: 'wss://janus.hospital.invalid/' }));
+    const effective = loadEffectiveSettings({ env: {}, allowEnvPolicy: false, policies: [source] });
+    expect(effective.settings.conferenceServerUrl).toBe('wss://janus.hospital.invalid/');
+    expect(effective.locked).toEqual(['conferenceServerUrl']);
+  });
+
+  it('names the bad key and the policy source of an invalid policy', () => {
+    const policy = file(JSON.stringify({ updateChannel: 'nightly' }), 'policy.json');
+    expect(() => loadEffectiveSettings({ env: {}, allowEnvPolicy: false, policies: [jsonFilePolicy(policy)] })).toThrow(
+      new RegExp(`Invalid policy in ${policy.replace(/[/.]/g, '\\$&')}: updateChannel`),
+    );
+    const unknown = file(JSON.stringify({ autoUpdate: true }), 'policy.json');
+    expect(() => loadEffectiveSettings({ env: {}, allowEnvPolicy: false, policies: [jsonFilePolicy(unknown)] })).toThrow(/Unknown setting "autoUpdate" in policy/);
+  });
+
+  it('honours CLINICIAN_CONSOLE_POLICY only when allowed (never in an installed build)', () => {
+    const policy = file(JSON.stringify({ clientId: 'from-policy' }), 'policy.json');
+    expect(loadEffectiveSettings({ env: { CLINICIAN_CONSOLE_POLICY: policy }, allowEnvPolicy: true, policies: [] }).settings.clientId).toBe('from-policy');
+    expect(loadEffectiveSettings({ env: { CLINICIAN_CONSOLE_POLICY: policy }, allowEnvPolicy: false, policies: [] }).settings.clientId).toBe('');
   });
 });

@@ -43,6 +43,13 @@ beforeAll(async () => {
 });
 
 describe('main/index.ts', () => {
+  it('follows the system proxy by default, and sends the core\'s network traffic through Chromium (net.fetch)', async () => {
+    expect(fake.defaultSession.proxyConfig).toEqual({ mode: 'system' });
+    const platform = core.platform as Platform;
+    await platform.fetch('https://vdx.invalid/v2/info');
+    expect(fake.netFetched).toEqual(['https://vdx.invalid/v2/info']);
+  });
+
   it('sandboxes every renderer and registers the app scheme before anything else', () => {
     expect(fake.callOrder.slice(0, 3)).toEqual(['enableSandbox', 'registerSchemesAsPrivileged', 'requestSingleInstanceLock']);
     expect(fake.callOrder.indexOf('protocol.handle:app')).toBeGreaterThan(fake.callOrder.indexOf('whenReady'));

@@ -163,6 +163,10 @@ export class FakeSession extends FakeEmitter {
   setDisplayMediaRequestHandler(handler: Listener | null): void {
     this.displayMediaRequestHandler = handler;
   }
+  proxyConfig: unknown = null;
+  async setProxy(config: unknown): Promise<void> {
+    this.proxyConfig = config;
+  }
 }
 
 class FakeApp extends FakeEmitter {
@@ -262,6 +266,8 @@ export const shell = {
   },
 };
 export const screenSource = { id: 'screen:1:0', name: 'Entire screen' };
+/** URLs fetched through Electron's net module (Chromium's network stack). */
+export const netFetched: string[] = [];
 
 export const electronModule = {
   app,
@@ -273,6 +279,12 @@ export const electronModule = {
   safeStorage,
   shell,
   session: { defaultSession },
+  net: {
+    fetch: async (url: string) => {
+      netFetched.push(url);
+      return new Response('{}', { status: 200 });
+    },
+  },
   dialog: { showErrorBox: (title: string, body: string) => callOrder.push(`showErrorBox:${title}:${body}`) },
   desktopCapturer: { getSources: async () => [screenSource] },
   webContents: {

@@ -47,6 +47,14 @@ describe('decidePermission', () => {
     }
   });
 
+  it('lets both windows write (never read) the clipboard, on the app origin only', () => {
+    expect(decidePermission({ permission: 'clipboard-sanitized-write', windowKind: 'main', origin: APP_MAIN })).toBe(true);
+    expect(decidePermission({ permission: 'clipboard-sanitized-write', windowKind: 'call', origin: APP_CALL })).toBe(true);
+    expect(decidePermission({ permission: 'clipboard-sanitized-write', windowKind: 'main', origin: 'https://evil.example' })).toBe(false);
+    expect(decidePermission({ permission: 'clipboard-sanitized-write', windowKind: undefined, origin: APP_MAIN })).toBe(false);
+    expect(decidePermission({ permission: 'clipboard-read', windowKind: 'main', origin: APP_MAIN })).toBe(false);
+  });
+
   it('grants notifications to both windows on the app origin only', () => {
     expect(decidePermission({ permission: 'notifications', windowKind: 'main', origin: APP_MAIN })).toBe(true);
     expect(decidePermission({ permission: 'notifications', windowKind: 'call', origin: APP_CALL })).toBe(true);
@@ -59,7 +67,6 @@ describe('decidePermission', () => {
     'midiSysex',
     'openExternal',
     'clipboard-read',
-    'clipboard-sanitized-write',
     'hid',
     'serial',
     'usb',

@@ -1,0 +1,10 @@
+/** The diagnostics report as plain text, for "Copy diagnostics" into an IT ticket. */
+import type { Diagnostics } from '../preload/contract';
+
+export function diagnosticsText(d: Diagnostics): string {
+  const lines = [`Clinician Console ${d.version} (${d.host})`, ...Object.entries(d.runtime).map(([k, v]) => `${k} ${v}`), '', 'Settings:'];
+  for (const s of d.settings) lines.push(`  ${s.key} = ${s.value}  [${s.source}${s.locked ? ', locked' : ''}]`);
+  lines.push('', `Policy sources: ${d.policySources.length ? d.policySources.join(', ') : 'none'}`, '', 'Reachability:');
+  for (const r of d.reachability) lines.push(`  ${r.service}: ${r.state}${r.detail ? ` (${r.detail})` : ''} ${r.url}`);
+  return lines.join('\n');
+}

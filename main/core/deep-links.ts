@@ -1,0 +1,30 @@
+/**
+ * Opening a `clinician-console://meeting/<id>` link: parse it strictly, find the meeting in
+ * the signed-in user's cached schedule, and tell the day view which day and meeting to
+ * show. A link never joins a call. Its content is untrusted and never logged.
+ */
+import { localDay } from '../../common/days';
+import type { EventPayload } from '../../preload/contract';
+import type { BookedMeeting } from '../booking/booking-source';
+import type { Logger } from '../log/logger';
+import { parseDeepLink } from '../platform/deep-link';
+
+export interface MeetingLookup {
+  byId(uuid: string): BookedMeeting | null;
+  byShortId(shortId: string): BookedMeeting | null;
+}
+
+export function resolveDeepLink(raw: unknown, lookup: MeetingLookup | null, log: Logger): EventPayload<'deeplink.opened'> {
+  const parsed = parseDeepLink(raw);
+  if (!parsed.ok) {
+    log.warn(`deep link rejected: ${parsed.error}`);
+    return { ok: false, message: parsed.error };
+  }
+  if (!lookup) return { ok: false, message: 'Sign in to open this appointment.' };
+  const meeting = 'uuid' in parsed.link ? lookup.byId(parsed.link.uuid) : lookup.byShortId(parsed.link.shortId);
+  if (!meeting) {
+    log.info('deep link: the meeting is not in the cached schedule');
+    return { ok: false, message: 'This appointment is not in your schedule.' };
+  }
+  return { ok: true, meetingId: meeting.id, day: localDay(new Date(meeting.startTime)) };
+}

@@ -1,0 +1,32 @@
+/**
+ * Loads the effective settings: defaults < settings file < managed policy.
+ *
+ * CLINICIAN_CONSOLE_POLICY names an extra policy file; it is honoured only where the
+ * caller allows it (development, tests, the browser host), never in an installed build,
+ * where a user who can set environment variables must not be able to override IT.
+ */
+import { readFileSync } from 'node:fs';
+import { platformPolicySources, jsonFilePolicy, resolveSettings, type EffectiveSettings, type PolicySource } from './policy';
+import { SettingsError } from './settings';
+
+export function loadEffectiveSettings(opts: {
+  env: NodeJS.ProcessEnv;
+  allowEnvPolicy: boolean;
+  policies?: PolicySource[];
+}): EffectiveSettings {
+  const policies = [...(opts.policies ?? platformPolicySources())];
+  if (opts.allowEnvPolicy && opts.env.CLINICIAN_CONSOLE_POLICY) policies.push(jsonFilePolicy(opts.env.CLINICIAN_CONSOLE_POLICY));
+  return resolveSettings({ settingsFile: readSettingsFile(opts.env.CLINICIAN_CONSOLE_CONFIG), policies });
+}
+
+function readSettingsFile(path: string | undefined): Record<string, unknown> | undefined {
+  if (!path) return undefined;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new SettingsError(`Could not read the settings file named by CLINICIAN_CONSOLE_CONFIG (${(error as Error).message})`);
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new SettingsError('The settings file must hold a JSON object.');
+  return raw as Record<string, unknown>;
+}

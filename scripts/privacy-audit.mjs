@@ -1,0 +1,51 @@
+#!/usr/bin/env node
+// The privacy audit, after the e2e suite: none of the seeded names, subjects, PINs,
+// passwords or tokens may appear in any log, nor in plaintext in any file the console
+// wrote (its token cache and schedule database are encrypted). Reads the manifest the e2e
+// fixture wrote (test/e2e/privacy-manifest.ts). Reports where, never what.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { root } from './lib.mjs';
+
+const results = join(root, '.cache', 'results');
+const lines = (file) =>
+  existsSync(join(results, file))
+    ? readFileSync(join(results, file), 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l))
+    : [];
+
+const artifacts = [...new Set(lines('e2e-artifacts.jsonl').flatMap((a) => a.paths))];
+const secrets = lines('e2e-secrets.jsonl');
+const texts = [...new Set(secrets.flatMap((s) => s.text))].filter((t) => t && t.length >= 4);
+const pins = [...new Set(secrets.flatMap((s) => s.pins))];
+if (artifacts.length === 0 || texts.length === 0) {
+  console.error('privacy audit: no e2e manifest found (did the e2e suite run?)');
+  process.exit(1);
+}
+
+function* files(path) {
+  if (!existsSync(path)) return;
+  const stat = statSync(path);
+  if (stat.isFile()) yield path;
+  else if (stat.isDirectory()) for (const entry of readdirSync(path)) yield* files(join(path, entry));
+}
+
+const pinPattern = pins.length ? new RegExp(`(?<![0-9])(${pins.join('|')})(?![0-9])`) : null;
+let scanned = 0;
+const leaks = [];
+for (const artifact of artifacts) {
+  for (const file of files(artifact)) {
+    // The fixture's own settings file holds server addresses only; everything else was
+    // written by the console.
+    if (file.endsWith('/settings.json')) continue;
+    scanned++;
+    const bytes = readFileSync(file);
+    const text = bytes.toString('latin1');
+    const kinds = new Set();
+    for (const secret of texts) if (bytes.includes(secret)) kinds.add('a name, e-mail, subject, password or token');
+    if (pinPattern && pinPattern.test(text)) kinds.add('a PIN');
+    if (kinds.size) leaks.push(`${file}: ${[...kinds].join(', ')}`);
+  }
+}
+for (const leak of leaks) console.log(`LEAK ${leak}`);
+console.log(`privacy audit: ${scanned} file(s) written by the console searched for ${texts.length} secrets and ${pins.length} PINs; ${leaks.length} leak(s)`);
+process.exit(leaks.length === 0 ? 0 : 1);

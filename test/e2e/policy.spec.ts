@@ -1,0 +1,50 @@
+/**
+ * IT's managed policy: an invalid policy gives a clear error screen naming the bad key,
+ * never a half-configured console.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, test } from './fixtures';
+
+test('an invalid policy shows an error screen naming the bad key, and nothing else', async ({ launchConsole }) => {
+  const policy = join(mkdtempSync(join(tmpdir(), 'cc-policy-')), 'policy.json');
+  writeFileSync(policy, JSON.stringify({ bookingApiUrl: 'not a url', updateChannel: 'off' }));
+  const app = await launchConsole({ env: { CLINICIAN_CONSOLE_POLICY: policy } });
+  const screen = app.page.getByTestId('config-error');
+  await expect(screen).toBeVisible();
+  await expect(screen.getByRole('alert')).toContainText('bookingApiUrl');
+  await expect(app.page.getByRole('button', { name: 'Sign in' })).toHaveCount(0);
+});
+
+test('a valid policy beats the settings file, and diagnostics show each source and what is locked', async ({ launchConsole, stack }) => {
+  const policy = join(mkdtempSync(join(tmpdir(), 'cc-policy-')), 'policy.json');
+  writeFileSync(policy, JSON.stringify({ bookingApiUrl: stack.vdx.baseUrl, updateChannel: 'off', wipeScheduleOnSignOut: true }));
+  const app = await launchConsole({ env: { CLINICIAN_CONSOLE_POLICY: policy } });
+  await expect(app.page.getByRole('button', { name: 'Sign in' })).toBeVisible();
+  await app.page.getByRole('button', { name: 'Diagnostics' }).click();
+  const panel = app.page.getByTestId('diagnostics');
+  const setting = (key: string) => panel.locator(`[data-testid="setting"][data-key="${key}"]`);
+  await expect(setting('bookingApiUrl')).toHaveAttribute('data-source', 'policy');
+  await expect(setting('bookingApiUrl')).toHaveAttribute('data-locked', 'true');
+  await expect(setting('bookingApiUrl')).toContainText('locked by IT');
+  await expect(setting('clientId')).toHaveAttribute('data-source', 'settings file');
+  await expect(setting('clientId')).toHaveAttribute('data-locked', 'false');
+  await expect(setting('proxyMode')).toHaveAttribute('data-source', 'default');
+  for (const service of ['identity-provider', 'booking-api', 'conference-server']) {
+    await expect(panel.locator(`[data-testid="reachability"][data-service="${service}"]`)).toHaveAttribute('data-state', 'reachable');
+  }
+});
+
+test('diagnostics say plainly when a server cannot be reached', async ({ launchConsole, stack }) => {
+  const app = await launchConsole();
+  await stack.idp.setDown(true);
+  try {
+    await app.page.getByRole('button', { name: 'Diagnostics' }).click();
+    const idp = app.page.locator('[data-testid="reachability"][data-service="identity-provider"]');
+    await expect(idp).toHaveAttribute('data-state', 'unreachable');
+    await expect(idp).toContainText('Sign-in service: not reachable');
+  } finally {
+    await stack.idp.setDown(false);
+  }
+});
