@@ -32,6 +32,8 @@ export interface DayFetch {
 export interface BookingSource {
   /** All meetings starting on the local day. Throws BookingError when the day cannot be fetched. */
   fetchDay(day: string, signal?: AbortSignal): Promise<DayFetch>;
+  /** When a meeting starts, found by its id or short id (for deep links to uncached days); null if unknown. */
+  findMeetingStart(ref: { uuid: string } | { shortId: string }): Promise<string | null>;
 }
 
 export type BookingErrorKind = 'offline' | 'timeout' | 'unauthorized' | 'server' | 'invalid-response';

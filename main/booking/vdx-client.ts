@@ -110,6 +110,18 @@ export function createVdxSource(opts: VdxClientOptions): BookingSource {
       meetings.sort((a, b) => Date.parse(a.startTime) - Date.parse(b.startTime) || a.id.localeCompare(b.id));
       return { meetings, invalid } satisfies DayFetch;
     },
+
+    async findMeetingStart(ref) {
+      const path =
+        'uuid' in ref
+          ? `/v2/meetings/${encodeURIComponent(ref.uuid)}`
+          : `/v2/meetings?${new URLSearchParams({ 'short-id': ref.shortId })}`;
+      const { status, body } = await getJson(path);
+      if (status === 404) return null;
+      const candidate = Array.isArray(body) ? body[0] : body;
+      const parsed = VdxMeeting.safeParse(candidate);
+      return parsed.success ? new Date(parsed.data.startTime).toISOString() : null;
+    },
   };
 }
 

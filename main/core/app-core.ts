@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { localDay } from '../../common/days';
 import { canJoin } from '../../common/meeting-status';
 import type { AuthState, JoinTicket } from '../../preload/contract';
 import { createAuth } from '../auth/msal-auth';
@@ -251,13 +252,18 @@ export async function createCore(opts: {
     isCallActive: () => activeCall !== null,
     async openDeepLink(raw) {
       let lookup: MeetingLookup | null = null;
+      let fetchDayOf: ((ref: { uuid: string } | { shortId: string }) => Promise<void>) | undefined;
       try {
-        const { db } = await userSession();
+        const { db, sync } = await userSession();
         lookup = { byId: (id) => db.meeting(id), byShortId: (shortId) => db.meetingByShortId(shortId) };
+        fetchDayOf = async (ref) => {
+          const start = await source.findMeetingStart(ref);
+          if (start) await sync.refresh(localDay(new Date(start)));
+        };
       } catch {
         // not signed in: resolveDeepLink says so
       }
-      emit('main', 'deeplink.opened', resolveDeepLink(raw, lookup, log));
+      emit('main', 'deeplink.opened', await resolveDeepLink(raw, lookup, log, fetchDayOf));
       platform.windows.focusMain();
     },
     callWindowClosed() {

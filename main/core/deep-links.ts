@@ -14,14 +14,30 @@ export interface MeetingLookup {
   byShortId(shortId: string): BookedMeeting | null;
 }
 
-export function resolveDeepLink(raw: unknown, lookup: MeetingLookup | null, log: Logger): EventPayload<'deeplink.opened'> {
+export async function resolveDeepLink(
+  raw: unknown,
+  lookup: MeetingLookup | null,
+  log: Logger,
+  /** Brings the meeting's day into the cache when it is not there yet (asks the booking API). */
+  fetchDayOf?: (ref: { uuid: string } | { shortId: string }) => Promise<void>,
+): Promise<EventPayload<'deeplink.opened'>> {
   const parsed = parseDeepLink(raw);
   if (!parsed.ok) {
     log.warn(`deep link rejected: ${parsed.error}`);
     return { ok: false, message: parsed.error };
   }
   if (!lookup) return { ok: false, message: 'Sign in to open this appointment.' };
-  const meeting = 'uuid' in parsed.link ? lookup.byId(parsed.link.uuid) : lookup.byShortId(parsed.link.shortId);
+  const link = parsed.link;
+  const find = () => ('uuid' in link ? lookup.byId(link.uuid) : lookup.byShortId(link.shortId));
+  let meeting = find();
+  if (!meeting && fetchDayOf) {
+    try {
+      await fetchDayOf('uuid' in link ? { uuid: link.uuid } : { shortId: link.shortId });
+      meeting = find();
+    } catch (error) {
+      log.warn('deep link: the booking service could not be asked', error);
+    }
+  }
   if (!meeting) {
     log.info('deep link: the meeting is not in the cached schedule');
     return { ok: false, message: 'This appointment is not in your schedule.' };

@@ -27,12 +27,16 @@ export interface ConsoleApp {
   /** The "system browser" tab that sign-in opens (the identity provider's page). */
   waitForExternalPage(): Promise<Page>;
   waitForCallWindow(): Promise<Page>;
+  /** Hands the app a clinician-console:// link, as the OS does. */
+  openDeepLink(link: string): Promise<void>;
   close(): Promise<void>;
 }
 
 export interface LaunchOptions {
   /** Reuse a profile (a restart of the same app). */
   userDataDir?: string;
+  /** The UI language the OS would report, e.g. 'fi-FI'. */
+  locale?: string;
   /** Extra environment for the console's main process (e.g. CLINICIAN_CONSOLE_POLICY). */
   env?: Record<string, string>;
   /** Settings written over the stack's own (e.g. a wrong clientId, a short signInTimeoutSeconds). */
@@ -82,8 +86,8 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       const logFile = testInfo.outputPath(`console-${launched.length}.stderr.log`);
       const binary = electronBinary();
       const app = binary
-        ? await launchElectron(binary, env, userDataDir, stack.ca.serverSpkiSha256)
-        : await launchBrowserHost(browser, env, userDataDir, logFile);
+        ? await launchElectron(binary, env, userDataDir, stack.ca.serverSpkiSha256, opts.locale)
+        : await launchBrowserHost(browser, env, userDataDir, logFile, opts.locale);
       launched.push(app);
       recordConsoleArtifacts([userDataDir, logFile]);
       return app;
@@ -102,12 +106,13 @@ async function launchBrowserHost(
   env: Record<string, string>,
   userDataDir: string,
   logFile: string,
+  locale?: string,
 ): Promise<ConsoleApp> {
   const tsx = join(projectRoot, 'node_modules', '.bin', 'tsx');
   const host = spawn(tsx, ['test/host/main.ts'], { cwd: projectRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   host.stderr!.pipe(createWriteStream(logFile));
   const { url } = await firstJsonLine<{ url: string }>(host);
-  const context: BrowserContext = await browser.newContext();
+  const context: BrowserContext = await browser.newContext(locale ? { locale } : {});
   const page = await context.newPage();
   await page.goto(url);
   return {
@@ -117,6 +122,11 @@ async function launchBrowserHost(
     pid: host.pid!,
     waitForExternalPage: () => context.waitForEvent('page'),
     waitForCallWindow: () => context.waitForEvent('page', { predicate: (p) => p.url().includes('call.html') }),
+    async openDeepLink(link) {
+      const token = await page.locator('script[data-token]').getAttribute('data-token');
+      const response = await page.request.post(new URL('/__host/deeplink', url).href, { headers: { 'x-host-token': token ?? '' }, data: link });
+      if (!response.ok()) throw new Error(`the host refused the deep link (${response.status()})`);
+    },
     async close() {
       await context.close();
       if (host.exitCode === null) {
@@ -128,8 +138,14 @@ async function launchBrowserHost(
   };
 }
 
-async function launchElectron(binary: string, env: Record<string, string>, userDataDir: string, trustSpki: string): Promise<ConsoleApp> {
-  const app = await _electron.launch({ executablePath: binary, args: [projectRoot], env: { ...(process.env as Record<string, string>), ...env } });
+async function launchElectron(
+  binary: string,
+  env: Record<string, string>,
+  userDataDir: string,
+  trustSpki: string,
+  locale?: string,
+): Promise<ConsoleApp> {
+  const app = await _electron.launch({ executablePath: binary, args: [projectRoot, ...(locale ? [`--lang=${locale}`] : [])], env: { ...(process.env as Record<string, string>), ...env } });
   const page = await app.firstWindow();
   // The system browser cannot be driven from here: catch the URL main would open and
   // open it in a Chromium page instead.
@@ -153,6 +169,9 @@ async function launchElectron(binary: string, env: Record<string, string>, userD
       return tab;
     },
     waitForCallWindow: () => app.waitForEvent('window', { predicate: (p) => p.url().includes('call.html') }),
+    async openDeepLink(link) {
+      await app.evaluate(({ app: electronApp }, url) => electronApp.emit('open-url', { preventDefault() {} }, url), link);
+    },
     async close() {
       await external.close();
       await app.close();

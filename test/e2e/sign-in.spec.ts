@@ -79,7 +79,7 @@ test('a sign-in left unfinished in the browser times out, closes its listener, a
   await expect(app.page.getByRole('button', { name: 'Sign in', exact: true })).toBeVisible();
   const before = listeningPorts(app.pid);
   const idp = await startSignIn(app);
-  await expect(app.page.getByRole('status').filter({ hasText: 'Finish signing in in your browser' })).toBeVisible();
+  await expect(app.page.getByRole('status').filter({ hasText: 'Complete sign-in in your browser' })).toBeVisible();
   await expectSignInError(app, 'sign-in-timeout');
   await expect.poll(() => listeningPorts(app.pid)).toEqual(before);
   await idp.close();

@@ -131,6 +131,14 @@ export async function startBrowserHost(opts: {
       });
       return;
     }
+    // Stands in for the OS handing the app a clinician-console:// link (Electron: open-url,
+    // or a second launch). The link is untrusted: the core parses it strictly.
+    if (url.pathname === '/__host/deeplink' && req.method === 'POST') {
+      if (req.headers['x-host-token'] !== token) return send(res, 403, 'forbidden');
+      const body = await readBody(req, 4 * 1024);
+      await core?.openDeepLink(body);
+      return send(res, 204, '');
+    }
     if (url.pathname === '/__host/bridge.js') return send(res, 200, bridgeJs, 'text/javascript; charset=utf-8');
     if (req.method !== 'GET') return send(res, 405, 'method not allowed');
     return serveRenderer(url.pathname, res);

@@ -4,6 +4,10 @@
 // path, the invented demo accounts and a ready bearer token), so scripts can read it;
 // everything else goes to stderr. Runs until SIGINT/SIGTERM, then stops everything and
 // exits 0. `--no-janus` runs without a conference server.
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildGuestPage, serveGuestPage, type GuestServer } from './guest/build.mjs';
 import { consoleSettingsFor, startStack, type Stack } from './stack';
 
 const withJanus = !process.argv.includes('--no-janus');
@@ -11,6 +15,7 @@ const withJanus = !process.argv.includes('--no-janus');
 const SANDBOX_TOKEN_TTL_SECONDS = 8 * 3600;
 
 let stack: Stack | undefined;
+let guests: GuestServer | undefined;
 let stopping = false;
 
 async function shutdown(signal: string): Promise<void> {
@@ -18,6 +23,7 @@ async function shutdown(signal: string): Promise<void> {
   stopping = true;
   process.stderr.write(`sandbox: ${signal}, stopping\n`);
   try {
+    await guests?.stop();
     await stack?.stop();
     process.exit(0);
   } catch (e) {
@@ -36,6 +42,12 @@ async function main(): Promise<void> {
   const { idp, vdx, janus, ca } = stack;
   const clinician = idp.users[0];
   if (!clinician) throw new Error('no demo users');
+  // The patients' side: the guest page that invitations from "Add participant" link to.
+  if (janus) {
+    const dir = await mkdtemp(join(tmpdir(), 'cc-sandbox-guest-'));
+    await buildGuestPage(dir);
+    guests = await serveGuestPage(dir);
+  }
   const token = await idp.mintAccessToken(clinician.username, { ttlSeconds: SANDBOX_TOKEN_TTL_SECONDS });
 
   const info = {
@@ -51,7 +63,8 @@ async function main(): Promise<void> {
     token,
     tokenExpiresInSeconds: SANDBOX_TOKEN_TTL_SECONDS,
     // Ready to write as the file named by CLINICIAN_CONSOLE_CONFIG.
-    consoleSettings: consoleSettingsFor(stack),
+    guestPageUrl: guests?.url ?? null,
+    consoleSettings: { ...consoleSettingsFor(stack), ...(guests ? { invitationBaseUrl: guests.url } : {}) },
   };
   process.stdout.write(JSON.stringify(info) + '\n');
   process.stderr.write(

@@ -1,24 +1,59 @@
 /**
  * UI text goes through i18next from the first screen. Catalogs are plain JSON per
- * language (English now; Finnish, Swedish and Danish drop in beside it without touching
- * components). `t` reads a reactive version, so a language switch re-renders the UI.
+ * language (English, Finnish, Swedish, Danish), all bundled: they are small. `t` reads a
+ * reactive version, so a language switch re-renders the UI.
  */
 import i18next from 'i18next';
+import da from './locales/da.json';
 import en from './locales/en.json';
+import fi from './locales/fi.json';
+import sv from './locales/sv.json';
 
 let version = $state(0);
 
-export const languages = ['en'] as const;
+export const languages = ['en', 'fi', 'sv', 'da'] as const;
+type Language = (typeof languages)[number];
+
+const resources = {
+  en: { translation: en },
+  fi: { translation: fi },
+  sv: { translation: sv },
+  da: { translation: da },
+} satisfies Record<Language, { translation: unknown }>;
+
+/**
+ * The locale to use for a requested one: the full, canonical tag when its language has a
+ * catalog ('sv-FI' stays 'sv-FI', so dates follow Finland-Swedish conventions while the
+ * text is Swedish), otherwise English. Only the primary subtag is compared, so 'fil'
+ * (Filipino) does not pick Finnish. Malformed tags fall back to English.
+ */
+function pickLocale(requested: string): string {
+  let tag: string;
+  try {
+    tag = Intl.getCanonicalLocales(requested.trim().replace(/_/g, '-'))[0] ?? '';
+  } catch {
+    return 'en';
+  }
+  const primary = tag.split('-')[0]?.toLowerCase();
+  return languages.some((l) => l === primary) ? tag : 'en';
+}
 
 export async function initI18n(language: string = navigator.language): Promise<void> {
-  await i18next.init({
-    lng: languages.find((l) => language.toLowerCase().startsWith(l)) ?? 'en',
-    fallbackLng: 'en',
-    resources: { en: { translation: en } },
-    // Svelte escapes text itself; escaping here too would show entities.
-    interpolation: { escapeValue: false },
-    returnNull: false,
-  });
+  const lng = pickLocale(language);
+  if (i18next.isInitialized) {
+    await i18next.changeLanguage(lng);
+  } else {
+    await i18next.init({
+      // A regional tag ('fi-FI') resolves through its language ('fi') to the catalog.
+      lng,
+      fallbackLng: 'en',
+      resources,
+      // Svelte escapes text itself; escaping here too would show entities.
+      interpolation: { escapeValue: false },
+      returnNull: false,
+      showSupportNotice: false,
+    });
+  }
   document.documentElement.lang = i18next.language;
   version++;
 }
@@ -28,6 +63,7 @@ export function t(key: string, options?: Record<string, unknown>): string {
   return i18next.t(key, options) as string;
 }
 
+/** The full locale (e.g. 'sv-FI') the UI is in; dates and times are formatted with it. */
 export function currentLocale(): string {
   void version;
   return i18next.language || 'en';
