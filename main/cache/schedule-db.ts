@@ -172,6 +172,8 @@ function openKeyed(path: string, key: Buffer): Database.Database {
     // The first read proves the key: a wrong key or a corrupt file fails here (SQLITE_NOTADB).
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
+    // Wait for a lock rather than fail at once (a previous process's connection closing).
+    db.pragma('busy_timeout = 5000');
     migrate(db);
     return db;
   } catch (error) {

@@ -22,7 +22,9 @@ const KILLS = 20;
 /** Starts the writer and SIGKILLs it once it has begun its `afterBegins`-th write (plus a small varied delay). */
 function killWhileWriting(env: Record<string, string>, afterBegins: number, extraDelayMs: number): Promise<{ begun: number; done: number }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(join(projectRoot, 'node_modules', '.bin', 'tsx'), [join(projectRoot, 'test/unit/cache/crash-writer.ts')], {
+    // `node --import tsx`, not the tsx CLI: the CLI runs the script in a child process of
+    // its own, which a SIGKILL of the CLI would leave running (and writing).
+    const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'test/unit/cache/crash-writer.ts')], {
       cwd: projectRoot,
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
