@@ -15,6 +15,7 @@ import { DEEP_LINK_SCHEME, findDeepLink } from './platform/deep-link';
 import { createExternalOpener, type ExternalOpener } from './platform/open-external';
 import { appPaths } from './platform/paths';
 import { proxyConfigFor } from './platform/proxy';
+import { createElectronDevicePreferences } from './platform/device-preferences-store';
 import { startUpdater } from './platform/updater';
 import { createSecretBox } from './platform/safe-storage';
 import { configErrorHandlers } from './core/config-error-core';
@@ -132,6 +133,7 @@ async function start(): Promise<void> {
     }),
     openExternal: external.open,
     fetch: (input, init) => net.fetch(input as string, init as never),
+    devicePreferences: createElectronDevicePreferences(),
     windows: windows.host,
   };
   if (settings) core = await createCore({ platform, settings, effective, log, emit: createEventSink(windows.contentsOf, log.child('events')) });

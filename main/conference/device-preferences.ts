@@ -1,9 +1,9 @@
 /**
  * The call window's remembered camera, microphone and speaker, kept by main. Behind a small
- * interface; this implementation is a JSON file in the user's data folder, which serves both
- * hosts: electron-store (the issue's suggestion) is a JSON file in userData too, and cannot
- * run outside Electron, where the tests run. Device ids are the browser's per-origin ids:
- * not personal data, but still only ever stored here, never logged.
+ * interface: the installed app uses electron-store (platform/device-preferences-store.ts);
+ * this JSON file in the user's data folder serves the browser host, where Electron cannot
+ * run. Both check the same schema. Device ids are the browser's per-origin ids: not
+ * personal data, but still only ever stored here, never logged.
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';

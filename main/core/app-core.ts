@@ -94,7 +94,7 @@ export async function createCore(opts: {
     log: opts.log.child('call'),
     emit,
     openExternal: platform.openExternal,
-    devices: createJsonDevicePreferences(join(platform.userDataDir, 'call-devices.json')),
+    devices: platform.devicePreferences ?? createJsonDevicePreferences(join(platform.userDataDir, 'call-devices.json')),
     closeCallWindow: () => {
       activeCall = null;
       platform.windows.closeCallWindow();

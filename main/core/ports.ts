@@ -4,6 +4,7 @@
  * between the two; everything behind them is the same code in both.
  */
 import type { EventName, EventPayload, WindowKind } from '../../preload/contract';
+import type { DevicePreferenceStore } from '../conference/device-preferences';
 
 /** OS-protected encryption (Electron safeStorage: DPAPI, Keychain, libsecret). */
 export interface SecretBox {
@@ -39,4 +40,7 @@ export interface Platform {
   /** The network stack for the booking API and sign-in: Electron's net.fetch (Chromium's
    *  proxy settings and OS certificate store) in the app, Node's fetch in the browser host. */
   fetch: typeof fetch;
+  /** Where the call window's device choices are remembered (electron-store in the app);
+   *  default: a JSON file in userDataDir. */
+  devicePreferences?: DevicePreferenceStore;
 }

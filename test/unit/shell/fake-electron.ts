@@ -126,6 +126,11 @@ class FakeIpcMain {
   removeHandler(channel: string): void {
     this.handlers.delete(channel);
   }
+  /** electron-store registers one listener of its own (its renderer helper, unused here). */
+  readonly listeners = new Map<string, Listener>();
+  on(channel: string, listener: Listener): void {
+    this.listeners.set(channel, listener);
+  }
 }
 
 class FakeIpcRenderer extends FakeEmitter {
@@ -318,3 +323,6 @@ export function fakeEvent<T extends object>(extra: T = {} as T): T & { preventDe
   };
   return event;
 }
+
+// electron-store (device preferences) imports Electron's default export.
+(electronModule as Record<string, unknown>).default = electronModule;
