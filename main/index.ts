@@ -18,6 +18,7 @@ import { proxyConfigFor } from './platform/proxy';
 import { createElectronDevicePreferences } from './platform/device-preferences-store';
 import { startUpdater } from './platform/updater';
 import { createSecretBox } from './platform/safe-storage';
+import { createScreenSources } from './platform/screen-sources';
 import { configErrorHandlers } from './core/config-error-core';
 import { loadEffectiveSettings } from './settings/load';
 import type { EffectiveSettings } from './settings/policy';
@@ -113,10 +114,12 @@ async function start(): Promise<void> {
     log,
     onCallWindowClosed: () => core?.callWindowClosed(),
   });
+  // Screen sharing goes through the call window's own picker (Electron shows none).
+  const screenSources = createScreenSources((options) => desktopCapturer.getSources(options));
   hardenSession(session.defaultSession, {
     kindOf: windows.kindOf,
     kindOfFrame: windows.kindOfFrame,
-    chooseDisplaySource: primaryScreen,
+    chooseDisplaySource: async () => screenSources.take(),
     log: log.child('permissions'),
   });
   // The system proxy unless IT's policy fixes one; net.fetch (sign-in, booking API) follows it.
@@ -134,6 +137,7 @@ async function start(): Promise<void> {
     openExternal: external.open,
     fetch: (input, init) => net.fetch(input as string, init as never),
     devicePreferences: createElectronDevicePreferences(),
+    screenSources,
     windows: windows.host,
   };
   if (settings) core = await createCore({ platform, settings, effective, log, emit: createEventSink(windows.contentsOf, log.child('events')) });
@@ -149,12 +153,6 @@ async function start(): Promise<void> {
   if (settings) {
     stopUpdater = await startUpdater({ settings, isPackaged: app.isPackaged, callActive: () => core?.isCallActive() ?? false, log: log.child('updates') });
   }
-}
-
-/** Screen sharing without a picker yet: the primary screen. */
-async function primaryScreen() {
-  const sources = await desktopCapturer.getSources({ types: ['screen'], thumbnailSize: { width: 0, height: 0 } });
-  return sources[0];
 }
 
 let quitting = false;

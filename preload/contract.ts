@@ -132,6 +132,21 @@ const ParticipantId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'expected a part
 export const WaitingGuest = z.object({ id: z.string(), displayName: z.string(), role: Role });
 export type WaitingGuest = z.infer<typeof WaitingGuest>;
 
+/** A screen or window the host may share (Electron's desktopCapturer, through main). */
+export const ScreenSource = z.object({
+  id: z.string(),
+  name: z.string(),
+  kind: z.enum(['screen', 'window']),
+  thumbnail: z.string(),
+});
+export type ScreenSource = z.infer<typeof ScreenSource>;
+/** picker false: call getDisplayMedia and let the browser ask (the browser host). */
+export const ShareSources = z.discriminatedUnion('picker', [
+  z.object({ picker: z.literal(false) }),
+  z.object({ picker: z.literal(true), sources: z.array(ScreenSource) }),
+]);
+export type ShareSources = z.infer<typeof ShareSources>;
+
 /** Device ids the call window remembers (the browser's per-origin ids). */
 export const CallDevices = z.object({
   camera: z.string().max(512).optional(),
@@ -207,6 +222,14 @@ export const channels = {
   /** The remembered camera, microphone and speaker (device ids), and remembering a new choice. */
   'call.devices': channel(Empty, CallDevices, ['call']),
   'call.setDevices': channel(CallDevices.strict(), Ok, ['call']),
+  /** Screen sharing: the screens and windows for the console's own picker (Electron), then the
+   *  one chosen, which the next getDisplayMedia of the call window gets. */
+  'call.shareSources': channel(Empty, ShareSources, ['call']),
+  'call.shareChoose': channel(
+    z.object({ sourceId: z.string().regex(/^(screen|window):[A-Za-z0-9:_-]{1,64}$/, 'expected a screen or window id') }).strict(),
+    Ok,
+    ['call'],
+  ),
   /** Opens the invitation e-mail in the mail program (mailto, through the external-link guard). */
   'call.inviteByEmail': channel(z.object({ mailto: z.string().startsWith('mailto:').max(4000) }).strict(), Ok, ['call']),
 } as const;

@@ -5,7 +5,7 @@
  */
 import type { Handlers } from '../ipc/router';
 import type { Logger } from '../log/logger';
-import type { EventSink, OpenExternal } from '../core/ports';
+import type { EventSink, OpenExternal, Platform } from '../core/ports';
 import { UserFacingError } from '../core/errors';
 import { createCallHost, type CallHost } from './call-host';
 import type { DevicePreferenceStore } from './device-preferences';
@@ -25,7 +25,9 @@ type CallChannels =
   | 'call.endAfterClose'
   | 'call.keepOpen'
   | 'call.devices'
-  | 'call.setDevices';
+  | 'call.setDevices'
+  | 'call.shareSources'
+  | 'call.shareChoose';
 
 export interface CallMeeting {
   subject: string;
@@ -56,6 +58,8 @@ export function createCallHandlers(opts: {
   emit: EventSink;
   openExternal: OpenExternal;
   devices: DevicePreferenceStore;
+  /** The console's own screen picker; absent where the browser shows its own. */
+  screenSources?: Platform['screenSources'];
   /** Ending for all closes the call window, like leaving does. */
   closeCallWindow: () => void;
 }): CallHandlers {
@@ -146,6 +150,17 @@ export function createCallHandlers(opts: {
       'call.devices': async () => opts.devices.get(),
       'call.setDevices': async (prefs) => {
         opts.devices.set(prefs);
+        return ok;
+      },
+      'call.shareSources': async () => {
+        current();
+        if (!opts.screenSources) return { picker: false as const };
+        return { picker: true as const, sources: await opts.screenSources.list() };
+      },
+      'call.shareChoose': async ({ sourceId }) => {
+        current();
+        if (!opts.screenSources) throw new UserFacingError('share-source', 'This console has no screen picker.');
+        opts.screenSources.choose(sourceId);
         return ok;
       },
     },

@@ -95,6 +95,7 @@ export async function createCore(opts: {
     emit,
     openExternal: platform.openExternal,
     devices: platform.devicePreferences ?? createJsonDevicePreferences(join(platform.userDataDir, 'call-devices.json')),
+    ...(platform.screenSources ? { screenSources: platform.screenSources } : {}),
     closeCallWindow: () => {
       activeCall = null;
       platform.windows.closeCallWindow();

@@ -5,6 +5,7 @@
  */
 import type { EventName, EventPayload, WindowKind } from '../../preload/contract';
 import type { DevicePreferenceStore } from '../conference/device-preferences';
+import type { ScreenSource } from '../platform/screen-sources';
 
 /** OS-protected encryption (Electron safeStorage: DPAPI, Keychain, libsecret). */
 export interface SecretBox {
@@ -43,4 +44,10 @@ export interface Platform {
   /** Where the call window's device choices are remembered (electron-store in the app);
    *  default: a JSON file in userDataDir. */
   devicePreferences?: DevicePreferenceStore;
+  /** The console's own screen-share picker (Electron has none). Absent in the browser host,
+   *  where getDisplayMedia shows the browser's picker. */
+  screenSources?: {
+    list(): Promise<ScreenSource[]>;
+    choose(id: string): void;
+  };
 }

@@ -87,8 +87,8 @@ export interface SessionDeps {
   /** The window kind of the webContents a frame belongs to (webContents.fromFrame). */
   kindOfFrame(frame: WebFrameMain): WindowKind | undefined;
   /**
-   * The screen (or window) to share once a display-media request is allowed. Without it,
-   * every display-media request is denied.
+   * The screen (or window) the user chose in the call window's picker, once a display-media
+   * request is allowed (platform/screen-sources.ts). Without it, every request is denied.
    */
   chooseDisplaySource?: () => Promise<DesktopCapturerSource | undefined>;
   log: Logger;
@@ -149,7 +149,11 @@ export function hardenSession(session: HardenableSession, deps: SessionDeps): vo
     }
     deps
       .chooseDisplaySource()
-      .then((source) => callback(source ? { video: source } : null))
+      .then((source) => {
+        // No fresh choice from the call window's picker: nothing is shared by default.
+        if (!source) log.warn('permissions: a screen-share request without a choice in the picker');
+        callback(source ? { video: source } : null);
+      })
       .catch((error: unknown) => {
         log.warn('permissions: no screen to share', error);
         callback(null);

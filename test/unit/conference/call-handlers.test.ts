@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCallHandlers, type CallHandlers } from '../../../main/conference/call-handlers';
 import { createJsonDevicePreferences } from '../../../main/conference/device-preferences';
+import { createScreenSources } from '../../../main/platform/screen-sources';
 import type { Handlers } from '../../../main/ipc/router';
 import { createRouter } from '../../../main/ipc/router';
 import { createLogger } from '../../../main/log/logger';
@@ -31,18 +32,7 @@ beforeAll(async () => {
   sms = await startSmsGateway();
   janus = await startJanus();
   room = await createRoom(janus.httpUrl, { pin: guestPin, secret });
-  const log = createLogger([(l) => lines.push(l)]);
-  call = createCallHandlers({
-    serverUrl: janus.wsUrl,
-    invitationBaseUrl: 'http://127.0.0.1:9/guest/',
-    smsGatewayUrl: sms.url,
-    requestTimeoutMs: 5_000,
-    log,
-    emit: (_target, event, payload) => events.push({ event, payload }),
-    openExternal: async (url) => void opened.push(url),
-    devices: createJsonDevicePreferences(join(mkdtempSync(join(tmpdir(), 'cc-devices-')), 'call-devices.json')),
-    closeCallWindow: () => void closed++,
-  });
+  call = createCallHandlers(baseOptions());
   call.begin({ subject: 'Check-up', room, guestPin, hostPin: secret });
 });
 afterAll(async () => {
@@ -50,6 +40,20 @@ afterAll(async () => {
   await janus?.stop();
   await sms?.stop();
 });
+
+function baseOptions(): Parameters<typeof createCallHandlers>[0] {
+  return {
+    serverUrl: janus.wsUrl,
+    invitationBaseUrl: 'http://127.0.0.1:9/guest/',
+    smsGatewayUrl: sms.url,
+    requestTimeoutMs: 5_000,
+    log: createLogger([(l) => lines.push(l)]),
+    emit: (_target, event, payload) => events.push({ event, payload }),
+    openExternal: async (url) => void opened.push(url),
+    devices: createJsonDevicePreferences(join(mkdtempSync(join(tmpdir(), 'cc-devices-')), 'call-devices.json')),
+    closeCallWindow: () => void closed++,
+  };
+}
 
 function router() {
   return createRouter(call.handlers as unknown as Handlers, createLogger([(l) => lines.push(l)]));
@@ -117,6 +121,39 @@ describe('call host channels', () => {
     });
     const bad = await router().handle('call.setDevices', { printer: 'x' }, { window: 'call' });
     expect(bad).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+  });
+
+  test('screen sharing: without a picker of its own the browser asks; with one, only an offered source may be chosen', async () => {
+    expect(await router().handle('call.shareSources', {}, { window: 'call' })).toEqual({ ok: true, value: { picker: false } });
+    const noPicker = await router().handle('call.shareChoose', { sourceId: 'screen:0:0' }, { window: 'call' });
+    expect(noPicker).toMatchObject({ ok: false, error: { code: 'share-source' } });
+
+    const picker = createScreenSources(async () => [
+      { id: 'screen:0:0', name: 'Entire screen', display_id: '', appIcon: null as never, thumbnail: { isEmpty: () => true } as never },
+    ]);
+    const withPicker = createCallHandlers({ ...baseOptions(), screenSources: picker });
+    withPicker.begin({ subject: 'Check-up', room, guestPin, hostPin: secret });
+    try {
+      const r = createRouter(withPicker.handlers as unknown as Handlers, createLogger([(l) => lines.push(l)]));
+      expect(await r.handle('call.shareSources', {}, { window: 'main' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+      expect(await r.handle('call.shareSources', {}, { window: 'call' })).toEqual({
+        ok: true,
+        value: { picker: true, sources: [{ id: 'screen:0:0', name: 'Entire screen', kind: 'screen', thumbnail: '' }] },
+      });
+      expect(await r.handle('call.shareChoose', { sourceId: 'javascript:alert(1)' }, { window: 'call' })).toMatchObject({
+        ok: false,
+        error: { code: 'bad-request' },
+      });
+      expect(await r.handle('call.shareChoose', { sourceId: 'window:1:0' }, { window: 'call' })).toMatchObject({
+        ok: false,
+        error: { code: 'share-source' },
+      });
+      expect(await r.handle('call.shareChoose', { sourceId: 'screen:0:0' }, { window: 'call' })).toEqual({ ok: true, value: { done: true } });
+      expect(picker.take()?.id).toBe('screen:0:0');
+    } finally {
+      withPicker.end();
+      await withPicker.dispose();
+    }
   });
 
   test('end for all destroys the room and closes the call window; later host actions say there is no call', async () => {

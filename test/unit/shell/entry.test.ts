@@ -50,6 +50,12 @@ describe('main/index.ts', () => {
     expect(fake.netFetched).toEqual(['https://vdx.invalid/v2/info']);
   });
 
+  it('gives the call window its own screen picker over desktopCapturer, and shares nothing unchosen', async () => {
+    const platform = core.platform as Platform;
+    expect(await platform.screenSources?.list()).toEqual([{ id: 'screen:1:0', name: 'Entire screen', kind: 'screen', thumbnail: '' }]);
+    expect(() => platform.screenSources?.choose('screen:2:0')).toThrow(/no longer available/);
+  });
+
   it('sandboxes every renderer and registers the app scheme before anything else', () => {
     expect(fake.callOrder.slice(0, 3)).toEqual(['enableSandbox', 'registerSchemesAsPrivileged', 'requestSingleInstanceLock']);
     expect(fake.callOrder.indexOf('protocol.handle:app')).toBeGreaterThan(fake.callOrder.indexOf('whenReady'));

@@ -270,7 +270,7 @@ export const shell = {
     openedExternally.push(url);
   },
 };
-export const screenSource = { id: 'screen:1:0', name: 'Entire screen' };
+export const screenSource = { id: 'screen:1:0', name: 'Entire screen', thumbnail: { isEmpty: () => true } };
 /** URLs fetched through Electron's net module (Chromium's network stack). */
 export const netFetched: string[] = [];
 
