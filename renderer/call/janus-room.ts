@@ -102,6 +102,7 @@ export interface RemoteVideoStats {
   participantId: string;
   framesDecoded: number;
   packetsLost: number;
+  packetsReceived: number;
   /** Seconds, from the selected ICE candidate pair (same for every participant: one PC). */
   roundTripTime?: number;
   /** Since the previous stats() call. */
@@ -282,9 +283,23 @@ export class JanusRoom {
     for (const t of this.local?.getAudioTracks() ?? []) t.enabled = on;
   }
 
+  /**
+   * Camera off sends nothing at all (the sender's track is taken away), not the black frames
+   * of a disabled track: the others then see "camera off" rather than a frozen black picture
+   * that their quality check would call poor. No renegotiation either way.
+   */
   setVideoEnabled(on: boolean): void {
     this.videoEnabled = on;
     for (const t of this.local?.getVideoTracks() ?? []) t.enabled = on;
+    void this.applyVideoSending();
+  }
+
+  private async applyVideoSending(): Promise<void> {
+    const pc = this.pub?.webrtcStuff?.pc;
+    const sender = pc?.getTransceivers().find((t) => t.sender.track?.kind === 'video' || t.receiver.track.kind === 'video')?.sender;
+    if (!sender) return;
+    const track = this.videoEnabled ? (this.local?.getVideoTracks()[0] ?? null) : null;
+    if (sender.track !== track) await sender.replaceTrack(track).catch((err: unknown) => this.events.emit('warning', `camera switch: ${String(err)}`));
   }
 
   /**
@@ -295,8 +310,11 @@ export class JanusRoom {
   async replaceTrack(track: MediaStreamTrack): Promise<void> {
     const kind = track.kind as 'audio' | 'video';
     track.enabled = kind === 'audio' ? this.audioEnabled : this.videoEnabled;
-    const sender = this.pub?.webrtcStuff?.pc?.getSenders().find((s) => s.track?.kind === kind);
-    if (sender) await sender.replaceTrack(track);
+    // By transceiver: with the camera off the video sender has no track to find it by.
+    const sender = this.pub?.webrtcStuff?.pc
+      ?.getTransceivers()
+      .find((t) => t.sender.track?.kind === kind || t.receiver.track.kind === kind)?.sender;
+    if (sender && (kind === 'audio' || this.videoEnabled)) await sender.replaceTrack(track);
     const local = this.local;
     if (!local) return;
     for (const old of kind === 'audio' ? local.getAudioTracks() : local.getVideoTracks()) {
@@ -336,6 +354,7 @@ export class JanusRoom {
         participantId,
         framesDecoded: s.framesDecoded ?? 0,
         packetsLost: s.packetsLost ?? 0,
+        packetsReceived: s.packetsReceived ?? 0,
         roundTripTime: rtt,
         bitrateKbps: this.bitrate(s.id, s.bytesReceived, s.timestamp),
         frameRate: s.framesPerSecond,
@@ -418,6 +437,8 @@ export class JanusRoom {
       this.privateId = reply.private_id ?? null;
       this.addPublishers(gen, reply.publishers ?? []);
       await this.publish(gen, pub);
+      // Rejoining with the camera off: keep sending no video.
+      if (!this.videoEnabled) await this.applyVideoSending();
     })();
     // After a timeout the attempt may still fail later; teardown() has made it harmless.
     work.catch(() => undefined);

@@ -8,6 +8,7 @@ export interface StatsSample {
   participantId: string;
   framesDecoded: number;
   packetsLost: number;
+  packetsReceived: number;
   roundTripTime?: number;
   bitrateKbps?: number;
   frameRate?: number;
@@ -32,8 +33,10 @@ export function judgeQuality(now: StatsSample, before: StatsSample | undefined):
   const rttMs = now.roundTripTime !== undefined ? Math.round(now.roundTripTime * 1000) : undefined;
   const kbps = now.bitrateKbps !== undefined ? Math.round(now.bitrateKbps) : undefined;
   const fps = now.frameRate;
-  // Only once frames flow: a participant with the camera off is not "poor".
-  const frozen = before !== undefined && now.framesDecoded > 0 && fps !== undefined && fps < POOR_FPS;
+  // Choppy video: frames trickle in while packets still arrive. A participant with the camera
+  // off (or muted by the host) sends no video packets at all, and is not "poor".
+  const arriving = before !== undefined && now.packetsReceived > before.packetsReceived;
+  const frozen = arriving && now.framesDecoded > 0 && fps !== undefined && fps < POOR_FPS;
   const poor = lost > POOR_LOST_PER_SECOND || (rttMs !== undefined && rttMs > POOR_RTT_MS) || frozen;
   return { poor, lost, ...(rttMs !== undefined ? { rttMs } : {}), ...(kbps !== undefined ? { kbps } : {}), ...(fps !== undefined ? { fps } : {}) };
 }

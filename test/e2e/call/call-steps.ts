@@ -9,6 +9,7 @@ import type { ConsoleApp } from '../fixtures';
 export interface GuestWindow {
   guestStats(): Promise<Array<{ participantId: string; framesDecoded: number; audioBytesReceived?: number }>>;
   guestStates: string[];
+  guestLimitFrameRate(fps: number): Promise<void>;
 }
 
 export interface OpenMeeting {
@@ -105,4 +106,18 @@ export async function expectStopsGrowing(read: () => Promise<number>, stableSamp
 export async function expectGrows(read: () => Promise<number>): Promise<void> {
   const start = await read();
   await expect.poll(read, { timeout: 20_000 }).toBeGreaterThan(start);
+}
+
+/** A condition that stays false over `samples` polls about a second apart (after settling). */
+export async function expectStaysFalse(read: () => Promise<boolean>, samples = 5): Promise<void> {
+  let falseInARow = 0;
+  await expect
+    .poll(
+      async () => {
+        falseInARow = (await read()) ? 0 : falseInARow + 1;
+        return falseInARow >= samples;
+      },
+      { timeout: 30_000, intervals: [1_000] },
+    )
+    .toBe(true);
 }

@@ -17,6 +17,7 @@ import {
   enterPin,
   expectAllDecoding,
   expectGrows,
+  expectStaysFalse,
   expectStopsGrowing,
   guestFramesFrom,
   hostMeeting,
@@ -179,6 +180,13 @@ test('camera and microphone switch mid-call, and the call survives a Janus resta
   await expectGrows(async () => Math.max(0, ...(await guestFramesFrom(patient))));
   await expect(call.getByText('That device could not be started. The previous one is still in use.')).toHaveCount(0);
 
+  // The host mutes the patient's audio before the restart: Janus forgets that, the console not.
+  const patientTile = call.locator('[data-testid="remote-tile"][data-role="patient"]');
+  const consoleAudio = async () => Number(await patientTile.getAttribute('data-audio-bytes'));
+  await expectGrows(consoleAudio);
+  await patientTile.getByRole('button', { name: 'Mute Pat Example for everyone' }).click();
+  await expectStopsGrowing(consoleAudio);
+
   // Janus restarts (a crash): the window says Reconnecting and comes back with the guest's video.
   await stack.janus!.restart();
   await expect(call.getByTestId('call-state')).toHaveAttribute('data-state', 'reconnecting');
@@ -187,6 +195,10 @@ test('camera and microphone switch mid-call, and the call survives a Janus resta
   await expect(patient.getByTestId('status')).toHaveText('In the meeting', { timeout: 20_000 });
   await expectAllDecoding(() => consoleFrames(call), 1);
   await expectAllDecoding(() => guestFramesFrom(patient), 1);
+  // ... and the patient stays muted; lifting the mute lets their audio through again.
+  await expectStopsGrowing(consoleAudio);
+  await patientTile.getByRole('button', { name: 'Unmute Pat Example for everyone' }).click();
+  await expectGrows(consoleAudio);
 
   // Leaving and joining again: the microphone chosen before is remembered (by main).
   const closed = call.waitForEvent('close');
@@ -214,4 +226,49 @@ test('closing the call window leaves the meeting, and the main window asks wheth
   await ask.getByRole('button', { name: 'End for everyone' }).click();
   await expect(ask).toBeHidden();
   await expect(patient.getByTestId('status')).toHaveText('The meeting has ended');
+});
+
+test('the host sees who speaks, whose camera is off and whose video is poor; the host\'s own camera goes off for all', async ({
+  launchConsole,
+  stack,
+  browser,
+}) => {
+  const app = await launchConsole();
+  await signIn(app, stack.idp.users[0]!);
+  const meeting = meetingOnNow(stack);
+  const call = await hostMeeting(app, meeting);
+  const patient = await openGuest(browser, guests.pageUrl({ server: stack.janus!.wsUrl, room: meeting.room, name: 'Pat Example', role: 'patient' }));
+  await knockAndAdmit(call, patient, meeting.guestPin, 'Pat Example');
+  await expectAllDecoding(() => consoleFrames(call), 1);
+  const tile = call.locator('[data-testid="remote-tile"][data-role="patient"]');
+
+  // Active speaker: the patient's microphone (Chromium's synthetic one beeps) lights their tile ...
+  await expect(tile).toHaveAttribute('data-speaking', 'true', { timeout: 20_000 });
+  // ... and not once they mute themselves.
+  await patient.getByRole('button', { name: 'Mute microphone' }).click();
+  await expectStaysFalse(async () => (await tile.getAttribute('data-speaking')) === 'true');
+
+  // The patient turns the camera off: the tile says so, and that is no quality problem.
+  await patient.getByRole('button', { name: 'Turn camera off' }).click();
+  await expect(tile).toHaveAttribute('data-video', 'off', { timeout: 15_000 });
+  await expect(tile.getByText('No video')).toBeVisible();
+  await expectStaysFalse(async () => (await tile.getAttribute('data-quality')) === 'poor');
+  await patient.getByRole('button', { name: 'Turn camera on' }).click();
+  await expect(tile).toHaveAttribute('data-video', 'on', { timeout: 15_000 });
+
+  // The patient's video drops to 2 frames a second: a visible warning, gone when it recovers.
+  await patient.evaluate(() => (globalThis as unknown as GuestWindow).guestLimitFrameRate(2));
+  await expect(tile.getByTestId('quality-warning')).toBeVisible({ timeout: 15_000 });
+  await expect(tile.getByTestId('quality-warning')).toContainText('Poor connection');
+  await patient.evaluate(() => (globalThis as unknown as GuestWindow).guestLimitFrameRate(30));
+  await expect(tile.getByTestId('quality-warning')).toHaveCount(0, { timeout: 15_000 });
+
+  // The host's camera off: the patient receives no more video from the host; on again, it flows.
+  const patientSeesHost = async () => Math.max(0, ...(await guestFramesFrom(patient)));
+  await call.getByRole('button', { name: 'Turn camera off' }).click();
+  await expect(call.getByTestId('self-no-video')).toBeVisible();
+  await expectStopsGrowing(patientSeesHost);
+  await call.getByRole('button', { name: 'Turn camera on' }).click();
+  await expect(call.getByTestId('self-no-video')).toHaveCount(0);
+  await expectGrows(patientSeesHost);
 });

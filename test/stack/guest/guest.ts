@@ -9,7 +9,9 @@
  * host admits or denies (see main/conference/host-controls.ts). A meeting without a lobby
  * is joined directly, unless the link says `lobby=1` (an invitation from the console): then
  * the host has not opened the meeting yet and the page waits for the lobby to appear.
- * For tests: window.guestStats(), window.guestLocalStats(), window.guestTimings, window.guestStates.
+ * For tests: window.guestStats(), window.guestLocalStats(), window.guestTimings, window.guestStates,
+ * window.guestLimitFrameRate(fps) (a struggling camera or uplink: what the host's quality
+ * warning is for).
  */
 import { isRole } from '../../../renderer/call/display-name';
 import { newTicket, waitInLobby } from '../../../renderer/call/lobby';
@@ -35,6 +37,7 @@ declare global {
     guestTimings: GuestTimings;
     /** Every room state in order, e.g. connecting, joined, reconnecting, joined. */
     guestStates: string[];
+    guestLimitFrameRate: (fps: number) => Promise<void>;
   }
 }
 
@@ -70,6 +73,9 @@ window.guestTimings = {};
 window.guestStates = [];
 window.guestStats = async () => (room ? room.stats() : []);
 window.guestLocalStats = async () => (room ? room.localStats() : null);
+window.guestLimitFrameRate = async (fps) => {
+  await room?.localStream?.getVideoTracks()[0]?.applyConstraints({ frameRate: fps });
+};
 
 function setStatus(text: string): void {
   statusEl.textContent = text;

@@ -6,6 +6,7 @@ const sample = (over: Partial<StatsSample> = {}): StatsSample => ({
   participantId: 'p1',
   framesDecoded: 100,
   packetsLost: 0,
+  packetsReceived: 1_000,
   roundTripTime: 0.02,
   bitrateKbps: 800,
   frameRate: 25,
@@ -27,8 +28,12 @@ describe('judgeQuality', () => {
     expect(judgeQuality(sample({ roundTripTime: (POOR_RTT_MS + 50) / 1000 }), sample()).poor).toBe(true);
   });
   test('frozen video is poor, but only once frames have flowed', () => {
-    expect(judgeQuality(sample({ frameRate: 1 }), sample()).poor).toBe(true);
-    expect(judgeQuality(sample({ frameRate: 0, framesDecoded: 0 }), sample({ framesDecoded: 0 })).poor).toBe(false);
+    expect(judgeQuality(sample({ frameRate: 1, packetsReceived: 1_040 }), sample()).poor).toBe(true);
+    expect(judgeQuality(sample({ frameRate: 0, framesDecoded: 0, packetsReceived: 1_040 }), sample({ framesDecoded: 0 })).poor).toBe(false);
+  });
+  test('a camera switched off (no video packets any more) is not poor', () => {
+    expect(judgeQuality(sample({ frameRate: 0 }), sample()).poor).toBe(false);
+    expect(judgeQuality(sample({ frameRate: undefined }), sample()).poor).toBe(false);
   });
 });
 
