@@ -3,7 +3,10 @@
  * two samples a second apart. "Poor" is what a clinician would notice: freezing video,
  * lost packets, or a long round trip.
  */
-/** The fields of a participant's stats sample this needs (janus-room's RemoteVideoStats has them). */
+/**
+ * The fields of a participant's stats sample this needs (janus-room's RemoteVideoStats has them).
+ * Declared here, not picked from janus-room: the unit tests type-check this without the DOM lib.
+ */
 export interface StatsSample {
   participantId: string;
   framesDecoded: number;
