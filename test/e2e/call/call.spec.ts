@@ -7,10 +7,11 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from '@playwright/test';
+import type { Browser, Page } from '@playwright/test';
 import { buildGuestPage, serveGuestPage, type GuestServer } from '../../stack/guest/build.mjs';
 import { startSmsGateway, type SmsGatewayHandle } from '../../stack/sms/server';
-import { expect, test } from '../fixtures';
+import type { Stack } from '../../stack/stack';
+import { expect, test, type ConsoleApp } from '../fixtures';
 import { signIn } from '../steps';
 import {
   consoleFrames,
@@ -66,6 +67,17 @@ async function inviteThroughConsole(
   }
   await dialog.getByRole('button', { name: 'Done' }).click();
   return { link, pin };
+}
+
+/** The clinician signs in and hosts the meeting on now; the patient knocks and is admitted. */
+async function hostWithPatient(launchConsole: () => Promise<ConsoleApp>, stack: Stack, browser: Browser) {
+  const app = await launchConsole();
+  await signIn(app, stack.idp.users[0]!);
+  const meeting = meetingOnNow(stack);
+  const call = await hostMeeting(app, meeting);
+  const patient = await openGuest(browser, guests.pageUrl({ server: stack.janus!.wsUrl, room: meeting.room, name: 'Pat Example', role: 'patient' }));
+  await knockAndAdmit(call, patient, meeting.guestPin, 'Pat Example');
+  return { app, meeting, call, patient };
 }
 
 /** The audio bytes a page receives from one participant (guest pages: by their role). */
@@ -150,12 +162,7 @@ test('three parties with a lobby; the host mutes, removes and ends the meeting f
 });
 
 test('camera and microphone switch mid-call, and the call survives a Janus restart', async ({ launchConsole, stack, browser }) => {
-  const app = await launchConsole();
-  await signIn(app, stack.idp.users[0]!);
-  const meeting = meetingOnNow(stack);
-  const call = await hostMeeting(app, meeting);
-  const patient = await openGuest(browser, guests.pageUrl({ server: stack.janus!.wsUrl, room: meeting.room, name: 'Pat Example', role: 'patient' }));
-  await knockAndAdmit(call, patient, meeting.guestPin, 'Pat Example');
+  const { app, meeting, call, patient } = await hostWithPatient(launchConsole, stack, browser);
   await expectAllDecoding(() => consoleFrames(call), 1);
   await expectAllDecoding(() => guestFramesFrom(patient), 1);
 
@@ -210,12 +217,7 @@ test('camera and microphone switch mid-call, and the call survives a Janus resta
 });
 
 test('closing the call window leaves the meeting, and the main window asks whether to end it for everyone', async ({ launchConsole, stack, browser }) => {
-  const app = await launchConsole();
-  await signIn(app, stack.idp.users[0]!);
-  const meeting = meetingOnNow(stack);
-  const call = await hostMeeting(app, meeting);
-  const patient = await openGuest(browser, guests.pageUrl({ server: stack.janus!.wsUrl, room: meeting.room, name: 'Pat Example', role: 'patient' }));
-  await knockAndAdmit(call, patient, meeting.guestPin, 'Pat Example');
+  const { app, call, patient } = await hostWithPatient(launchConsole, stack, browser);
 
   // The host closes the window (not Leave): the patient sees the host gone ...
   await call.close();
@@ -233,12 +235,7 @@ test('the host sees who speaks, whose camera is off and whose video is poor; the
   stack,
   browser,
 }) => {
-  const app = await launchConsole();
-  await signIn(app, stack.idp.users[0]!);
-  const meeting = meetingOnNow(stack);
-  const call = await hostMeeting(app, meeting);
-  const patient = await openGuest(browser, guests.pageUrl({ server: stack.janus!.wsUrl, room: meeting.room, name: 'Pat Example', role: 'patient' }));
-  await knockAndAdmit(call, patient, meeting.guestPin, 'Pat Example');
+  const { call, patient } = await hostWithPatient(launchConsole, stack, browser);
   await expectAllDecoding(() => consoleFrames(call), 1);
   const tile = call.locator('[data-testid="remote-tile"][data-role="patient"]');
 
