@@ -10,6 +10,9 @@
  * and plain types: no Node, no DOM, no Electron.
  */
 import { z } from 'zod';
+import { ErrorInfo } from '../common/errors';
+
+export { ErrorCode, ErrorInfo } from '../common/errors';
 
 /** Which kind of window a call comes from. Main decides which channels each may use. */
 export const WindowKind = z.enum(['main', 'call']);
@@ -63,8 +66,8 @@ export const SyncState = z.object({
   lastSyncedAt: IsoDateTime.nullable(),
   /** Meetings skipped because they failed validation (their ids go to the log). */
   invalidCount: z.number().int().nonnegative(),
-  /** A short, user-facing reason (never personal data). */
-  message: z.string().optional(),
+  /** Why the last sync failed (offline, error), for the renderer to put in words. */
+  problem: ErrorInfo.optional(),
 });
 export type SyncState = z.infer<typeof SyncState>;
 
@@ -241,13 +244,14 @@ export type Response<C extends Channel> = z.output<(typeof channels)[C]['respons
 /** Events: main tells, renderer listens. */
 export const events = {
   'auth.changed': AuthState,
-  'schedule.changed': z.object({ day: IsoDay }),
+  /** The day's meetings or its sync state changed (a sync, not a read): the new day, whole. */
+  'schedule.changed': DaySchedule,
   /** Asks the window to come to the front (sign-in completed in the system browser). */
   'window.focus': Empty,
   /** A clinician-console:// link was opened: show that meeting's day, or say why not. */
   'deeplink.opened': z.discriminatedUnion('ok', [
     z.object({ ok: z.literal(true), meetingId: z.uuid(), day: IsoDay }),
-    z.object({ ok: z.literal(false), message: z.string() }),
+    z.object({ ok: z.literal(false), error: ErrorInfo }),
   ]),
   /** Who waits in the call's lobby (sent when it changes). */
   'call.lobby': z.object({ waiting: z.array(WaitingGuest) }),
@@ -258,15 +262,8 @@ export const events = {
 export type EventName = keyof typeof events;
 export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>;
 
-/** Every answer has this shape, so the renderer never sees a thrown Error from main. */
-export const ErrorInfo = z.object({
-  /** Stable machine code: bad-request, forbidden, unknown-channel, not-signed-in, ... */
-  code: z.string(),
-  /** A clear, user-facing message without personal data. */
-  message: z.string(),
-});
-export type ErrorInfo = z.infer<typeof ErrorInfo>;
-
+/** Every answer has this shape, so the renderer never sees a thrown Error from main. An
+ *  error is a code with parameters (common/errors.ts); the renderer writes the sentence. */
 export type Result<T> = { ok: true; value: T } | { ok: false; error: ErrorInfo };
 
 /** The object the preload puts on `window.clinician` (and the browser host imitates). */
@@ -276,14 +273,4 @@ export interface ClinicianBridge {
   on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
 }
 
-export const BRIDGE_GLOBAL = 'clinician';
-export const IPC_INVOKE = 'cc:invoke';
-export const IPC_EVENT_PREFIX = 'cc:event:';
-
-export function isChannel(name: unknown): name is Channel {
-  return typeof name === 'string' && Object.hasOwn(channels, name);
-}
-
-export function isEventName(name: unknown): name is EventName {
-  return typeof name === 'string' && Object.hasOwn(events, name);
-}
+export { BRIDGE_GLOBAL, IPC_EVENT_PREFIX, IPC_INVOKE, isChannel, isEventName } from './bridge-names';

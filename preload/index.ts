@@ -7,15 +7,8 @@
  * the IpcRendererEvent (whose `sender` would be a way back to raw IPC).
  */
 import { contextBridge, ipcRenderer } from 'electron';
-import {
-  BRIDGE_GLOBAL,
-  IPC_EVENT_PREFIX,
-  IPC_INVOKE,
-  isChannel,
-  isEventName,
-  type ClinicianBridge,
-  type ErrorInfo,
-} from './contract';
+import { BRIDGE_GLOBAL, IPC_EVENT_PREFIX, IPC_INVOKE, isChannel, isEventName } from './bridge-names';
+import type { ClinicianBridge, ErrorInfo } from './contract';
 
 /** The part of ipcRenderer the bridge uses. */
 export interface BridgeIpc {
@@ -24,20 +17,17 @@ export interface BridgeIpc {
   removeListener(channel: string, listener: (event: unknown, ...args: unknown[]) => void): unknown;
 }
 
-const failure = (code: string, message: string): { ok: false; error: ErrorInfo } => ({
-  ok: false,
-  error: { code, message },
-});
+const failure = (code: ErrorInfo['code']): { ok: false; error: ErrorInfo } => ({ ok: false, error: { code } });
 
 export function createBridge(ipc: BridgeIpc): ClinicianBridge {
   const bridge = {
     invoke(channel: unknown, request: unknown) {
       if (!isChannel(channel)) {
-        return Promise.resolve(failure('unknown-channel', 'This request is not part of the console.'));
+        return Promise.resolve(failure('unknown-channel'));
       }
       return ipc
         .invoke(IPC_INVOKE, channel, request)
-        .catch(() => failure('ipc-failed', 'The console could not pass on the request.'));
+        .catch(() => failure('no-bridge'));
     },
     on(event: unknown, listener: unknown) {
       if (!isEventName(event) || typeof listener !== 'function') return () => {};

@@ -22,7 +22,7 @@ import type { OpenExternal, SecretBox } from '../core/ports';
 import type { Logger } from '../log/logger';
 import type { Settings } from '../settings/settings';
 import { SignInAbortedError, startSignInAttempt, type SignInAttempt } from './sign-in-attempt';
-import { MAX_CLOCK_SKEW_SECONDS, SIGN_IN_MESSAGES, clockSkewSeconds, explainSignInError, isNetworkError } from './sign-in-errors';
+import { MAX_CLOCK_SKEW_SECONDS, clockSkewSeconds, explainSignInError, isNetworkError } from './sign-in-errors';
 import { signInPage } from './sign-in-pages';
 import { fetchNetworkClient } from './fetch-network-client';
 import { createEncryptedCachePlugin } from './token-cache-plugin';
@@ -120,7 +120,7 @@ export function createAuth(opts: {
       const problem = explainSignInError(error);
       if (problem.code === 'sign-in-not-registered' || problem.code === 'sign-in-unreachable') {
         log.warn(`auth: sign-in not started: ${problem.code} (${codeOf(error)})`);
-        throw new UserFacingError(problem.code, problem.message);
+        throw new UserFacingError(problem.code);
       }
       // Anything else is not a reason to keep the user from trying.
       log.info(`auth: the registration check answered ${codeOf(error)}; signing in anyway`);
@@ -148,11 +148,11 @@ export function createAuth(opts: {
     } catch (error) {
       if (error instanceof SignInAbortedError) {
         const code = error.reason === 'timeout' ? 'sign-in-timeout' : 'sign-in-cancelled';
-        throw new UserFacingError(code, SIGN_IN_MESSAGES[code]);
+        throw new UserFacingError(code);
       }
       const problem = explainSignInError(error);
       log.warn(`auth: interactive sign-in failed: ${problem.code} (${codeOf(error)})`);
-      throw new UserFacingError(problem.code, problem.message);
+      throw new UserFacingError(problem.code);
     } finally {
       attempt = null;
       changed();
@@ -164,13 +164,13 @@ export function createAuth(opts: {
     await checkRegistration();
     const result = await interactive(previous);
     const signedIn = result.account;
-    if (!signedIn) throw new UserFacingError('sign-in-failed', SIGN_IN_MESSAGES['sign-in-failed']);
+    if (!signedIn) throw new UserFacingError('sign-in-failed');
     const cache = pca.getTokenCache();
     const skew = clockSkewSeconds((result.idTokenClaims as { iat?: number }).iat, now());
     if (skew > MAX_CLOCK_SKEW_SECONDS) {
       log.warn(`auth: the clock differs from the sign-in service's by ${skew} s; sign-in refused`);
       await cache.removeAccount(signedIn);
-      throw new UserFacingError('sign-in-clock-skew', SIGN_IN_MESSAGES['sign-in-clock-skew']);
+      throw new UserFacingError('sign-in-clock-skew');
     }
     // One person per console: a different account signing in replaces the previous one.
     for (const other of await cache.getAllAccounts()) {
@@ -183,7 +183,7 @@ export function createAuth(opts: {
 
   async function acquireSilently(forceRefresh: boolean): Promise<string> {
     const a = await account();
-    if (!a) throw new UserFacingError('not-signed-in', 'Please sign in.');
+    if (!a) throw new UserFacingError('not-signed-in');
     try {
       // MSAL renews from the refresh token when the access token is expired or close to
       // it (within 5 minutes), or when forced after a 401.
@@ -194,7 +194,7 @@ export function createAuth(opts: {
       if (error instanceof InteractionRequiredAuthError) {
         log.info('auth: silent renewal needs the user to sign in again');
         setNeedsSignIn(true);
-        throw new UserFacingError('sign-in-required', 'Your sign-in has expired. Please sign in again.');
+        throw new UserFacingError('sign-in-required');
       }
       if (isNetworkError(error)) {
         log.info(`auth: the sign-in service cannot be reached to renew the token (${codeOf(error)})`);
@@ -220,7 +220,7 @@ export function createAuth(opts: {
     },
 
     async signIn() {
-      if (starting || attempt) throw new UserFacingError('busy', 'Sign-in is already under way in your browser.');
+      if (starting || attempt) throw new UserFacingError('sign-in-busy');
       starting = true;
       try {
         return await signInOnce();

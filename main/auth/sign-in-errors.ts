@@ -4,32 +4,24 @@
  * MSAL's own messages are never shown or logged in full: they can quote URLs, tenant ids
  * and correlation ids. Only MSAL's error code (and Entra's AADSTS number, when the server
  * sent one) decide which of our own sentences the user sees. The renderer translates by
- * `code`; `message` is the English fallback.
+ * `code`.
  */
+import type { ErrorCode } from '../../common/errors';
 
-export type SignInErrorCode =
+export type SignInErrorCode = Extract<
+  ErrorCode,
   | 'sign-in-cancelled'
   | 'sign-in-timeout'
   | 'sign-in-not-registered'
   | 'sign-in-consent-required'
   | 'sign-in-unreachable'
   | 'sign-in-clock-skew'
-  | 'sign-in-failed';
+  | 'sign-in-failed'
+>;
 
 export interface SignInProblem {
   code: SignInErrorCode;
-  message: string;
 }
-
-export const SIGN_IN_MESSAGES: Record<SignInErrorCode, string> = {
-  'sign-in-cancelled': 'Sign-in was cancelled. You can sign in again when you are ready.',
-  'sign-in-timeout': 'Sign-in took too long and was stopped. Please try again.',
-  'sign-in-not-registered': 'This console is not registered with the sign-in service. Please contact IT.',
-  'sign-in-consent-required': 'Your organisation has not yet approved this console. Please contact IT.',
-  'sign-in-unreachable': 'The sign-in service cannot be reached. Check the network connection and try again.',
-  'sign-in-clock-skew': "This computer's clock is wrong. Correct the date and time, then sign in again.",
-  'sign-in-failed': 'Sign-in did not complete. Please try again.',
-};
 
 /** MSAL error codes that mean "no answer from the identity provider" (offline, refused, DNS). */
 const NETWORK_CODES = new Set([
@@ -81,7 +73,7 @@ export function isNetworkError(error: unknown): boolean {
 export function explainSignInError(error: unknown): SignInProblem {
   const code = codeOf(error);
   const text = textOf(error);
-  const pick = (c: SignInErrorCode): SignInProblem => ({ code: c, message: SIGN_IN_MESSAGES[c] });
+  const pick = (c: SignInErrorCode): SignInProblem => ({ code: c });
 
   if (code === 'access_denied' || code === 'user_cancelled' || code === 'login_canceled') {
     // Entra also sends access_denied when the user declines consent; say that one plainly.

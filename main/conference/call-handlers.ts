@@ -74,7 +74,7 @@ export function createCallHandlers(opts: {
   const ok = { done: true as const };
 
   function current(): CallMeeting {
-    if (!meeting) throw new UserFacingError('no-call', 'There is no call in progress.');
+    if (!meeting) throw new UserFacingError('no-call');
     return meeting;
   }
 
@@ -133,7 +133,7 @@ export function createCallHandlers(opts: {
         return ok;
       },
       'call.endAfterClose': async () => {
-        if (!asking) throw new UserFacingError('no-call', 'There is no call to end.');
+        if (!asking) throw new UserFacingError('no-call');
         await host.endForAll();
         opts.log.info('call: the host ended the meeting for everyone after closing the call window');
         asking = false;
@@ -159,7 +159,7 @@ export function createCallHandlers(opts: {
       },
       'call.shareChoose': async ({ sourceId }) => {
         current();
-        if (!opts.screenSources) throw new UserFacingError('share-source', 'This console has no screen picker.');
+        if (!opts.screenSources) throw new UserFacingError('share-no-picker');
         opts.screenSources.choose(sourceId);
         return ok;
       },

@@ -41,7 +41,7 @@ export function createCallHost(opts: {
   let polling = false;
 
   function current(): HostControls {
-    if (!controls) throw new UserFacingError('no-call', 'There is no call in progress.');
+    if (!controls) throw new UserFacingError('no-call');
     return controls;
   }
 
@@ -52,7 +52,7 @@ export function createCallHost(opts: {
       if (err instanceof UserFacingError) throw err;
       // Codes and Janus's own error text only: requests (with the secret) are never logged.
       log.warn(`call: ${what} failed: ${err instanceof VideoRoomError ? `${err.code} ${err.message}` : 'unexpected error'}`);
-      throw new UserFacingError('host-action-failed', 'The conference server did not accept this. Please try again.');
+      throw new UserFacingError('host-action-failed');
     }
   }
 

@@ -5,7 +5,7 @@
 import { UserFacingError } from '../core/errors';
 
 export async function sendSms(gatewayUrl: string, message: { to: string; text: string }, timeoutMs: number): Promise<void> {
-  if (!gatewayUrl) throw new UserFacingError('sms-not-configured', 'Sending text messages is not set up. Contact IT.');
+  if (!gatewayUrl) throw new UserFacingError('sms-not-configured');
   let res: Response;
   try {
     res = await fetch(gatewayUrl, {
@@ -15,7 +15,7 @@ export async function sendSms(gatewayUrl: string, message: { to: string; text: s
       signal: AbortSignal.timeout(timeoutMs),
     });
   } catch {
-    throw new UserFacingError('sms-failed', 'The text message could not be sent. Please try again or send the invitation another way.');
+    throw new UserFacingError('sms-failed');
   }
-  if (!res.ok) throw new UserFacingError('sms-failed', 'The text message could not be sent. Please try again or send the invitation another way.');
+  if (!res.ok) throw new UserFacingError('sms-failed');
 }

@@ -10,7 +10,7 @@ import type { Platform } from './ports';
 
 export function configErrorHandlers(message: string, platform: Pick<Platform, 'host' | 'version' | 'locale'>): Handlers {
   const refuse = async () => {
-    throw new UserFacingError('config-invalid', message);
+    throw new UserFacingError('config-invalid');
   };
   const handlers = Object.fromEntries((Object.keys(channels) as Channel[]).map((c) => [c, refuse])) as unknown as Handlers;
   handlers['app.info'] = async () => ({ version: platform.version, host: platform.host, locale: platform.locale, configError: message });

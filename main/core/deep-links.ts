@@ -24,9 +24,9 @@ export async function resolveDeepLink(
   const parsed = parseDeepLink(raw);
   if (!parsed.ok) {
     log.warn(`deep link rejected: ${parsed.error}`);
-    return { ok: false, message: parsed.error };
+    return { ok: false, error: { code: 'link-invalid' } };
   }
-  if (!lookup) return { ok: false, message: 'Sign in to open this appointment.' };
+  if (!lookup) return { ok: false, error: { code: 'link-sign-in' } };
   const link = parsed.link;
   const find = () => ('uuid' in link ? lookup.byId(link.uuid) : lookup.byShortId(link.shortId));
   let meeting = find();
@@ -40,7 +40,7 @@ export async function resolveDeepLink(
   }
   if (!meeting) {
     log.info('deep link: the meeting is not in the cached schedule');
-    return { ok: false, message: 'This appointment is not in your schedule.' };
+    return { ok: false, error: { code: 'link-not-in-schedule' } };
   }
   return { ok: true, meetingId: meeting.id, day: localDay(new Date(meeting.startTime)) };
 }

@@ -26,12 +26,10 @@ export interface SenderFacts {
   webContentsId: number;
 }
 
-export type SenderCheck = { ok: true; window: WindowKind } | { ok: false; error: ErrorInfo };
+/** A refused sender: the renderer gets the code, the log gets the reason. */
+export type SenderCheck = { ok: true; window: WindowKind } | { ok: false; error: ErrorInfo; reason: string };
 
-const refused = (reason: string): SenderCheck => ({
-  ok: false,
-  error: { code: 'forbidden-sender', message: `This request was refused: ${reason}.` },
-});
+const refused = (reason: string): SenderCheck => ({ ok: false, error: { code: 'forbidden' }, reason });
 
 /** Plain: is this sender one of our windows' top-level app page, and which kind? */
 export function checkSender(
@@ -70,14 +68,14 @@ export function registerIpc(
   ipcMain.handle(IPC_INVOKE, async (event, channel: unknown, request: unknown): Promise<Result<unknown>> => {
     const sender = checkSender(senderFacts(event), windowKindOf);
     if (!sender.ok) {
-      log.warn(`ipc: ${sender.error.code}: ${sender.error.message}`);
-      return sender;
+      log.warn(`ipc: a request was refused: ${sender.reason}`);
+      return { ok: false, error: sender.error };
     }
     try {
       return await router.handle(channel, request, { window: sender.window });
     } catch (error) {
       log.error('ipc: the router failed', error);
-      return { ok: false, error: { code: 'internal', message: 'The console could not complete the request.' } };
+      return { ok: false, error: { code: 'internal' } };
     }
   });
   return () => ipcMain.removeHandler(IPC_INVOKE);

@@ -18,6 +18,7 @@ import {
   type Result,
   type WindowKind,
 } from '../../preload/contract';
+import { errorInfo, type ErrorCode, type ErrorParams } from '../../common/errors';
 import { UserFacingError } from '../core/errors';
 import type { Logger } from '../log/logger';
 
@@ -42,21 +43,21 @@ export function createRouter(handlers: Handlers, log: Logger): Router {
     async handle(channelName, request, sender) {
       if (!isChannel(channelName)) {
         log.warn('ipc: unknown channel refused');
-        return fail('unknown-channel', 'This request is not part of the console.');
+        return fail('unknown-channel');
       }
       const spec = channels[channelName];
       if (!spec.windows.includes(sender.window)) {
         log.warn(`ipc: ${channelName} refused from the ${sender.window} window`);
-        return fail('forbidden', 'This window may not make that request.');
+        return fail('forbidden', { channel: channelName });
       }
       if (!fitsSize(request)) {
         log.warn(`ipc: oversized request on ${channelName} refused`);
-        return fail('bad-request', 'The request is too large.');
+        return fail('bad-request', { channel: channelName });
       }
       const parsed = spec.request.safeParse(request ?? {});
       if (!parsed.success) {
         log.warn(`ipc: invalid request on ${channelName}: ${describeIssues(parsed.error)}`);
-        return fail('bad-request', `Invalid request for ${channelName}: ${describeIssues(parsed.error)}`);
+        return fail('bad-request', { channel: channelName, fields: issuePaths(parsed.error) });
       }
       try {
         const handler = handlers[channelName] as (r: unknown, s: Sender) => Promise<unknown>;
@@ -64,23 +65,23 @@ export function createRouter(handlers: Handlers, log: Logger): Router {
         const checked = spec.response.safeParse(value);
         if (!checked.success) {
           log.error(`ipc: ${channelName} produced an invalid response: ${describeIssues(checked.error)}`);
-          return fail('internal', 'The console could not complete the request.');
+          return fail('internal');
         }
         return { ok: true, value: checked.data };
       } catch (error) {
         if (error instanceof UserFacingError) {
           log.warn(`ipc: ${channelName} failed: ${error.code}`);
-          return fail(error.code, error.message);
+          return { ok: false, error: error.info };
         }
         log.error(`ipc: ${channelName} failed unexpectedly`, error);
-        return fail('internal', 'The console could not complete the request.');
+        return fail('internal');
       }
     },
   };
 }
 
-function fail(code: string, message: string): { ok: false; error: ErrorInfo } {
-  return { ok: false, error: { code, message } };
+function fail(code: ErrorCode, params?: ErrorParams): { ok: false; error: ErrorInfo } {
+  return { ok: false, error: errorInfo(code, params) };
 }
 
 function fitsSize(request: unknown): boolean {
@@ -89,6 +90,11 @@ function fitsSize(request: unknown): boolean {
   } catch {
     return false; // cyclic or otherwise unserialisable: not something a renderer can send
   }
+}
+
+/** The paths of the fields at fault, never their values. */
+function issuePaths(error: z.ZodError): string {
+  return [...new Set(error.issues.map((issue) => (issue.path.length ? issue.path.join('.') : '(root)')))].slice(0, 5).join(', ');
 }
 
 /** Field paths and messages only: never the offending values, which may be personal data. */

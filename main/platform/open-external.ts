@@ -79,7 +79,7 @@ export function createExternalOpener(options: ExternalOpenerOptions): ExternalOp
       if (!isAllowed(url)) {
         // The scheme only: the rest of a URL can hold personal data.
         options.log.warn(`openExternal: refused a ${schemeOf(url)} URL`);
-        throw new UserFacingError('forbidden-url', 'This link cannot be opened from the console.');
+        throw new UserFacingError('forbidden-url');
       }
       await options.open(url);
     },

@@ -79,7 +79,7 @@ export function createSecretBox(options: SecretBoxOptions): ElectronSecretBox {
 
   const ensureUsable = () => {
     const current = status();
-    if (!current.usable) throw new UserFacingError(`secret-storage-${current.reason}`, current.message);
+    if (!current.usable) throw new UserFacingError(`secret-storage-${current.reason}`);
   };
 
   return {

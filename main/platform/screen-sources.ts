@@ -61,7 +61,7 @@ export function createScreenSources(
     },
     choose(id) {
       if (!offered.has(id)) {
-        throw new UserFacingError('share-source', 'That screen or window is no longer available. Choose again.');
+        throw new UserFacingError('share-source-gone');
       }
       chosen = { id, at: now() };
     },

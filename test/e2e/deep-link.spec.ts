@@ -24,7 +24,7 @@ test('a link by uuid works too, and a broken or unknown link says why without ch
   await expect(consoleApp.page.getByTestId('meeting')).toHaveCount(today.length);
 
   await consoleApp.openDeepLink('clinician-console://meeting/abcdefghijkl?join=now');
-  await expect(consoleApp.page.getByTestId('link-error')).toContainText('does not name a meeting');
+  await expect(consoleApp.page.getByTestId('link-error')).toContainText('not a link to an appointment');
   await consoleApp.openDeepLink('clinician-console://meeting/zzzzzzzzzzzz');
   await expect(consoleApp.page.getByTestId('link-error')).toContainText('not in your schedule');
   await expect(consoleApp.page.getByTestId('meeting')).toHaveCount(today.length);

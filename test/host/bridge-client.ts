@@ -4,13 +4,8 @@
  * Electron, carried over loopback HTTP (requests) and Server-Sent Events (events).
  * Host-only events open and close windows the way Electron's main would.
  */
-import {
-  BRIDGE_GLOBAL,
-  isChannel,
-  isEventName,
-  type ClinicianBridge,
-  type EventName,
-} from '../../preload/contract';
+import { BRIDGE_GLOBAL, isChannel, isEventName } from '../../preload/bridge-names';
+import type { ClinicianBridge, EventName } from '../../preload/contract';
 
 const script = document.currentScript as HTMLScriptElement;
 const token = script.dataset.token ?? '';
@@ -35,7 +30,7 @@ events.onmessage = (message) => {
 
 const bridge: ClinicianBridge = {
   async invoke(channel, request) {
-    if (!isChannel(channel)) return { ok: false, error: { code: 'unknown-channel', message: 'This request is not part of the console.' } };
+    if (!isChannel(channel)) return { ok: false, error: { code: 'unknown-channel' } };
     try {
       const response = await fetch('/__host/invoke', {
         method: 'POST',
@@ -44,7 +39,7 @@ const bridge: ClinicianBridge = {
       });
       return await response.json();
     } catch {
-      return { ok: false, error: { code: 'host-unreachable', message: 'The console service is not running.' } };
+      return { ok: false, error: { code: 'host-unreachable' } };
     }
   },
   on(event: EventName, listener: (payload: never) => void) {

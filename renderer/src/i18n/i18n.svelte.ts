@@ -4,6 +4,7 @@
  * reactive version, so a language switch re-renders the UI.
  */
 import i18next from 'i18next';
+import type { ErrorInfo } from '../../../common/errors';
 import da from './locales/da.json';
 import en from './locales/en.json';
 import fi from './locales/fi.json';
@@ -55,16 +56,34 @@ export async function initI18n(language: string = navigator.language): Promise<v
     });
   }
   document.documentElement.lang = i18next.language;
+  plain.clear();
   version++;
 }
 
+/** Strings without parameters, per language: the day view asks for the same few per row. */
+// eslint-disable-next-line svelte/prefer-svelte-reactivity -- a plain cache; `version` carries the reactivity
+const plain = new Map<string, string>();
+
 export function t(key: string, options?: Record<string, unknown>): string {
   void version; // make callers reactive to language changes
-  return i18next.t(key, options) as string;
+  if (options) return i18next.t(key, options) as string;
+  let text = plain.get(key);
+  if (text === undefined) {
+    text = i18next.t(key) as string;
+    plain.set(key, text);
+  }
+  return text;
 }
 
 /** The full locale (e.g. 'sv-FI') the UI is in; dates and times are formatted with it. */
 export function currentLocale(): string {
   void version;
   return i18next.language || 'en';
+}
+
+/** A code from main (common/errors.ts) as a sentence in the UI's language. */
+export function describeError(info: ErrorInfo): string {
+  void version;
+  const key = `error.${info.code}`;
+  return i18next.exists(key) ? (i18next.t(key, info.params ?? {}) as string) : (i18next.t('error.internal') as string);
 }

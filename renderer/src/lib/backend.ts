@@ -1,6 +1,7 @@
 /**
  * The renderer's one way to main: a typed wrapper over the bridge the preload (or the
  * browser host) puts on `window.clinician`. Components never touch the global directly.
+ * Errors arrive as codes with parameters; `errorText` puts them in the user's language.
  */
 import type {
   Channel,
@@ -11,6 +12,7 @@ import type {
   Request,
   Response,
 } from '../../../preload/contract';
+import { describeError } from '../i18n/i18n.svelte';
 
 declare global {
   interface Window {
@@ -20,7 +22,7 @@ declare global {
 
 export class BackendError extends Error {
   constructor(readonly info: ErrorInfo) {
-    super(info.message);
+    super(info.code);
     this.name = 'BackendError';
   }
   get code(): string {
@@ -30,11 +32,11 @@ export class BackendError extends Error {
 
 function bridge(): ClinicianBridge {
   const b = window.clinician;
-  if (!b) throw new BackendError({ code: 'no-bridge', message: 'The console is not connected to its service.' });
+  if (!b) throw new BackendError({ code: 'no-bridge' });
   return b;
 }
 
-/** Calls main; resolves with the value or rejects with a BackendError carrying a clear message. */
+/** Calls main; resolves with the value or rejects with a BackendError carrying main's code. */
 export async function call<C extends Channel>(channel: C, request: Request<C>): Promise<Response<C>> {
   const result = await bridge().invoke(channel, request);
   if (!result.ok) throw new BackendError(result.error);
@@ -45,6 +47,7 @@ export function on<E extends EventName>(event: E, listener: (payload: EventPaylo
   return bridge().on(event, listener);
 }
 
-export function messageOf(error: unknown): string {
-  return error instanceof BackendError ? error.message : 'Something went wrong. Please try again.';
+/** What went wrong, in the user's language. Anything that is not main's answer is "internal". */
+export function errorText(error: unknown): string {
+  return describeError(error instanceof BackendError ? error.info : { code: 'internal' });
 }

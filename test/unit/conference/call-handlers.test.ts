@@ -126,7 +126,7 @@ describe('call host channels', () => {
   test('screen sharing: without a picker of its own the browser asks; with one, only an offered source may be chosen', async () => {
     expect(await router().handle('call.shareSources', {}, { window: 'call' })).toEqual({ ok: true, value: { picker: false } });
     const noPicker = await router().handle('call.shareChoose', { sourceId: 'screen:0:0' }, { window: 'call' });
-    expect(noPicker).toMatchObject({ ok: false, error: { code: 'share-source' } });
+    expect(noPicker).toMatchObject({ ok: false, error: { code: 'share-no-picker' } });
 
     const picker = createScreenSources(async () => [
       { id: 'screen:0:0', name: 'Entire screen', display_id: '', appIcon: null as never, thumbnail: { isEmpty: () => true } as never },
@@ -146,7 +146,7 @@ describe('call host channels', () => {
       });
       expect(await r.handle('call.shareChoose', { sourceId: 'window:1:0' }, { window: 'call' })).toMatchObject({
         ok: false,
-        error: { code: 'share-source' },
+        error: { code: 'share-source-gone' },
       });
       expect(await r.handle('call.shareChoose', { sourceId: 'screen:0:0' }, { window: 'call' })).toEqual({ ok: true, value: { done: true } });
       expect(picker.take()?.id).toBe('screen:0:0');

@@ -3,6 +3,7 @@
  * `{{placeholders}}`, nothing empty and nothing left in English by accident.
  */
 import i18next from 'i18next';
+import { ErrorCode } from '../../../common/errors';
 import { describe, expect, it } from 'vitest';
 import da from '../../../renderer/src/i18n/locales/da.json';
 import en from '../../../renderer/src/i18n/locales/en.json';
@@ -49,6 +50,13 @@ function placeholders(text: string): string[] {
 }
 
 const english = flatten(en);
+
+describe('English catalog', () => {
+  it('has a sentence for every error code main can send, and nothing for codes that do not exist', () => {
+    const codes = [...english.keys()].filter((k) => k.startsWith('error.')).map((k) => k.slice('error.'.length));
+    expect(codes.sort()).toEqual([...ErrorCode.options].sort());
+  });
+});
 
 describe.each(Object.entries(translations))('%s catalog', (language, catalog) => {
   const strings = flatten(catalog);

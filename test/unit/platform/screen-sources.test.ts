@@ -53,7 +53,7 @@ describe('screen sources for the picker', () => {
     const picker = createScreenSources(capturer([screen1, windowA]).getSources);
     await picker.list();
     expect(() => picker.choose('window:9999:0')).toThrow(UserFacingError);
-    expect(() => picker.choose('window:9999:0')).toThrow(/no longer available/);
+    expect(() => picker.choose('window:9999:0')).toThrow(expect.objectContaining({ code: 'share-source-gone' }));
     picker.choose('window:4242:0');
     expect(picker.take()).toBe(windowA);
     expect(picker.take()).toBeUndefined();

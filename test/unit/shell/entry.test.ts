@@ -53,7 +53,7 @@ describe('main/index.ts', () => {
   it('gives the call window its own screen picker over desktopCapturer, and shares nothing unchosen', async () => {
     const platform = core.platform as Platform;
     expect(await platform.screenSources?.list()).toEqual([{ id: 'screen:1:0', name: 'Entire screen', kind: 'screen', thumbnail: '' }]);
-    expect(() => platform.screenSources?.choose('screen:2:0')).toThrow(/no longer available/);
+    expect(() => platform.screenSources?.choose('screen:2:0')).toThrow(expect.objectContaining({ code: 'share-source-gone' }));
   });
 
   it('sandboxes every renderer and registers the app scheme before anything else', () => {
@@ -105,7 +105,7 @@ describe('main/index.ts', () => {
     const event = { sender: contents, senderFrame: contents.mainFrame };
     expect(await handle(event, 'app.info', {})).toMatchObject({ ok: true, value: { host: 'electron' } });
     const stranger = { sender: { id: 31337, mainFrame: contents.mainFrame }, senderFrame: contents.mainFrame };
-    expect(await handle(stranger, 'app.info', {})).toMatchObject({ ok: false, error: { code: 'forbidden-sender' } });
+    expect(await handle(stranger, 'app.info', {})).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     expect(BRIDGE_GLOBAL).toBe('clinician');
   });
 
