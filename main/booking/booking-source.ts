@@ -1,3 +1,5 @@
+import { errorInfo, type ErrorInfo } from '../../common/errors';
+
 /**
  * What the console needs from a booking system. VDX is the first implementation; another
  * booking system (or Pexip's own scheduling) plugs in behind the same interface.
@@ -6,6 +8,11 @@
 /** One appointment with everything needed to show it and to join it. Kept in main only. */
 export interface BookedMeeting {
   id: string;
+  /**
+   * The booking system's change marker for the meeting as last fetched (opaque): a sync
+   * asks for a meeting's room details again only when this changed.
+   */
+  version: string;
   shortId: string;
   subject: string;
   startTime: string;
@@ -29,23 +36,40 @@ export interface DayFetch {
   invalid: string[];
 }
 
+export interface FetchDayOptions {
+  /** The day as cached now, by id: what the source may reuse instead of asking again. */
+  known?: ReadonlyMap<string, BookedMeeting>;
+  signal?: AbortSignal;
+}
+
 export interface BookingSource {
-  /** All meetings starting on the local day. Throws BookingError when the day cannot be fetched. */
-  fetchDay(day: string, signal?: AbortSignal): Promise<DayFetch>;
+  /**
+   * All meetings starting on the local day, in a constant number of requests where the
+   * booking system allows it. Throws BookingError when the day cannot be fetched.
+   */
+  fetchDay(day: string, opts?: FetchDayOptions): Promise<DayFetch>;
   /** When a meeting starts, found by its id or short id (for deep links to uncached days); null if unknown. */
   findMeetingStart(ref: { uuid: string } | { shortId: string }): Promise<string | null>;
 }
 
-export type BookingErrorKind = 'offline' | 'timeout' | 'unauthorized' | 'server' | 'invalid-response';
+export type BookingErrorKind = 'offline' | 'timeout' | 'unauthorized' | 'server' | 'refused' | 'invalid-response';
 
-/** A failed fetch, with a kind the UI can explain. Messages carry no personal data. */
+/**
+ * A failed fetch, with a kind the UI can explain (the renderer's `error.booking-<kind>`)
+ * and parameters such as the HTTP status. Nothing in it is personal data.
+ */
 export class BookingError extends Error {
   override name = 'BookingError';
   constructor(
     readonly kind: BookingErrorKind,
-    message: string,
+    readonly params: Record<string, number> = {},
     options?: { cause?: unknown },
   ) {
-    super(message, options);
+    const detail = Object.entries(params).map(([k, v]) => ` ${k}=${v}`).join('');
+    super(`booking ${kind}${detail}`, options);
+  }
+
+  get info(): ErrorInfo {
+    return errorInfo(`booking-${this.kind}`, Object.keys(this.params).length ? this.params : undefined);
   }
 }

@@ -1,21 +1,25 @@
 /**
  * When the schedule syncs by itself: main owns the timing, the renderer only says which
- * day its view shows (or that it is hidden) and when its window got the focus.
+ * day its view shows (or that it is hidden) and when its window got the focus. Reading a
+ * day never syncs it; these are the only automatic triggers:
  *
- *   - while a day is watched, it is synced every `intervalMs` (MedCom's own UI: 15 s);
+ *   - a day starts being watched (the view opened, showed another day, became visible):
+ *     sync it at once;
+ *   - while it stays watched, every `intervalMs` after the last sync (MedCom's own UI: 15 s);
  *   - after a failed sync the next try waits for the backoff instead (exponential, with
  *     jitter), and a success goes back to the plain interval;
- *   - focus syncs at once;
+ *   - focus: at once, unless a sync is under way or one ended within `focusGapMs` (a
+ *     clinician switching windows back and forth costs nothing);
  *   - hidden (null) stops the timer: nobody is looking, nothing to keep fresh.
  *
- * Every sync's outcome is reported here, whoever started it (a day change, Refresh, the
+ * Every sync's outcome is reported here, whoever started it (Refresh, a deep link, the
  * timer), so one timer decides when the next automatic sync runs. The sync itself keeps
  * "one at a time"; this module only asks.
  */
 import type { Backoff } from './backoff';
 
 export interface SyncScheduler {
-  /** The day the day view shows now, or null when it is not visible. `now`: sync at once (focus). */
+  /** The day the day view shows now, or null when it is not visible. `now`: the window got the focus. */
   watch(day: string | null, opts?: { now?: boolean }): void;
   /** The outcome of a sync of `day`, from any trigger. */
   outcome(day: string, ok: boolean): void;
@@ -24,19 +28,33 @@ export interface SyncScheduler {
   dispose(): void;
 }
 
+/** A focus within this long of the last sync's end does not sync again. */
+export const FOCUS_GAP_MS = 5_000;
+
 export function createSyncScheduler(opts: {
   /** Starts a sync of the day; its outcome comes back through outcome(). */
   run: (day: string) => void;
   intervalMs: number;
   backoff: Backoff;
+  focusGapMs?: number;
 }): SyncScheduler {
+  const focusGapMs = opts.focusGapMs ?? FOCUS_GAP_MS;
   let watched: string | null = null;
   let timer: ReturnType<typeof setTimeout> | null = null;
   let disposed = false;
+  /** Syncs this scheduler started whose outcome has not come back yet. */
+  let running = 0;
+  let lastOutcomeAt = -Infinity;
 
   function stop(): void {
     if (timer) clearTimeout(timer);
     timer = null;
+  }
+
+  function runNow(day: string): void {
+    stop();
+    running++;
+    opts.run(day);
   }
 
   function arm(delayMs: number): void {
@@ -44,7 +62,7 @@ export function createSyncScheduler(opts: {
     if (disposed || watched === null) return;
     timer = setTimeout(() => {
       timer = null;
-      if (watched !== null && !disposed) opts.run(watched);
+      if (watched !== null && !disposed) runNow(watched);
     }, delayMs);
     // Never keep a process alive just to sync a schedule nobody may be looking at.
     timer.unref?.();
@@ -60,18 +78,16 @@ export function createSyncScheduler(opts: {
       }
       const changed = day !== watched;
       watched = day;
-      if (now) {
-        stop();
-        opts.run(day);
-      } else if (changed || !timer) {
-        // The view asked for this day with schedule.day, which synced it already.
-        arm(opts.intervalMs);
-      }
+      if (changed) runNow(day);
+      else if (now && running === 0 && Date.now() - lastOutcomeAt >= focusGapMs) runNow(day);
+      else if (!timer && running === 0) arm(opts.intervalMs);
     },
     outcome(_day, ok) {
+      running = Math.max(0, running - 1);
+      lastOutcomeAt = Date.now();
       // The service is what fails, not a day: any day's outcome moves the backoff.
       const delay = ok ? (opts.backoff.reset(), opts.intervalMs) : opts.backoff.next();
-      if (watched !== null) arm(delay);
+      if (watched !== null && running === 0) arm(delay);
     },
     get watched() {
       return watched;

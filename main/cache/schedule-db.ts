@@ -34,6 +34,9 @@ const migrations: string[] = [
      last_synced_at TEXT NOT NULL,
      invalid_count INTEGER NOT NULL DEFAULT 0
    );`,
+  // The booking system's change marker per meeting: a sync asks again only for changed ones.
+  // Rows from before it have '' and are asked once more.
+  `ALTER TABLE meetings ADD COLUMN version TEXT NOT NULL DEFAULT '';`,
 ];
 
 export interface CachedDay {
@@ -58,6 +61,7 @@ export interface ScheduleDb {
 
 interface Row {
   id: string;
+  version: string;
   short_id: string;
   subject: string;
   start_time: string;
@@ -93,9 +97,9 @@ export function openScheduleDb(path: string, key: Buffer, log: Logger): Schedule
   );
   const deleteDay = db.prepare('DELETE FROM meetings WHERE day = ?');
   const insert = db.prepare(
-    `INSERT OR REPLACE INTO meetings (id, day, short_id, subject, start_time, end_time, join_opens_at,
+    `INSERT OR REPLACE INTO meetings (id, version, day, short_id, subject, start_time, end_time, join_opens_at,
        room_id, room_uri, guest_pin, host_pin, portal_link)
-     VALUES (@id, @day, @shortId, @subject, @startTime, @endTime, @joinOpensAt,
+     VALUES (@id, @version, @day, @shortId, @subject, @startTime, @endTime, @joinOpensAt,
        @roomId, @roomUri, @guestPin, @hostPin, @portalLink)`,
   );
   const upsertSync = db.prepare(
@@ -116,6 +120,7 @@ export function openScheduleDb(path: string, key: Buffer, log: Logger): Schedule
     for (const m of meetings) {
       insert.run({
         id: m.id,
+        version: m.version,
         day,
         shortId: m.shortId,
         subject: m.subject,
@@ -195,6 +200,7 @@ function migrate(db: Database.Database): void {
 function fromRow(row: Row): BookedMeeting {
   return {
     id: row.id,
+    version: row.version,
     shortId: row.short_id,
     subject: row.subject,
     startTime: row.start_time,

@@ -105,7 +105,7 @@ export async function createCore(opts: {
   /** The signed-in user's schedule, opened on first use. One folder per account. */
   async function userSession(): Promise<UserSession> {
     const key = await auth.accountKey();
-    if (!key) throw new UserFacingError('not-signed-in', 'Please sign in.');
+    if (!key) throw new UserFacingError('not-signed-in');
     const dirName = createHash('sha256').update(key).digest('hex').slice(0, 24);
     if (session && session.dir.endsWith(dirName)) return session;
     // Someone else signed in on this console (their sign-in replaced the previous account):
@@ -118,7 +118,7 @@ export async function createCore(opts: {
       db,
       source,
       log: opts.log.child('sync'),
-      onChanged: (day) => emit('main', 'schedule.changed', { day }),
+      onChanged: (schedule) => emit('main', 'schedule.changed', schedule),
       onOutcome: (day, ok) => scheduler.outcome(day, ok),
       now,
       retention: { daysBack: settings.scheduleDaysBack, daysForward: settings.scheduleDaysForward },
@@ -166,7 +166,7 @@ export async function createCore(opts: {
         platform.windows.focusMain();
       } catch (error) {
         // The user was in the browser: bring the console back to show what went wrong.
-        if (!(error instanceof UserFacingError) || !['sign-in-cancelled', 'busy'].includes(error.code)) platform.windows.focusMain();
+        if (!(error instanceof UserFacingError) || !['sign-in-cancelled', 'sign-in-busy'].includes(error.code)) platform.windows.focusMain();
         throw error;
       }
       return authState();
@@ -205,13 +205,13 @@ export async function createCore(opts: {
     'call.open': async ({ meetingId }) => {
       const { db } = await userSession();
       const meeting = db.meeting(meetingId);
-      if (!meeting) throw new UserFacingError('not-found', 'This appointment is not in the schedule.');
-      if (!meeting.room) throw new UserFacingError('no-room', 'This appointment has no video room yet.');
+      if (!meeting) throw new UserFacingError('appointment-not-found');
+      if (!meeting.room) throw new UserFacingError('no-room');
       if (!canJoin({ ...meeting, joinable: true }, now()))
-        throw new UserFacingError('not-open', 'This appointment is not open for joining now.');
-      if (!settings.conferenceServerUrl) throw new UserFacingError('no-conference-server', 'No conference server is configured. Contact IT.');
+        throw new UserFacingError('not-open');
+      if (!settings.conferenceServerUrl) throw new UserFacingError('no-conference-server');
       if (activeCall && activeCall.meetingId !== meetingId)
-        throw new UserFacingError('call-in-progress', 'Leave the current call before joining another.');
+        throw new UserFacingError('call-in-progress');
       const account = await auth.currentAccount();
       activeCall = {
         meetingId,
@@ -235,7 +235,7 @@ export async function createCore(opts: {
     },
 
     'call.ticket': async () => {
-      if (!activeCall) throw new UserFacingError('no-call', 'There is no call to join.');
+      if (!activeCall) throw new UserFacingError('no-call');
       return activeCall;
     },
 
@@ -247,6 +247,10 @@ export async function createCore(opts: {
     },
     ...callHost.handlers,
   };
+
+  // Open the signed-in user's schedule now, while the window loads, so its first read is
+  // a plain cache read. Not signed in: nothing to open (the first read says so).
+  void userSession().catch(() => undefined);
 
   return {
     handlers,

@@ -36,7 +36,7 @@ interface Case {
 const cases: Case[] = [
   { name: 'HTTP 500', breakIt: (s) => s.vdx.setFault('http500', 'meetings'), state: 'error', text: /could not be updated: .*HTTP 500.*Last synced/ },
   { name: 'timeout', breakIt: (s) => s.vdx.setFault('timeout', 'all'), state: 'offline', text: /^Offline – last synced \d/ },
-  { name: 'malformed JSON', breakIt: (s) => s.vdx.setFault('malformed-json', 'meetings'), state: 'error', text: /could not be updated: .*not valid JSON.*Last synced/ },
+  { name: 'malformed JSON', breakIt: (s) => s.vdx.setFault('malformed-json', 'meetings'), state: 'error', text: /could not be updated: .*answer the console cannot read.*Last synced/ },
   { name: '401 after one renewal', breakIt: (s) => s.vdx.setFault('unauthorized', 'all'), state: 'error', text: /could not be updated: .*sign-in.*Last synced/ },
   { name: 'network down', breakIt: (s) => s.vdx.setDown(true), state: 'offline', text: /^Offline – last synced \d/ },
 ];

@@ -10,6 +10,7 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { trustingFetch } from '../ca';
 import { JanusRooms } from './janus-rooms';
+import { provisionStatusSchema } from './schema';
 import type {
   DetailedErrorCode,
   ProvisionStatus,
@@ -57,8 +58,12 @@ export interface MeetingInput {
   provisionStatus?: ProvisionStatus;
 }
 
+/** What a request asked for, for counting the cost of a client (see requestCounts). */
+export type VdxRouteKind = 'info' | 'meetings' | 'meeting' | 'scheduling-info' | 'scheduling-info-list' | 'unknown';
+
 export interface VdxRequestLogEntry {
   method: string;
+  route: VdxRouteKind;
   /** Path without the query string, e.g. /v2/meetings */
   path: string;
   /** Raw query string including '?', or '' */
@@ -99,6 +104,8 @@ export interface VdxHandle {
   /** Removes the meeting (then 404); destroys its Janus room best-effort. */
   deleteMeeting(uuid: string): Promise<boolean>;
   setFault(fault: VdxFault | null, scope?: VdxFaultScope): void;
+  /** false: answer the list form of scheduling-info with 404, as a server without it would. */
+  setListForm(available: boolean): void;
   /** Network down: while true every connection is cut at once (reset), open ones included. */
   setDown(down: boolean): void;
   /** Meetings starting on a local calendar day (Date or YYYY-MM-DD), as the API serves them, by start time. */
@@ -111,6 +118,8 @@ export interface VdxHandle {
   provisionRooms(uuids?: string[]): Promise<Record<string, ProvisionStatus>>;
   /** Every request received: method and path (+ query) only, never headers or bodies. */
   readonly requestLog: readonly VdxRequestLogEntry[];
+  /** How many requests of each kind were received since the log was last cleared. */
+  requestCounts(): Record<VdxRouteKind, number>;
   clearRequestLog(): void;
   stop(): Promise<void>;
 }
@@ -151,9 +160,13 @@ interface MeetingRecord {
   statusPinned: boolean;
 }
 
+/**
+ * PINs of eight digits (VDX's are int32). Long enough that no port, year, duration or
+ * timestamp group in a log line can equal one by chance, so the privacy audit's search for
+ * PINs never fires on an innocent number (scripts/privacy-scan.mjs).
+ */
 function randomPin(): number {
-  // Never a number that reads as a year (1000-2099), so the privacy audit can search logs for PINs.
-  return randomInt(2100, 10000);
+  return randomInt(10_000_000, 100_000_000);
 }
 
 function toDate(v: Date | string, what: string): Date {
@@ -173,6 +186,7 @@ export async function startVdx(opts: StartVdxOptions): Promise<VdxHandle> {
   const meetings = new Map<string, MeetingRecord>();
   const log: VdxRequestLogEntry[] = [];
   let fault: { kind: VdxFault; scope: VdxFaultScope } | null = null;
+  let listForm = true;
   const rooms = opts.janus ? new JanusRooms(opts.janus) : undefined;
   const provisioning = new Map<string, Promise<void>>();
 
@@ -430,11 +444,13 @@ export async function startVdx(opts: StartVdxOptions): Promise<VdxHandle> {
     | { kind: 'meetings' }
     | { kind: 'meeting'; id: string }
     | { kind: 'scheduling-info'; id: string }
+    | { kind: 'scheduling-info-list' }
     | { kind: 'unknown' };
 
   function route(path: string): Route {
     if (path === '/v2/info') return { kind: 'info' };
     if (path === '/v2/meetings') return { kind: 'meetings' };
+    if (path === '/v2/scheduling-info') return { kind: 'scheduling-info-list' };
     let m = /^\/v2\/meetings\/([^/]+)$/.exec(path);
     if (m?.[1]) return { kind: 'meeting', id: decodeURIComponent(m[1]) };
     m = /^\/v2\/scheduling-info\/([^/]+)$/.exec(path);
@@ -448,7 +464,7 @@ export async function startVdx(opts: StartVdxOptions): Promise<VdxHandle> {
     if (scope === 'all') return kind;
     if (scope === 'info' && r.kind === 'info') return kind;
     if (scope === 'meetings' && (r.kind === 'meetings' || r.kind === 'meeting')) return kind;
-    if (scope === 'scheduling-info' && r.kind === 'scheduling-info') return kind;
+    if (scope === 'scheduling-info' && (r.kind === 'scheduling-info' || r.kind === 'scheduling-info-list')) return kind;
     return null;
   }
 
@@ -520,14 +536,59 @@ export async function startVdx(opts: StartVdxOptions): Promise<VdxHandle> {
     sendJson(res, 200, body, 'application/hal+json');
   }
 
+  /**
+   * GET /v2/scheduling-info?from-start-time&to-end-time[&provision-status]: the list form,
+   * as the spec words it. Both times are required; a meeting is listed when its start minus
+   * vmrAvailableBefore, or its end, lies within the interval (inclusive); provision-status
+   * is one status, AWAITS_PROVISION when absent.
+   */
+  function listSchedulingInfo(url: URL, path: string, res: ServerResponse): void {
+    const q = url.searchParams;
+    const bounds: Date[] = [];
+    for (const name of ['from-start-time', 'to-end-time']) {
+      const value = q.get(name);
+      if (value === null) {
+        sendError(res, 400, path, `Required request parameter '${name}' for method parameter type String is not present`, '10');
+        return;
+      }
+      const parsed = parseVdxDateTime(value);
+      if (!parsed.ok) {
+        sendError(res, 400, path, parsed.message, parsed.code);
+        return;
+      }
+      bounds.push(parsed.date);
+    }
+    const [from, to] = bounds as [Date, Date];
+    const status = provisionStatusSchema.safeParse(q.get('provision-status') ?? 'AWAITS_PROVISION');
+    if (!status.success) {
+      sendError(res, 400, path, `Invalid provision-status '${q.get('provision-status')}'`, '10');
+      return;
+    }
+    const within = (t: number) => t >= from.getTime() && t <= to.getTime();
+    const list = [...meetings.values()]
+      .filter((m) => m.provisionStatus === status.data)
+      .filter((m) => within(m.start.getTime() - m.vmrAvailableBefore * 60_000) || within(m.end.getTime()))
+      .sort(byStart);
+    const body: unknown[] = list.map(schedulingInfoJson);
+    if (fault && faultApplies({ kind: 'scheduling-info-list' }) === 'invalid-scheduling-info' && body.length > 0) {
+      body[0] = breakSchedulingInfo(body[0] as VdxSchedulingInfoJson);
+    }
+    sendJson(res, 200, body, 'application/hal+json');
+  }
+
+  function breakSchedulingInfo(json: VdxSchedulingInfoJson): unknown {
+    const { provisionStatus: _gone, ...rest } = json;
+    return { ...rest, hostPin: String(json.hostPin) };
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', baseUrl);
     const path = url.pathname;
-    const entry: VdxRequestLogEntry = { method: req.method ?? 'GET', path, query: url.search };
+    const r = route(path);
+    const entry: VdxRequestLogEntry = { method: req.method ?? 'GET', route: r.kind, path, query: url.search };
     log.push(entry);
     res.on('finish', () => (entry.status = res.statusCode));
 
-    const r = route(path);
     const f = faultApplies(r);
 
     // Authentication first, as Spring Security's filter chain does: even unknown paths
@@ -541,7 +602,7 @@ export async function startVdx(opts: StartVdxOptions): Promise<VdxHandle> {
       sendError(res, 401, path, auth.detail, '11', { 'www-authenticate': auth.challenge });
       return;
     }
-    if (r.kind === 'unknown') {
+    if (r.kind === 'unknown' || (r.kind === 'scheduling-info-list' && !listForm)) {
       sendError(res, 404, path, 'No such resource');
       return;
     }
@@ -562,7 +623,7 @@ export async function startVdx(opts: StartVdxOptions): Promise<VdxHandle> {
     }
     if (f === 'malformed-json') {
       const type = r.kind === 'info' ? 'application/json' : 'application/hal+json';
-      const text = r.kind === 'meetings' ? '[{"subject":"Video consultation (demo 1)","uuid":"' : '{"uuid":"';
+      const text = r.kind === 'meetings' || r.kind === 'scheduling-info-list' ? '[{"subject":"Video consultation (demo 1)","uuid":"' : '{"uuid":"';
       res.writeHead(200, { 'content-type': type, 'content-length': Buffer.byteLength(text) });
       res.end(text);
       return;
@@ -581,6 +642,9 @@ export async function startVdx(opts: StartVdxOptions): Promise<VdxHandle> {
       }
       case 'meetings':
         listMeetings(url, path, res);
+        return;
+      case 'scheduling-info-list':
+        listSchedulingInfo(url, path, res);
         return;
       case 'meeting':
       case 'scheduling-info': {
@@ -605,8 +669,7 @@ export async function startVdx(opts: StartVdxOptions): Promise<VdxHandle> {
         }
         const json = schedulingInfoJson(m);
         if (f === 'invalid-scheduling-info') {
-          const { provisionStatus: _gone, ...rest } = json;
-          sendJson(res, 200, { ...rest, hostPin: String(json.hostPin) }, 'application/hal+json');
+          sendJson(res, 200, breakSchedulingInfo(json), 'application/hal+json');
           return;
         }
         sendJson(res, 200, json, 'application/hal+json');
@@ -696,6 +759,9 @@ export async function startVdx(opts: StartVdxOptions): Promise<VdxHandle> {
     setFault(kind, scope = 'all') {
       fault = kind ? { kind, scope } : null;
     },
+    setListForm(available) {
+      listForm = available;
+    },
     setDown(value) {
       down = value;
       if (value) {
@@ -728,6 +794,18 @@ export async function startVdx(opts: StartVdxOptions): Promise<VdxHandle> {
     },
     get requestLog() {
       return log;
+    },
+    requestCounts() {
+      const counts: Record<VdxRouteKind, number> = {
+        info: 0,
+        meetings: 0,
+        meeting: 0,
+        'scheduling-info': 0,
+        'scheduling-info-list': 0,
+        unknown: 0,
+      };
+      for (const entry of log) counts[entry.route]++;
+      return counts;
     },
     clearRequestLog() {
       log.length = 0;

@@ -38,6 +38,7 @@ function cachedMeeting(day: string, n: number): BookedMeeting {
   const start = at(day, 9);
   return {
     id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
+    version: `v${n}`,
     shortId: `short${String(n).padStart(7, '0')}`,
     subject: `Invented consultation ${n}`,
     startTime: start.toISOString(),

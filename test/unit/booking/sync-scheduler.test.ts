@@ -1,11 +1,11 @@
 /**
- * The automatic sync timing (main owns it): every interval while a day is watched, at once
- * on focus, backoff after failures, nothing while hidden. Timers are vitest's fake clock:
+ * The automatic sync timing (main owns it): at once for a newly watched day, then every
+ * interval, at once on focus (unless one just ran), backoff after failures, nothing while hidden. Timers are vitest's fake clock:
  * the subject here is time itself.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createBackoff } from '../../../main/booking/backoff';
-import { createSyncScheduler } from '../../../main/booking/sync-scheduler';
+import { createSyncScheduler, FOCUS_GAP_MS } from '../../../main/booking/sync-scheduler';
 
 beforeEach(() => vi.useFakeTimers());
 afterEach(() => vi.useRealTimers());
@@ -21,32 +21,60 @@ function setup() {
 }
 
 describe('sync scheduler', () => {
-  it('syncs the watched day every interval while the outcomes are good', () => {
+  it('syncs a newly watched day at once, then every interval while the outcomes are good', () => {
     const { runs, scheduler } = setup();
     scheduler.watch('2026-11-22');
-    vi.advanceTimersByTime(14_999);
-    expect(runs).toEqual([]);
-    vi.advanceTimersByTime(1);
     expect(runs).toEqual(['2026-11-22']);
     scheduler.outcome('2026-11-22', true);
-    vi.advanceTimersByTime(15_000);
+    vi.advanceTimersByTime(14_999);
+    expect(runs).toHaveLength(1);
+    vi.advanceTimersByTime(1);
     expect(runs).toEqual(['2026-11-22', '2026-11-22']);
+    scheduler.outcome('2026-11-22', true);
+    vi.advanceTimersByTime(15_000);
+    expect(runs).toHaveLength(3);
   });
 
-  it('follows the day the view shows', () => {
+  it('runs exactly one sync per interval over an idle minute, and none while one is under way', () => {
     const { runs, scheduler } = setup();
     scheduler.watch('2026-11-22');
+    scheduler.outcome('2026-11-22', true);
+    // The view repeating what it shows (a re-render) changes nothing.
+    for (let i = 0; i < 10; i++) scheduler.watch('2026-11-22');
+    vi.advanceTimersByTime(60_000 - 1);
+    // The timer armed at the outcome fires once and waits for its own outcome.
+    expect(runs).toHaveLength(2);
+    for (let i = 1; i < 4; i++) {
+      scheduler.outcome('2026-11-22', true);
+      vi.advanceTimersByTime(15_000);
+    }
+    expect(runs).toHaveLength(5);
+  });
+
+  it('follows the day the view shows, at once', () => {
+    const { runs, scheduler } = setup();
+    scheduler.watch('2026-11-22');
+    scheduler.outcome('2026-11-22', true);
     vi.advanceTimersByTime(5000);
     scheduler.watch('2026-11-23');
+    expect(runs).toEqual(['2026-11-22', '2026-11-23']);
+    scheduler.outcome('2026-11-23', true);
     vi.advanceTimersByTime(15_000);
-    expect(runs).toEqual(['2026-11-23']);
+    expect(runs).toEqual(['2026-11-22', '2026-11-23', '2026-11-23']);
   });
 
-  it('syncs at once on focus', () => {
+  it('syncs at once on focus, but not while a sync runs or just after one', () => {
     const { runs, scheduler } = setup();
     scheduler.watch('2026-11-22');
+    scheduler.watch('2026-11-22', { now: true }); // still running: no second sync
+    expect(runs).toHaveLength(1);
+    scheduler.outcome('2026-11-22', true);
+    vi.advanceTimersByTime(FOCUS_GAP_MS - 1);
+    scheduler.watch('2026-11-22', { now: true }); // just synced
+    expect(runs).toHaveLength(1);
+    vi.advanceTimersByTime(1);
     scheduler.watch('2026-11-22', { now: true });
-    expect(runs).toEqual(['2026-11-22']);
+    expect(runs).toHaveLength(2);
   });
 
   it('backs off after failures and returns to the interval after a success', () => {
@@ -67,17 +95,22 @@ describe('sync scheduler', () => {
     expect(delays).toEqual([1000, 2000, 4000, 8000, 16_000, 15_000]);
   });
 
-  it('stops while the view is hidden and after dispose', () => {
+  it('stops while the view is hidden, starts at once when it shows again, and stops for good after dispose', () => {
     const { runs, scheduler } = setup();
-    scheduler.watch('2026-11-22');
     scheduler.watch(null);
+    vi.advanceTimersByTime(120_000);
+    expect(runs).toEqual([]);
+    scheduler.watch('2026-11-22');
+    scheduler.outcome('2026-11-22', true);
+    scheduler.watch(null);
+    vi.advanceTimersByTime(120_000);
+    expect(runs).toEqual(['2026-11-22']);
+    scheduler.watch('2026-11-22');
+    expect(runs).toEqual(['2026-11-22', '2026-11-22']);
+    scheduler.dispose();
     scheduler.outcome('2026-11-22', false);
     vi.advanceTimersByTime(120_000);
-    expect(runs).toEqual([]);
-    scheduler.watch('2026-11-22');
-    scheduler.dispose();
-    vi.advanceTimersByTime(120_000);
     scheduler.watch('2026-11-22', { now: true });
-    expect(runs).toEqual([]);
+    expect(runs).toHaveLength(2);
   });
 });

@@ -17,7 +17,10 @@ beforeAll(async () => {
   token = await stack.idp.mintAccessToken(stack.idp.users[0]!.username);
 });
 afterAll(() => stack?.stop());
-afterEach(() => stack.vdx.setFault(null));
+afterEach(() => {
+  stack.vdx.setFault(null);
+  stack.vdx.setListForm(true);
+});
 
 function tokens(): TokenProvider & { calls: Array<boolean> } {
   const calls: boolean[] = [];
@@ -36,6 +39,7 @@ function source(timeoutMs = 5000, provider: TokenProvider = tokens()) {
 
 describe('VDX client', () => {
   it("fetches the local day's meetings with their rooms and join windows", async () => {
+    stack.vdx.clearRequestLog();
     const expected = stack.vdx.meetingsOn(today);
     expect(expected.length).toBeGreaterThan(0);
     const { meetings, invalid } = await source().fetchDay(today);
@@ -49,6 +53,18 @@ describe('VDX client', () => {
     }
     const asked = stack.vdx.requestLog.find((r) => r.path === '/v2/meetings');
     expect(asked?.query).toMatch(/^\?from-start-time=.+&to-start-time=/);
+    const rooms = stack.vdx.requestLog.find((r) => r.path === '/v2/scheduling-info');
+    expect(rooms?.query).toMatch(/^\?from-start-time=.+&to-end-time=.+&provision-status=PROVISIONED_OK$/);
+    expect(stack.vdx.requestCounts()['scheduling-info']).toBe(0);
+  });
+
+  it('asks per meeting where the server has no list form, with the same result', async () => {
+    const withList = await source().fetchDay(today);
+    stack.vdx.setListForm(false);
+    stack.vdx.clearRequestLog();
+    const without = await source().fetchDay(today);
+    expect(without).toEqual(withList);
+    expect(stack.vdx.requestCounts()['scheduling-info']).toBe(withList.meetings.length);
   });
 
   it('skips a meeting that fails validation and keeps the rest of the day', async () => {
@@ -76,7 +92,8 @@ describe('VDX client', () => {
     stack.vdx.setFault('unauthorized', 'meetings');
     const provider = tokens();
     await expect(source(5000, provider).fetchDay(today)).rejects.toMatchObject({ kind: 'unauthorized' });
-    expect(provider.calls).toEqual([false, true]);
+    // The meeting list and the room list ask for a token each; only the refused one is renewed, once.
+    expect(provider.calls.filter((forced) => forced)).toEqual([true]);
   });
 
   it('is rejected by the real API with a bad token', async () => {

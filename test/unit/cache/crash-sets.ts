@@ -9,6 +9,7 @@ export function daySet(tag: 'a' | 'b', day: string): BookedMeeting[] {
     const start = new Date(base + i * 20_000);
     return {
       id: `${tag === 'a' ? 'aaaaaaaa' : 'bbbbbbbb'}-0000-4000-8000-${String(i).padStart(12, '0')}`,
+      version: `${tag}${i}`,
       shortId: `${tag}${String(i).padStart(11, '0')}`,
       subject: `Invented consultation ${tag}${i}`,
       startTime: start.toISOString(),

@@ -12,6 +12,7 @@ function meeting(n: number, day = '2026-11-22', room = true): BookedMeeting {
   start.setUTCMinutes(n * 30);
   return {
     id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
+    version: `v${n}`,
     shortId: `short${String(n).padStart(7, '0')}`,
     subject: `Invented consultation ${n}`,
     startTime: start.toISOString(),

@@ -239,8 +239,8 @@ describe('GET /v2/meetings/{uuid} and /v2/scheduling-info/{uuid}', () => {
       const info = schedulingInfoSchema.parse(await res.json());
       expect(info).toEqual(vdx.schedulingInfo(one.uuid));
       expect(info.uuid).toBe(one.uuid);
-      expect(String(info.hostPin)).toMatch(/^\d{4}$/);
-      expect(String(info.guestPin)).toMatch(/^\d{4}$/);
+      expect(String(info.hostPin)).toMatch(/^[1-9]\d{7}$/);
+      expect(String(info.guestPin)).toMatch(/^[1-9]\d{7}$/);
       expect(info.hostPin).not.toBe(info.guestPin);
       expect(info.vmrAvailableBefore).toBe(15);
       expect(info.provisionVmrId).toMatch(/^[0-9a-f]{32}$/);
@@ -261,6 +261,63 @@ describe('GET /v2/meetings/{uuid} and /v2/scheduling-info/{uuid}', () => {
     const res = await api(`/v2/meetings/${one.uuid}`, { method: 'DELETE' });
     await expectError(res, 405, `/v2/meetings/${one.uuid}`);
     expect(vdx.getMeeting(one.uuid)).toBeDefined();
+  });
+});
+
+describe('GET /v2/scheduling-info (the list form)', () => {
+  const q = (params: Record<string, string>) => '/v2/scheduling-info?' + new URLSearchParams(params).toString();
+  const listed = async (params: Record<string, string>) =>
+    ((await (await api(q(params))).json()) as unknown[]).map((raw) => schedulingInfoSchema.parse(raw).uuid);
+
+  it('requires both from-start-time and to-end-time (400, code 10) and checks their format', async () => {
+    const t = formatVdxDateTime(seedNow);
+    await expectError(await api(q({ 'from-start-time': t })), 400, '/v2/scheduling-info', '10');
+    await expectError(await api(q({ 'to-end-time': t })), 400, '/v2/scheduling-info', '10');
+    await expectError(await api(q({ 'from-start-time': '2030-13-01T00:00:00Z', 'to-end-time': t })), 400, '/v2/scheduling-info', '10');
+    await expectError(await api(q({ 'from-start-time': t, 'to-end-time': t, 'provision-status': 'READY' })), 400, '/v2/scheduling-info', '10');
+  });
+
+  it('lists a meeting when its start minus vmrAvailableBefore, or its end, lies in the range', async () => {
+    const one = vdx.meetingsOn(seedNow)[5]!;
+    const info = vdx.schedulingInfo(one.uuid);
+    const opens = new Date(Date.parse(one.startTime) - info.vmrAvailableBefore * 60_000);
+    const end = new Date(Date.parse(one.endTime));
+    const at = (d: Date, deltaS = 0) => formatVdxDateTime(new Date(d.getTime() + deltaS * 1000));
+    const ok = { 'provision-status': 'PROVISIONED_OK' };
+    // Exactly at the opening, and exactly at the end: listed (inclusive).
+    expect(await listed({ 'from-start-time': at(opens), 'to-end-time': at(opens), ...ok })).toContain(one.uuid);
+    expect(await listed({ 'from-start-time': at(end), 'to-end-time': at(end), ...ok })).toContain(one.uuid);
+    // Between opening and end only (neither lies inside): not listed.
+    expect(await listed({ 'from-start-time': at(opens, 60), 'to-end-time': at(end, -60), ...ok })).not.toContain(one.uuid);
+    // The start itself is not the rule: a range around the start alone misses the meeting.
+    expect(await listed({ 'from-start-time': one.startTime, 'to-end-time': one.startTime, ...ok })).not.toContain(one.uuid);
+  });
+
+  it('answers only the status asked for, AWAITS_PROVISION when none is given, as hal+json', async () => {
+    const day = localDayBounds(seedNow);
+    const range = { 'from-start-time': formatVdxDateTime(day.start), 'to-end-time': formatVdxDateTime(day.end) };
+    const waiting = vdx.addMeeting({ startTime: new Date(day.start.getTime() + 10 * 3600_000), provisionStatus: 'AWAITS_PROVISION' });
+    try {
+      const res = await api(q(range));
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('application/hal+json');
+      expect(await listed(range)).toEqual([waiting.uuid]);
+      const provisioned = await listed({ ...range, 'provision-status': 'PROVISIONED_OK' });
+      expect(provisioned).not.toContain(waiting.uuid);
+      const others = vdx.meetingsOn(seedNow).filter((m) => m.uuid !== waiting.uuid);
+      expect(provisioned).toEqual(expect.arrayContaining(others.map((m) => m.uuid)));
+    } finally {
+      await vdx.deleteMeeting(waiting.uuid);
+    }
+  });
+
+  it('counts the requests it serves by kind', async () => {
+    vdx.clearRequestLog();
+    const day = localDayBounds(seedNow);
+    await api(q({ 'from-start-time': formatVdxDateTime(day.start), 'to-end-time': formatVdxDateTime(day.end) }));
+    await api(`/v2/meetings?${dayQuery(seedNow)}`);
+    await api(`/v2/scheduling-info/${vdx.meetingsOn(seedNow)[0]!.uuid}`);
+    expect(vdx.requestCounts()).toMatchObject({ meetings: 1, 'scheduling-info-list': 1, 'scheduling-info': 1, meeting: 0 });
   });
 });
 
