@@ -1,7 +1,13 @@
 import { mount } from 'svelte';
 import App from './App.svelte';
-import { initI18n } from './i18n/i18n.svelte';
+import { currentLocale, initI18n } from './i18n/i18n.svelte';
+import { warmFormatters } from './lib/format';
 import './styles.css';
+import { askEarly } from './app/early-answers';
 
+// The first questions go to main before anything else, and the slow first use of the
+// date formatter (the browser loads its locale data) runs while main answers them.
+askEarly();
 await initI18n();
+warmFormatters(currentLocale());
 mount(App, { target: document.getElementById('app')! });

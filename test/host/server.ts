@@ -113,10 +113,10 @@ export async function startBrowserHost(opts: {
       try {
         message = JSON.parse(body);
       } catch {
-        return sendJson(res, { ok: false, error: { code: 'bad-request', message: 'The request is not valid JSON.' } });
+        return sendJson(res, { ok: false, error: { code: 'bad-request' } });
       }
       const kind = WindowKind.safeParse(message.window);
-      if (!kind.success) return sendJson(res, { ok: false, error: { code: 'forbidden', message: 'Unknown window.' } });
+      if (!kind.success) return sendJson(res, { ok: false, error: { code: 'forbidden' } });
       return sendJson(res, await router.handle(message.channel, message.request, { window: kind.data }));
     }
     if (url.pathname === '/__host/events' && req.method === 'GET') {
@@ -144,21 +144,31 @@ export async function startBrowserHost(opts: {
     return serveRenderer(url.pathname, res);
   }
 
+  /** The built renderer does not change while the host runs: each file is read once. */
+  const files = new Map<string, Promise<Buffer | null>>();
+  function rendererFile(file: string): Promise<Buffer | null> {
+    let content = files.get(file);
+    if (!content) {
+      content = readFile(file).catch(() => null);
+      files.set(file, content);
+    }
+    return content;
+  }
+  // The first page is asked for as soon as the address is printed.
+  await Promise.all(['index.html', 'call.html'].map((name) => rendererFile(join(rendererDir, name))));
+
   async function serveRenderer(pathname: string, res: ServerResponse): Promise<void> {
     const relative = pathname === '/' ? 'index.html' : decodeURIComponent(pathname).replace(/^\/+/, '');
     const file = normalize(join(rendererDir, relative));
     if (!file.startsWith(rendererDir + sep)) return send(res, 404, 'not found');
-    let content: Buffer;
-    try {
-      content = await readFile(file);
-    } catch {
-      return send(res, 404, 'not found');
-    }
+    const content = await rendererFile(file);
+    if (!content) return send(res, 404, 'not found');
     const type = contentTypes[extname(file)] ?? 'application/octet-stream';
     const headers = { 'content-type': type, 'content-security-policy': csp, 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' };
     if (extname(file) === '.html') {
-      // The bridge runs first, as the preload would: a classic script ahead of the app's modules.
-      const tag = `<script src="/__host/bridge.js" data-token="${token}"></script>`;
+      // The bridge runs first, as the preload would: a deferred classic script runs before the
+      // app's modules (document order) and, unlike a blocking one, is fetched alongside them.
+      const tag = `<script defer src="/__host/bridge.js" data-token="${token}"></script>`;
       const html = content.toString('utf8').replace('<head>', `<head>\n    ${tag}`);
       res.writeHead(200, headers).end(html);
       return;
