@@ -6,6 +6,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { root } from './lib.mjs';
+import { findLeaks, pinMatcher } from './privacy-scan.mjs';
 
 const results = join(root, '.cache', 'results');
 const lines = (file) =>
@@ -29,7 +30,7 @@ function* files(path) {
   else if (stat.isDirectory()) for (const entry of readdirSync(path)) yield* files(join(path, entry));
 }
 
-const pinPattern = pins.length ? new RegExp(`(?<![0-9])(${pins.join('|')})(?![0-9])`) : null;
+const hasPin = pinMatcher(pins);
 let scanned = 0;
 const leaks = [];
 for (const artifact of artifacts) {
@@ -38,12 +39,8 @@ for (const artifact of artifacts) {
     // written by the console.
     if (file.endsWith('/settings.json')) continue;
     scanned++;
-    const bytes = readFileSync(file);
-    const text = bytes.toString('latin1');
-    const kinds = new Set();
-    for (const secret of texts) if (bytes.includes(secret)) kinds.add('a name, e-mail, subject, password or token');
-    if (pinPattern && pinPattern.test(text)) kinds.add('a PIN');
-    if (kinds.size) leaks.push(`${file}: ${[...kinds].join(', ')}`);
+    const kinds = findLeaks(readFileSync(file), texts, hasPin);
+    if (kinds.length) leaks.push(`${file}: ${kinds.join(', ')}`);
   }
 }
 for (const leak of leaks) console.log(`LEAK ${leak}`);
