@@ -15,7 +15,7 @@
  *  Known limit: anyone holding the invitation (room id and PIN) can list the lobby and see
  *  the ids of waiting guests, i.e. their future tokens. The PIN is still needed to join.
  */
-import { decodeDisplay, type Role } from '../../renderer/call/display-name';
+import { decodeDisplay, type Role } from '../../common/display-name';
 import { VideoRoomError, type Json, type VideoRoomAdmin } from './janus-admin';
 
 export interface RoomCredentials {

@@ -6,7 +6,7 @@
  * The link's base is a setting (`invitationBaseUrl`): a hospital's patient portal, or in the
  * sandbox the test guest page. Without it, the meeting's own portalLink from VDX is used.
  */
-import type { Role } from '../../renderer/call/display-name';
+import type { Role } from '../../common/display-name';
 
 export type GuestRole = Exclude<Role, 'host'>;
 

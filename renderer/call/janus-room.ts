@@ -12,10 +12,10 @@
  */
 import Janus, { type JanusJS } from 'janus-gateway';
 import adapter from 'webrtc-adapter';
-import { decodeDisplay, encodeDisplay, type Role } from './display-name';
+import { decodeDisplay, encodeDisplay, type Role } from '../../common/display-name';
 import { Emitter } from './emitter';
 
-export type { Role } from './display-name';
+export type { Role } from '../../common/display-name';
 
 export interface JanusRoomOptions {
   /** Janus WebSocket (ws://, wss://) or HTTP (http://, https://) API URL. */

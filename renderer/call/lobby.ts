@@ -6,7 +6,7 @@
  */
 import Janus, { type JanusJS } from 'janus-gateway';
 import adapter from 'webrtc-adapter';
-import { encodeDisplay, type Role } from './display-name';
+import { encodeDisplay, type Role } from '../../common/display-name';
 import { JanusRoomError } from './janus-room';
 
 export type LobbyOutcome =

@@ -13,7 +13,7 @@
  * window.guestLimitFrameRate(fps) (a struggling camera or uplink: what the host's quality
  * warning is for).
  */
-import { isRole } from '../../../renderer/call/display-name';
+import { isRole } from '../../../common/display-name';
 import { newTicket, waitInLobby } from '../../../renderer/call/lobby';
 import {
   JanusRoom,

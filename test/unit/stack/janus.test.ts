@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, onTestFinished, test } from 'vitest';
 import { createRoom, JanusApiError, startJanus, videoroomRequest, type JanusHandle } from '../../stack/janus';
-import { decodeDisplay, encodeDisplay } from '../../../renderer/call/display-name';
+import { decodeDisplay, encodeDisplay } from '../../../common/display-name';
 
 const started: JanusHandle[] = [];
 afterEach(async () => {
