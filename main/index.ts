@@ -12,7 +12,7 @@ import { createEventSink, registerIpc } from './ipc/electron-ipc';
 import { createRouter } from './ipc/router';
 import { createLogger, fileSink, stderrSink, type Logger } from './log/logger';
 import { DEEP_LINK_SCHEME, findDeepLink } from './platform/deep-link';
-import { createExternalOpener, type ExternalOpener } from './platform/open-external';
+import { allowedOriginsFrom, createExternalOpener, type ExternalOpener } from './platform/open-external';
 import { appPaths } from './platform/paths';
 import { proxyConfigFor } from './platform/proxy';
 import { createElectronDevicePreferences } from './platform/device-preferences-store';
@@ -102,9 +102,9 @@ async function start(): Promise<void> {
 
   // A lambda, not shell.openExternal itself: the e2e fixture replaces shell.openExternal.
   external = createExternalOpener({
-    // Only URLs that pass isAllowedExternalUrl reach here (reviewed scanner finding):
+    // Only URLs whose exact origin is allowed reach here, as parsed (reviewed scanner finding):
     open: (url) => shell.openExternal(url), // eng-disable OPEN_EXTERNAL_JS_CHECK
-    allowlist: settings?.externalAllowlist ?? [],
+    allowedOrigins: settings ? allowedOriginsFrom(settings) : [],
     log: log.child('external'),
   });
 

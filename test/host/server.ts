@@ -24,7 +24,7 @@ import { createRouter } from '../../main/ipc/router';
 import type { Logger } from '../../main/log/logger';
 import type { EffectiveSettings } from '../../main/settings/policy';
 import type { Settings } from '../../main/settings/settings';
-import { createExternalOpener } from '../../main/platform/open-external';
+import { allowedOriginsFrom, createExternalOpener } from '../../main/platform/open-external';
 import { buildCsp, conferenceOriginsOf } from '../../main/windows/csp';
 import { WindowKind } from '../../preload/contract';
 import { createFileSecretBox } from './file-secret-box';
@@ -82,7 +82,7 @@ export async function startBrowserHost(opts: {
     // The same allowlist guard as Electron's; only "opening" differs: a new tab.
     openExternal: createExternalOpener({
       open: async (url) => push('main', 'host.open', { url, target: '_blank' }),
-      allowlist: 'error' in opts.settings ? [] : opts.settings.externalAllowlist,
+      allowedOrigins: 'error' in opts.settings ? [] : allowedOriginsFrom(opts.settings),
       log: log.child('external'),
     }).open,
     windows: {

@@ -94,9 +94,13 @@ describe('main/index.ts', () => {
     const platform = core.platform as Platform;
     expect(platform.host).toBe('electron');
     expect(platform.userDataDir).toBe(join(profile, 'user-data'));
-    await platform.openExternal('https://idp.example/authorize');
+    // The configured identity provider's sign-in page (the default authority's origin) opens ...
+    await platform.openExternal('https://login.microsoftonline.com/organizations/oauth2/v2.0/authorize?client_id=x');
+    await platform.openExternal('mailto:it-support@hospital.example');
     await expect(platform.openExternal('file:///etc/passwd')).rejects.toMatchObject({ code: 'forbidden-url' });
-    expect(fake.openedExternally).toEqual(['https://idp.example/authorize']);
+    // ... an https origin that is neither the identity provider's, the portal's nor IT's does not.
+    await expect(platform.openExternal('https://idp.example/authorize')).rejects.toMatchObject({ code: 'forbidden-url' });
+    expect(fake.openedExternally).toEqual(['https://login.microsoftonline.com/organizations/oauth2/v2.0/authorize?client_id=x', 'mailto:it-support@hospital.example']);
   });
 
   it('answers IPC from the main window through the core, and refuses a stranger', async () => {

@@ -11,7 +11,7 @@ describe('hardenWebContents', () => {
   beforeEach(() => {
     contents = new FakeWebContents();
     opened = [];
-    const external = createExternalOpener({ open: async (url) => void opened.push(url), log: nullLogger });
+    const external = createExternalOpener({ open: async (url) => void opened.push(url), allowedOrigins: ['https://portal.vdx.example'], log: nullLogger });
     hardenWebContents(contents as unknown as HardenableContents, { external, log: nullLogger });
   });
 
@@ -49,7 +49,7 @@ describe('hardenWebContents', () => {
     expect(opened).toEqual(['https://portal.vdx.example/help']);
   });
 
-  it.each(['javascript:alert(1)', 'file:///etc/passwd', 'data:text/html,x', 'app://console/call.html', 'http://evil.example/', 'smb://host/share'])(
+  it.each(['javascript:alert(1)', 'file:///etc/passwd', 'data:text/html,x', 'app://console/call.html', 'http://evil.example/', 'https://evil.example/', 'smb://host/share'])(
     'denies window.open of %s and opens nothing',
     async (url) => {
       expect(contents.windowOpenHandler!({ url })).toEqual({ action: 'deny' });
