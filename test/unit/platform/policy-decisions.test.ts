@@ -3,17 +3,24 @@ import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { fetchNetworkClient } from '../../../main/auth/fetch-network-client';
 import { proxyConfigFor } from '../../../main/platform/proxy';
-import { mayCheckNow, updaterConfig } from '../../../main/updates/update-policy';
+import { mayCheckNow, updaterConfig, type InstallFacts } from '../../../main/updates/update-policy';
 
 describe('update policy', () => {
   const off = { updateChannel: 'off' as const, updateFeedUrl: '' };
+  // A signed NSIS installation on Windows: the one case where the install allows updates.
+  const signedNsis: InstallFacts = {
+    platform: 'win32',
+    installKind: 'nsis',
+    signature: { valid: true, signer: 'CN=Example Publisher, O=Example Publisher, C=DK' },
+    updateConfig: { present: true, publisherName: true },
+  };
   it('is off by default, in development builds, and without a feed', () => {
-    expect(updaterConfig(off, true)).toMatchObject({ enabled: false, reason: 'updates are off by policy' });
-    expect(updaterConfig({ updateChannel: 'private-feed', updateFeedUrl: 'https://updates.hospital.invalid/cc/' }, false)).toMatchObject({ enabled: false });
-    expect(updaterConfig({ updateChannel: 'private-feed', updateFeedUrl: '' }, true)).toMatchObject({ enabled: false });
+    expect(updaterConfig(off, true, signedNsis)).toMatchObject({ enabled: false, reason: 'updates are off by policy' });
+    expect(updaterConfig({ updateChannel: 'private-feed', updateFeedUrl: 'https://updates.hospital.invalid/cc/' }, false, signedNsis)).toMatchObject({ enabled: false });
+    expect(updaterConfig({ updateChannel: 'private-feed', updateFeedUrl: '' }, true, signedNsis)).toMatchObject({ enabled: false });
   });
   it('uses only the private feed IT names', () => {
-    expect(updaterConfig({ updateChannel: 'private-feed', updateFeedUrl: 'https://updates.hospital.invalid/cc/' }, true)).toMatchObject({
+    expect(updaterConfig({ updateChannel: 'private-feed', updateFeedUrl: 'https://updates.hospital.invalid/cc/' }, true, signedNsis)).toMatchObject({
       enabled: true,
       feed: { provider: 'generic', url: 'https://updates.hospital.invalid/cc/' },
     });
