@@ -42,7 +42,7 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -56,10 +56,19 @@ export interface StartJanusOptions {
 export interface JanusHandle {
   /** Janus HTTP API root, e.g. http://10.77.N.1:8088/janus */
   httpUrl: string;
-  /** Janus WebSocket API, e.g. ws://10.77.N.1:8188 (subprotocol `janus-protocol`). */
+  /**
+   * Janus WebSocket API on loopback, e.g. ws://127.0.0.1:PORT (subprotocol `janus-protocol`):
+   * a forwarder to the namespace's port, so clients speak to Janus over 127.0.0.1 (the
+   * console allows plain ws: only there). Media still goes over the veth (ICE, 10.77.N.1).
+   */
   wsUrl: string;
   /** Address Janus offers as ICE candidate (10.77.N.1); '' when not isolated (Janus picks). */
   iceAddress: string;
+  /**
+   * The VideoRoom admin_key of this run: only its holder (the room guard) creates rooms, and
+   * with lock_rtp_forward only its holder may copy a room's media elsewhere.
+   */
+  adminKey: string;
   /** Pid of the current Janus process (changes on restart). */
   pid: number;
   /** Config folder; Janus's output goes to `logFile` inside it. */
@@ -122,6 +131,7 @@ export async function startJanus(opts: StartJanusOptions = {}): Promise<JanusHan
     const iceAddress = net ? net.nsAddress : '';
     const httpPort = net ? 8088 : await freePort();
     const wsPort = net ? 8188 : await freePort();
+    const adminKey = randomBytes(24).toString('hex');
     writeConfig({
       dir,
       libDir,
@@ -129,16 +139,20 @@ export async function startJanus(opts: StartJanusOptions = {}): Promise<JanusHan
       iceAddress,
       httpPort,
       wsPort,
+      adminKey,
       debugLevel: opts.debugLevel ?? 4,
     });
     const httpUrl = `http://${bindAddress}:${httpPort}/janus`;
     run.httpUrl = httpUrl;
     await run.startJanus();
 
+    const forwarder = net ? await forwardFromLoopback(bindAddress, wsPort) : null;
+    const stopForwarder = () => forwarder?.close() ?? Promise.resolve();
     const handle: JanusHandle = {
       httpUrl,
-      wsUrl: `ws://${bindAddress}:${wsPort}`,
+      wsUrl: forwarder ? `ws://127.0.0.1:${forwarder.port}` : `ws://${bindAddress}:${wsPort}`,
       iceAddress,
+      adminKey,
       get pid() {
         return run.janus?.pid ?? -1;
       },
@@ -146,7 +160,10 @@ export async function startJanus(opts: StartJanusOptions = {}): Promise<JanusHan
       logFile,
       isolated,
       hostInterface: run.net?.hostIf ?? null,
-      stop: () => run.stop(),
+      stop: async () => {
+        await stopForwarder();
+        await run.stop();
+      },
       restart: () => run.restart(),
     };
     return handle;
@@ -154,6 +171,37 @@ export async function startJanus(opts: StartJanusOptions = {}): Promise<JanusHan
     await run.stop({ keepDir: true });
     throw new Error(`${(err as Error).message} (Janus log: ${logFile})`, { cause: err });
   }
+}
+
+/**
+ * A TCP forwarder from a free 127.0.0.1 port to host:port (Janus in its namespace). Each
+ * connection is its own pair of sockets; when Janus goes away (a restart), the client's
+ * socket closes with it, and the next connection reaches the new Janus.
+ */
+async function forwardFromLoopback(host: string, port: number): Promise<{ port: number; close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((client) => {
+    const upstream = connect(port, host);
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on('close', () => sockets.delete(s));
+      s.on('error', () => undefined);
+    }
+    client.pipe(upstream).pipe(client);
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => client.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (!address || typeof address === 'string') throw new Error('forwarder has no port');
+  return {
+    port: address.port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
 }
 
 function whyNoNamespace(): string | null {
@@ -352,6 +400,7 @@ function writeConfig(c: {
   iceAddress: string;
   httpPort: number;
   wsPort: number;
+  adminKey: string;
   debugLevel: number;
 }): void {
   // Folders holding only what we want loaded: nothing else can be picked up by accident
@@ -433,11 +482,14 @@ cors: {
 `,
   );
   // string_ids: room ids are unguessable strings (exists/listparticipants need no PIN).
-  // No admin_key: the test host creates rooms over the API.
+  // admin_key: only its holder (the room guard) creates rooms; lock_rtp_forward: rtp_forward
+  // needs it too, so a room's secret alone cannot copy its media anywhere.
   writeFileSync(
     join(c.dir, 'janus.plugin.videoroom.jcfg'),
     `general: {
   string_ids = true
+  admin_key = "${c.adminKey}"
+  lock_rtp_forward = true
 }
 `,
   );
@@ -506,7 +558,9 @@ export async function videoroomRequest(
 export interface CreateRoomOptions {
   /** Default: 32 random hex characters. */
   room?: string;
-  pin: string;
+  /** The run's admin_key (JanusHandle.adminKey): Janus refuses `create` without it. */
+  adminKey: string;
+  pin?: string;
   secret: string;
   description?: string;
   publishers?: number;
@@ -520,7 +574,8 @@ export async function createRoom(httpUrl: string, opts: CreateRoomOptions): Prom
   await videoroomRequest(httpUrl, {
     request: 'create',
     room,
-    pin: opts.pin,
+    admin_key: opts.adminKey,
+    ...(opts.pin ? { pin: opts.pin } : {}),
     secret: opts.secret,
     description: opts.description ?? 'test room',
     publishers: opts.publishers ?? 6,

@@ -1,0 +1,197 @@
+/**
+ * The guard's HTTP API (JSON). Three kinds of caller, three credentials:
+ *   - the provisioner (the booking system's back end): `Authorization: Bearer <provision key>`;
+ *     POST /v1/rooms, DELETE /v1/rooms/:room;
+ *   - the host (the console's main process): POST /v1/rooms/:room/host {pin} buys a host
+ *     session; then `Authorization: Bearer <session>` on prepare, state, admit, deny, kick,
+ *     moderate, end, and DELETE …/host;
+ *   - a guest (the patient's page, from another origin, hence CORS): POST …/guests {pin,
+ *     name, role} knocks; then `Authorization: Bearer <guest secret>` on GET …/guests/:id
+ *     (long-poll), GET …/guests/:id/roster and DELETE …/guests/:id.
+ * Wrong PINs answer 403, a locked room 429 with Retry-After. Bodies are small and checked
+ * with zod; nothing with a PIN, token, secret or name is ever logged.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { z } from 'zod';
+import { GUEST_ROLES, GuardError, type Guard } from './guard';
+
+const Pin = z.string().regex(/^\d{4,20}$/);
+const Id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
+const bodies = {
+  provision: z.object({ room: Id, hostPin: Pin, guestPin: Pin, publishers: z.number().int().min(1).max(50).optional() }).strict(),
+  host: z.object({ pin: z.string().max(64) }).strict(),
+  prepare: z.object({ name: z.string().trim().min(1).max(100) }).strict(),
+  admit: z.object({ guestId: Id, token: z.string().regex(/^[A-Za-z0-9_-]{22,64}$/) }).strict(),
+  guestId: z.object({ guestId: Id }).strict(),
+  feedId: z.object({ feedId: Id }).strict(),
+  moderate: z.object({ feedId: Id, mid: z.string().regex(/^[A-Za-z0-9_-]{1,16}$/), muted: z.boolean() }).strict(),
+  knock: z.object({ pin: z.string().max(64), name: z.string().trim().min(1).max(100), role: z.enum(GUEST_ROLES) }).strict(),
+};
+
+const STATUS: Record<GuardError['reason'], number> = {
+  'no-room': 404,
+  'wrong-pin': 403,
+  locked: 429,
+  unauthorized: 401,
+  'bad-request': 400,
+  'not-waiting': 409,
+  unavailable: 503,
+};
+
+/** The longest a guest's poll is held open. */
+const MAX_WAIT_MS = 25_000;
+
+export interface GuardServer {
+  url: string;
+  server: Server;
+  stop(): Promise<void>;
+}
+
+export async function startGuardServer(opts: {
+  guard: Guard;
+  provisionKey: string;
+  port?: number;
+  host?: string;
+  log?: (line: string) => void;
+}): Promise<GuardServer> {
+  const { guard } = opts;
+  const log = opts.log ?? (() => undefined);
+  const open = new Set<ServerResponse>();
+
+  const server = createServer((req, res) => {
+    open.add(res);
+    res.on('close', () => open.delete(res));
+    handle(req, res).catch((error: unknown) => {
+      if (error instanceof GuardError) return send(res, STATUS[error.reason], { error: error.reason }, error.retryAfterMs);
+      if (error instanceof z.ZodError || error instanceof SyntaxError) return send(res, 400, { error: 'bad-request' });
+      log(`guard: request failed (${(error as Error)?.name ?? 'error'})`);
+      send(res, 500, { error: 'internal' });
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // Guests call from a patient portal's origin; credentials are bearer tokens, never cookies.
+    res.setHeader('access-control-allow-origin', '*');
+    res.setHeader('cache-control', 'no-store');
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204, {
+        'access-control-allow-methods': 'GET, POST, DELETE',
+        'access-control-allow-headers': 'authorization, content-type',
+        'access-control-max-age': '600',
+      });
+      res.end();
+      return;
+    }
+    const url = new URL(req.url ?? '/', 'http://guard');
+    const parts = url.pathname.split('/').filter(Boolean);
+    if (parts[0] !== 'v1' || parts[1] !== 'rooms') return send(res, 404, { error: 'not-found' });
+    const room = parts[2];
+    const action = parts[3];
+    const bearer = /^Bearer ([A-Za-z0-9_-]{16,128})$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
+    const source = req.socket.remoteAddress ?? 'unknown';
+    const body = async <T extends z.ZodType>(schema: T): Promise<z.output<T>> => schema.parse(JSON.parse(await readBody(req)));
+
+    if (!room && req.method === 'POST') {
+      provisioner(bearer);
+      await guard.provision(await body(bodies.provision));
+      return send(res, 201, { ok: true });
+    }
+    if (!room || !Id.safeParse(room).success) return send(res, 404, { error: 'not-found' });
+    if (!action && req.method === 'DELETE') {
+      provisioner(bearer);
+      await guard.unprovision(room);
+      return send(res, 200, { ok: true });
+    }
+    switch (`${req.method} ${action}${parts[5] ? `/${parts[5]}` : ''}`) {
+      case 'POST host': {
+        const { pin } = await body(bodies.host);
+        const { session, expiresInMs } = await guard.hostSession(room, pin, source);
+        log('guard: a host session was opened');
+        return send(res, 200, { session, expiresInMs });
+      }
+      case 'DELETE host':
+        guard.releaseHost(room, bearer);
+        return send(res, 200, { ok: true });
+      case 'POST prepare':
+        return send(res, 200, await guard.prepare(room, bearer, (await body(bodies.prepare)).name));
+      case 'GET state':
+        return send(res, 200, await guard.state(room, bearer));
+      case 'POST admit': {
+        const { guestId, token } = await body(bodies.admit);
+        return send(res, 200, await guard.admit(room, bearer, guestId, token));
+      }
+      case 'POST deny':
+        guard.deny(room, bearer, (await body(bodies.guestId)).guestId);
+        return send(res, 200, { ok: true });
+      case 'POST kick':
+        await guard.kick(room, bearer, (await body(bodies.feedId)).feedId);
+        return send(res, 200, { ok: true });
+      case 'POST moderate': {
+        const { feedId, mid, muted } = await body(bodies.moderate);
+        await guard.moderate(room, bearer, feedId, mid, muted);
+        return send(res, 200, { ok: true });
+      }
+      case 'POST end':
+        await guard.end(room, bearer);
+        return send(res, 200, { ok: true });
+      case 'POST guests':
+        return send(res, 201, guard.knock(room, await body(bodies.knock), source));
+      case 'GET guests': {
+        const guestId = Id.parse(parts[4]);
+        const wait = Math.min(MAX_WAIT_MS, Math.max(0, Number(url.searchParams.get('wait') ?? 0) || 0));
+        return send(res, 200, await guard.poll(room, guestId, bearer, wait));
+      }
+      case 'GET guests/roster':
+        return send(res, 200, { roster: guard.guestRoster(room, Id.parse(parts[4]), bearer) });
+      case 'DELETE guests':
+        guard.leave(room, Id.parse(parts[4]), bearer);
+        return send(res, 200, { ok: true });
+      default:
+        return send(res, 404, { error: 'not-found' });
+    }
+  }
+
+  function provisioner(bearer: string): void {
+    const given = Buffer.from(bearer);
+    const expected = Buffer.from(opts.provisionKey);
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new GuardError('unauthorized');
+  }
+
+  await new Promise<void>((ok) => server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', ok));
+  const { address, port } = server.address() as AddressInfo;
+  return {
+    url: `http://${address.includes(':') ? `[${address}]` : address}:${port}`,
+    server,
+    async stop() {
+      for (const res of open) res.destroy();
+      server.closeAllConnections();
+      await new Promise<void>((ok) => server.close(() => ok()));
+    },
+  };
+}
+
+function send(res: ServerResponse, status: number, body: unknown, retryAfterMs?: number): void {
+  if (res.headersSent) return;
+  if (retryAfterMs !== undefined) res.setHeader('retry-after', String(Math.ceil(retryAfterMs / 1000)));
+  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+}
+
+function readBody(req: IncomingMessage, limit = 16 * 1024): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let size = 0;
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        reject(new GuardError('bad-request'));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8') || '{}'));
+    req.on('error', reject);
+  });
+}

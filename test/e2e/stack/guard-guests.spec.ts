@@ -1,0 +1,196 @@
+/**
+ * Real Janus (in its own network namespace, see test/stack/janus.ts), its room guard, and
+ * real Chromium guests on the sandbox's guest page, with no console: the test is the host,
+ * through the guard's API. Guests knock with the guest PIN, wait, are admitted, decode each
+ * other's video; a wrong PIN, too many wrong PINs, a removal, a refusal and the end of the
+ * meeting are told clearly; after a Janus restart the guests come back by themselves.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { test, expect, chromium, type Browser, type Page } from '@playwright/test';
+import { createGuard } from '../../../janus-guard/guard';
+import { createJanusAdmin } from '../../../janus-guard/janus-admin';
+import { startGuardServer, type GuardServer } from '../../../janus-guard/server';
+import { startJanus, type JanusHandle } from '../../stack/janus';
+import { buildGuestPage, serveGuestPage, type GuestServer } from '../../stack/guest/build.mjs';
+import { chromiumLaunchOptions } from '../../support/chromium';
+
+/** What guest.ts puts on window for tests (the spec is type-checked without the DOM lib). */
+interface GuestWindow {
+  guestStats(): Promise<Array<{ participantId: string; framesDecoded: number }>>;
+  guestStates: string[];
+}
+
+test.describe.configure({ mode: 'serial' });
+
+let janus: JanusHandle;
+let guard: GuardServer;
+let guests: GuestServer;
+let browser: Browser;
+let outDir: string;
+const provisionKey = randomBytes(24).toString('base64url');
+const hostPin = '70318264';
+const guestPin = '52947103';
+
+test.beforeAll(async () => {
+  janus = await startJanus();
+  guard = await startGuardServer({
+    guard: createGuard({
+      janus: createJanusAdmin({ httpUrl: janus.httpUrl }),
+      adminKey: janus.adminKey,
+      limits: { maxFailures: 5, windowMs: 60_000, lockMs: 60_000, maxFailuresPerSource: 1000 },
+    }),
+    provisionKey,
+  });
+  outDir = await mkdtemp(join(tmpdir(), 'guest-page-'));
+  await buildGuestPage(outDir);
+  guests = await serveGuestPage(outDir);
+  browser = await chromium.launch(chromiumLaunchOptions());
+});
+
+test.afterAll(async () => {
+  await browser?.close();
+  await guests?.stop();
+  await guard?.stop();
+  await janus?.stop();
+  if (outDir) await rm(outDir, { recursive: true, force: true });
+});
+
+async function api(method: string, path: string, bearer?: string, body?: unknown): Promise<Record<string, unknown>> {
+  const res = await fetch(`${guard.url}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  expect(res.ok, `${method} ${path.replace(/\/v1\/rooms\/[^/]+/, '/v1/rooms/…')} answered ${res.status}`).toBe(true);
+  return (await res.json()) as Record<string, unknown>;
+}
+
+/** A room as the booking system provisions it, and the test as its host. */
+async function hostedRoom(): Promise<{ room: string; session: string }> {
+  const room = randomBytes(16).toString('hex');
+  await api('POST', '/v1/rooms', provisionKey, { room, hostPin, guestPin });
+  const { session } = (await api('POST', `/v1/rooms/${room}/host`, undefined, { pin: hostPin })) as { session: string };
+  await api('POST', `/v1/rooms/${room}/prepare`, session, { name: 'Dr Example' });
+  return { room, session };
+}
+
+async function openGuest(room: string, name: string, role: string): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(guests.pageUrl({ provider: 'janus', server: janus.wsUrl, guard: guard.url, room, name, role }));
+  return page;
+}
+
+async function enterPin(page: Page, pin: string): Promise<void> {
+  await page.getByLabel('Meeting PIN').fill(pin);
+  await page.getByRole('button', { name: 'Join the meeting' }).click();
+}
+
+/** The host admits whoever waits under this name (main mints the token in the app). */
+async function admit(room: string, session: string, name: string): Promise<void> {
+  let guestId = '';
+  await expect
+    .poll(async () => {
+      const state = (await api('GET', `/v1/rooms/${room}/state`, session)) as { waiting: Array<{ guestId: string; name: string }> };
+      guestId = state.waiting.find((g) => g.name === name)?.guestId ?? '';
+      return guestId;
+    })
+    .not.toBe('');
+  await api('POST', `/v1/rooms/${room}/admit`, session, { guestId, token: randomBytes(16).toString('base64url') });
+}
+
+async function framesFrom(page: Page): Promise<number> {
+  const stats = await page.evaluate(() => (globalThis as unknown as GuestWindow).guestStats());
+  return stats.reduce((max, s) => Math.max(max, s.framesDecoded), 0);
+}
+
+async function statesOf(page: Page): Promise<string> {
+  return (await page.evaluate(() => (globalThis as unknown as GuestWindow).guestStates)).join(' ');
+}
+
+test('two admitted guests decode each other’s video, with the roles the guard gave them', async () => {
+  const { room, session } = await hostedRoom();
+  const patient = await openGuest(room, 'Alex Example', 'patient');
+  const interpreter = await openGuest(room, 'Max Muster', 'interpreter');
+  for (const page of [patient, interpreter]) {
+    await enterPin(page, guestPin);
+    await expect(page.getByRole('status')).toHaveText('Please wait, the host will let you in soon.');
+  }
+  await admit(room, session, 'Alex Example');
+  await admit(room, session, 'Max Muster');
+  // No host in the room (the test hosts without media): both say so.
+  await expect(patient.getByRole('status')).toHaveText('Waiting for the host', { timeout: 20_000 });
+  await expect(patient.getByTestId('remote-participant')).toContainText('Max Muster (interpreter)');
+  await expect(interpreter.getByTestId('remote-participant')).toContainText('Alex Example (patient)');
+  await expect.poll(() => framesFrom(patient), { timeout: 20_000 }).toBeGreaterThan(0);
+  await expect.poll(() => framesFrom(interpreter), { timeout: 20_000 }).toBeGreaterThan(0);
+  await patient.context().close();
+  await interpreter.context().close();
+});
+
+test('a wrong PIN shows a clear message and the guest can retry; too many lock the room', async () => {
+  const { room } = await hostedRoom();
+  const patient = await openGuest(room, 'Robin Sample', 'patient');
+  await enterPin(patient, '12345678');
+  await expect(patient.getByRole('status')).toContainText('Wrong PIN');
+  await expect(patient.getByLabel('Meeting PIN')).toBeEnabled();
+  await enterPin(patient, guestPin);
+  await expect(patient.getByRole('status')).toHaveText('Please wait, the host will let you in soon.');
+
+  const guesser = await openGuest(room, 'Guess Example', 'other');
+  for (let i = 0; i < 5; i++) {
+    await enterPin(guesser, `1000000${i}`);
+    await expect(guesser.getByRole('status')).toContainText(i < 4 ? 'Wrong PIN' : /Wrong PIN|locked/);
+  }
+  await enterPin(guesser, guestPin);
+  await expect(guesser.getByRole('status')).toHaveText('Too many wrong PINs. The meeting is locked for a while.');
+  await patient.context().close();
+  await guesser.context().close();
+});
+
+test('a refused guest, a removed guest and the end of the meeting are told clearly', async () => {
+  const { room, session } = await hostedRoom();
+  const relative = await openGuest(room, 'Jo Tester', 'relative');
+  const interpreter = await openGuest(room, 'Max Muster', 'interpreter');
+  const stranger = await openGuest(room, 'Un Invited', 'other');
+  for (const page of [relative, interpreter, stranger]) await enterPin(page, guestPin);
+  type RoomState = { waiting: Array<{ guestId: string; name: string }> };
+  await expect.poll(async () => ((await api('GET', `/v1/rooms/${room}/state`, session)) as RoomState).waiting.length).toBe(3);
+  const strangerId = ((await api('GET', `/v1/rooms/${room}/state`, session)) as RoomState).waiting.find((g) => g.name === 'Un Invited')!.guestId;
+  await api('POST', `/v1/rooms/${room}/deny`, session, { guestId: strangerId });
+  await expect(stranger.getByRole('status')).toHaveText('The host did not let you in to this meeting.');
+
+  await admit(room, session, 'Jo Tester');
+  await admit(room, session, 'Max Muster');
+  await expect(relative.getByTestId('remote-participant')).toHaveCount(1, { timeout: 20_000 });
+  const roster = ((await api('GET', `/v1/rooms/${room}/state`, session)) as { roster: Array<{ feedId: string; name: string }> }).roster;
+  await api('POST', `/v1/rooms/${room}/kick`, session, { feedId: roster.find((p) => p.name === 'Jo Tester')!.feedId });
+  await expect(relative.getByRole('status')).toHaveText('You were removed from the meeting');
+  await expect(interpreter.getByTestId('remote-participant')).toHaveCount(0);
+
+  await api('POST', `/v1/rooms/${room}/end`, session);
+  await expect(interpreter.getByRole('status')).toHaveText('The meeting has ended');
+  for (const page of [relative, interpreter, stranger]) await page.context().close();
+});
+
+test('after a Janus restart both guests rejoin and see each other again', async () => {
+  const { room, session } = await hostedRoom();
+  const patient = await openGuest(room, 'Alex Example', 'patient');
+  const relative = await openGuest(room, 'Jo Tester', 'relative');
+  for (const page of [patient, relative]) await enterPin(page, guestPin);
+  await admit(room, session, 'Alex Example');
+  await admit(room, session, 'Jo Tester');
+  await expect.poll(() => framesFrom(patient), { timeout: 20_000 }).toBeGreaterThan(0);
+
+  await janus.restart();
+
+  for (const page of [patient, relative]) {
+    await expect.poll(() => statesOf(page), { timeout: 30_000 }).toBe('lobby connecting joined reconnecting joined');
+    // Frames from the new subscriber PeerConnection: the old one was torn down on reconnect.
+    await expect.poll(() => framesFrom(page), { timeout: 20_000 }).toBeGreaterThan(0);
+  }
+  await patient.context().close();
+  await relative.context().close();
+});
