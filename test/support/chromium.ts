@@ -28,6 +28,9 @@ export function chromiumLaunchOptions(opts: { trustSpki?: string } = {}): Launch
       '--disable-quic',
       '--use-fake-device-for-media-stream',
       '--use-fake-ui-for-media-stream',
+      // Chromium leaves loopback out of its ICE candidates by default; the Pexip double's
+      // media relay (werift) listens on 127.0.0.1 only, so calls to it need this.
+      '--allow-loopback-in-peer-connection',
       // Network rule (checked with tcpdump): the flags above still let Chromium look up
       // Google hosts (autofill on PIN fields, accounts, component updates). Fail every name
       // lookup except loopback and the run's own Janus namespace.

@@ -1,0 +1,154 @@
+/**
+ * A Pexip Infinity Conferencing Node for tests and `npm run sandbox`: the Client REST API v2
+ * as @pexip/infinity 20 and the @pexip/infinity-api wrappers use it (tokens and PINs,
+ * participant and conference controls, the event stream, CORS), with real media through a
+ * werift relay (voice-switched 1:0), on 127.0.0.1 only.
+ *
+ * What it leaves out is listed in the comments of conference.ts and media-relay.ts.
+ */
+import type { RoomConfig } from './conference';
+import { PexipNode } from './node';
+import { PexipServer, type RequestLogEntry } from './server';
+
+export interface PexipRoom {
+  alias: string;
+  hostPin: string;
+  /** '' = no guest PIN: guests then join with the PIN `none` (Pexip's "guest_pin": "none"). */
+  guestPin: string;
+  name?: string;
+}
+
+export interface StartPexipOptions {
+  /** default 'pexip.sandbox.test' (the domain of meetings' uriWithDomain) */
+  domain?: string;
+  /** default 120 ("expires" is a numeric STRING in responses) */
+  tokenExpiresSeconds?: number;
+  /** per alias: wrong PINs allowed within pinWindowMs, default 5 */
+  maxPinAttempts?: number;
+  /** default 10 min */
+  pinWindowMs?: number;
+  /** how long the alias stays locked after that, default 10 min */
+  lockoutMs?: number;
+  /** guests disconnected this long after the last host left, default 60 s */
+  guestsOnlyTimeoutMs?: number;
+  /** a dial-out nobody answers fails after this, default 30 s */
+  ringTimeoutMs?: number;
+}
+
+export interface PexipParticipantState {
+  uuid: string;
+  displayName: string;
+  role: 'chair' | 'guest';
+  serviceType: string;
+  protocol: string;
+  callDirection: 'in' | 'out';
+  uri: string;
+  callTag: string;
+  isMuted: boolean;
+  isVideoMuted: boolean;
+  hasMedia: boolean;
+}
+
+/** What the relay does for one participant's call (test introspection). */
+export interface PexipMediaLeg {
+  uuid: string;
+  connected: boolean;
+  /** Whose audio / video this participant receives now (null: nothing). */
+  audioFrom: string | null;
+  videoFrom: string | null;
+  packetsIn: { audio: number; video: number };
+  packetsOut: { audio: number; video: number };
+}
+
+export interface PexipHandle {
+  /** http://127.0.0.1:PORT ; url + '/api/client/v2/conferences/<alias>/request_token' is the endpoint */
+  url: string;
+  domain: string;
+  addRoom(room: PexipRoom): void;
+  /** Disconnects everyone in it ("Conference terminated by an administrator"). */
+  removeRoom(alias: string): void;
+  hasRoom(alias: string): boolean;
+  participants(alias: string): PexipParticipantState[];
+  /** The conference lock (a host's `lock`), not the PIN lockout: see pinLockout. */
+  locked(alias: string): boolean;
+  /** PIN guessing state of an alias: retries exceeded (403) or break-in blocked (404). */
+  pinLockout(alias: string): 'none' | 'retries-exceeded' | 'break-in-blocked';
+  /** Test hook: force the voice-switched speaker (null = back to audio levels). */
+  forceSpeaker(alias: string, uuid: string | null): void;
+  /** The relay's view: current speaker and what each call receives. */
+  media(alias: string): { speaker: string | null; legs: PexipMediaLeg[] };
+  /** Test endpoints for dial-out: the page URL a test opens (headless) to be a SIP/H.323 endpoint with this address. */
+  endpointPageUrl(uri: string, opts?: { answer?: 'auto' | 'manual' }): string;
+  /** Whether a test endpoint page has registered this address. */
+  endpointRegistered(uri: string): boolean;
+  /** never headers, PINs or tokens */
+  readonly requestLog: ReadonlyArray<RequestLogEntry>;
+  clearRequestLog(): void;
+  /** Cut every connection (node gone away mid-call), refuse new ones while down. */
+  setDown(down: boolean): void;
+  stop(): Promise<void>;
+}
+
+export async function startPexip(opts: StartPexipOptions = {}): Promise<PexipHandle> {
+  const domain = opts.domain ?? 'pexip.sandbox.test';
+  const node = new PexipNode({
+    domain,
+    tokenExpiresSeconds: opts.tokenExpiresSeconds ?? 120,
+    maxAttempts: opts.maxPinAttempts ?? 5,
+    windowMs: opts.pinWindowMs ?? 10 * 60_000,
+    lockoutMs: opts.lockoutMs ?? 10 * 60_000,
+    guestsOnlyTimeoutMs: opts.guestsOnlyTimeoutMs ?? 60_000,
+    ringTimeoutMs: opts.ringTimeoutMs ?? 30_000,
+  });
+  const server = new PexipServer(node);
+  const port = await server.listen();
+  const url = `http://127.0.0.1:${port}`;
+  let stopping: Promise<void> | undefined;
+
+  return {
+    url,
+    domain,
+    addRoom: (room: PexipRoom) => node.addRoom({ ...room } satisfies RoomConfig),
+    removeRoom: (alias) => node.removeRoom(alias),
+    hasRoom: (alias) => node.hasRoom(alias),
+    participants: (alias) =>
+      (node.conference(alias)?.list() ?? []).map((p) => ({
+        uuid: p.uuid,
+        displayName: p.displayName,
+        role: p.role,
+        serviceType: p.serviceType,
+        protocol: p.protocol,
+        callDirection: p.callDirection,
+        uri: p.uri,
+        callTag: p.callTag,
+        isMuted: p.isMuted,
+        isVideoMuted: p.isVideoMuted,
+        hasMedia: p.hasMedia,
+      })),
+    locked: (alias) => node.conference(alias)?.locked ?? false,
+    pinLockout: (alias) => {
+      const gate = node.pins.gate(node.key(alias));
+      return gate === 'open' ? 'none' : gate;
+    },
+    forceSpeaker: (alias, uuid) => {
+      const conference = node.conference(alias);
+      if (!conference) throw new Error('no such room');
+      conference.relay.forceSpeaker(uuid);
+    },
+    media: (alias) => {
+      const snap = node.conference(alias)?.relay.snapshot() ?? { speaker: null, legs: [] };
+      return { speaker: snap.speaker, legs: snap.legs.map(({ id, ...rest }) => ({ uuid: id, ...rest })) };
+    },
+    endpointPageUrl: (uri, o = {}) =>
+      `${url}/_test/endpoint/?${new URLSearchParams({ uri, ...(o.answer === 'manual' ? { answer: 'manual' } : {}) }).toString()}`,
+    endpointRegistered: (uri) => node.endpoints.isRegistered(uri),
+    get requestLog() {
+      return server.log.map((e) => ({ ...e }));
+    },
+    clearRequestLog: () => {
+      server.log.length = 0;
+    },
+    setDown: (down) => server.setDown(down),
+    stop: () => (stopping ??= server.close()),
+  };
+}

@@ -1,0 +1,79 @@
+/**
+ * The Conferencing Node's state: its rooms (keyed by alias), the tokens it issued, PIN
+ * guessing counters, and the registered test endpoints.
+ *
+ * Aliases match case-insensitively, and `alias@<domain>` reaches the same room as `alias`
+ * (a VMR is usually given both forms; the VDX meeting's uriWithDomain is the second).
+ */
+import { Conference, REASON, type ConferenceTimings, type RoomConfig } from './conference';
+import { EndpointRegistry } from './endpoint/registry';
+import { PinGuard, type PinGuardOptions } from './pins';
+import { TokenStore } from './tokens';
+
+export interface NodeOptions extends ConferenceTimings, PinGuardOptions {
+  domain: string;
+  tokenExpiresSeconds: number;
+}
+
+export class PexipNode {
+  readonly tokens: TokenStore;
+  readonly pins: PinGuard;
+  readonly endpoints = new EndpointRegistry();
+  private readonly rooms = new Map<string, Conference>();
+
+  constructor(readonly opts: NodeOptions) {
+    this.pins = new PinGuard(opts);
+    this.tokens = new TokenStore(opts.tokenExpiresSeconds, (session) => {
+      this.rooms.get(session.room)?.kick(session.participantUuid, REASON.tokenExpired);
+    });
+  }
+
+  /** The key a request's alias maps to. */
+  key(alias: string): string {
+    const lower = alias.trim().toLowerCase();
+    const suffix = `@${this.opts.domain.toLowerCase()}`;
+    return lower.endsWith(suffix) ? lower.slice(0, -suffix.length) : lower;
+  }
+
+  find(alias: string): { key: string; conference: Conference } | undefined {
+    const key = this.key(alias);
+    const conference = this.rooms.get(key);
+    return conference ? { key, conference } : undefined;
+  }
+
+  conference(alias: string): Conference | undefined {
+    return this.rooms.get(this.key(alias));
+  }
+
+  /** Adds a room, or updates the PINs and name of an existing one (its conference goes on). */
+  addRoom(room: RoomConfig): void {
+    if (!room.alias.trim()) throw new Error('a room needs an alias');
+    if (!room.hostPin) throw new Error('a room needs a host PIN');
+    if (room.hostPin === room.guestPin) throw new Error('host and guest PIN must differ');
+    const key = this.key(room.alias);
+    const existing = this.rooms.get(key);
+    if (existing) existing.room = { ...room };
+    else this.rooms.set(key, new Conference({ ...room }, { tokens: this.tokens, endpoints: this.endpoints, timings: this.opts }));
+  }
+
+  removeRoom(alias: string): void {
+    const key = this.key(alias);
+    const conference = this.rooms.get(key);
+    if (!conference) return;
+    this.rooms.delete(key);
+    this.pins.forget(key);
+    conference.disconnectAll(REASON.adminTerminated);
+    conference.relay.closeAll();
+  }
+
+  hasRoom(alias: string): boolean {
+    return this.rooms.has(this.key(alias));
+  }
+
+  /** The node went away: every call, token, stream and registration is gone; rooms stay configured. */
+  dropEverything(): void {
+    for (const conference of this.rooms.values()) conference.drop();
+    this.tokens.revokeAll();
+    this.endpoints.clear();
+  }
+}
