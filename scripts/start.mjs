@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm start`: installs what is missing, builds, and runs the console.
 //  - Settings: CLINICIAN_CONSOLE_CONFIG names a settings file; without one, the embedded
-//    sandbox (test identity provider, VDX booking sandbox, Janus) is started and used.
+//    sandbox (test identity provider, VDX booking sandbox, Janus and its room guard, the Pexip double) is started and used.
 //  - Electron where its binary exists; otherwise the browser host, whose address is printed.
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';

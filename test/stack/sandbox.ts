@@ -1,9 +1,11 @@
 // `npm run sandbox`: the full test stack for trying the console by hand.
 //
-// stdout gets exactly one JSON line (issuer, client id, API scope, VDX and Janus URLs, CA
-// path, the invented demo accounts and a ready bearer token), so scripts can read it;
-// everything else goes to stderr. Runs until SIGINT/SIGTERM, then stops everything and
-// exits 0. `--no-janus` runs without a conference server.
+// stdout gets exactly one JSON line (issuer, client id, API scope, VDX, Janus, room guard
+// and Pexip URLs, CA path, the invented demo accounts and a ready bearer token), so scripts
+// can read it; everything else goes to stderr. Runs until SIGINT/SIGTERM, then stops
+// everything and exits 0. `--no-janus` and `--no-pexip` leave out that conference server.
+// `pexipUrl + "/api/client/v2/conferences/<alias>/request_token"` is the Pexip endpoint;
+// `pexipDomain` is the domain of its meetings' uriWithDomain.
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +13,7 @@ import { buildGuestPage, serveGuestPage, type GuestServer } from './guest/build.
 import { consoleSettingsFor, startStack, type Stack } from './stack';
 
 const withJanus = !process.argv.includes('--no-janus');
+const withPexip = !process.argv.includes('--no-pexip');
 /** The printed token is for poking the API by hand (curl), so it lives for a working day. */
 const SANDBOX_TOKEN_TTL_SECONDS = 8 * 3600;
 
@@ -36,14 +39,14 @@ async function shutdown(signal: string): Promise<void> {
 for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => void shutdown(sig));
 
 async function main(): Promise<void> {
-  process.stderr.write(`sandbox: starting (${withJanus ? 'with' : 'without'} Janus)\n`);
-  stack = await startStack({ withJanus });
+  process.stderr.write(`sandbox: starting (${withJanus ? 'with' : 'without'} Janus, ${withPexip ? 'with' : 'without'} Pexip)\n`);
+  stack = await startStack({ withJanus, withPexip });
   if (stopping) return; // a signal arrived while starting; shutdown() takes it from here
-  const { idp, vdx, janus, ca } = stack;
+  const { idp, vdx, janus, pexip, guard, ca } = stack;
   const clinician = idp.users[0];
   if (!clinician) throw new Error('no demo users');
   // The patients' side: the guest page that invitations from "Add participant" link to.
-  if (janus) {
+  if (janus || pexip) {
     const dir = await mkdtemp(join(tmpdir(), 'cc-sandbox-guest-'));
     await buildGuestPage(dir);
     guests = await serveGuestPage(dir);
@@ -58,6 +61,9 @@ async function main(): Promise<void> {
     vdxBaseUrl: vdx.baseUrl,
     janusUrl: janus?.wsUrl ?? null,
     janusHttpUrl: janus?.httpUrl ?? null,
+    guardUrl: guard?.url ?? null,
+    pexipUrl: pexip?.url ?? null,
+    pexipDomain: pexip?.domain ?? null,
     caCertPath: ca.caCertPath,
     users: idp.users.map(({ username, password, name }) => ({ username, password, name })),
     token,

@@ -1,5 +1,6 @@
 // The whole world around the console, started in dependency order on 127.0.0.1:
-// per-run CA -> identity provider (HTTPS) -> Janus (optional) -> VDX booking sandbox.
+// per-run CA -> identity provider (HTTPS) -> Janus and its room guard (optional) ->
+// VDX booking sandbox (which provisions meetings' rooms through the guard).
 // stop() takes it down in reverse order and always tries every part, so a failure in one
 // never leaves a process or a port behind.
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -8,7 +9,16 @@ import path from 'node:path';
 import { createTestCa, type TestCa } from './ca';
 import { startIdp, type IdpHandle } from './idp';
 import { startJanus, type JanusHandle } from './janus';
+import { startPexip, type PexipHandle, type StartPexipOptions } from './pexip';
+import { randomBytes } from 'node:crypto';
+import { createGuard } from '../../janus-guard/guard';
+import { createJanusAdmin } from '../../janus-guard/janus-admin';
+import { startGuardServer, type GuardServer } from '../../janus-guard/server';
 import { startVdx, type SeedOptions, type VdxHandle } from './vdx';
+import { guardProvisioner, pexipProvisioner, type RoomProvisioner } from './vdx/provisioners';
+
+/** The domain of uriWithDomain for meetings whose rooms are on the sandbox's Janus. */
+export const JANUS_DOMAIN = 'video.sandbox.test';
 import type { Settings } from '../../main/settings/settings';
 
 export interface StackOptions {
@@ -16,6 +26,8 @@ export interface StackOptions {
   accessTokenTtlSeconds?: number;
   /** Start Janus and provision each meeting's room in it. Default false. */
   withJanus?: boolean;
+  /** Start the Pexip Infinity double (test/stack/pexip); options or true for its defaults. Default false. */
+  withPexip?: boolean | StartPexipOptions;
   /** Working folder (CA file, Janus config and log). Default: a new temp folder, removed on stop. */
   dir?: string;
   /** VDX seed layout, or false for no meetings. */
@@ -28,6 +40,10 @@ export interface Stack {
   idp: IdpHandle;
   vdx: VdxHandle;
   janus?: JanusHandle;
+  /** The Pexip Conferencing Node double (with withPexip). */
+  pexip?: PexipHandle;
+  /** The room guard in front of Janus (with Janus): what holds the rooms' secrets and checks PINs. */
+  guard?: GuardServer & { provisionKey: string };
   /** Environment for a Node process that must trust the IdP (e.g. the app's main process). */
   env: { NODE_EXTRA_CA_CERTS: string };
   stop(): Promise<void>;
@@ -60,17 +76,36 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     });
     started.push(() => idp.stop());
 
+    let pexip: PexipHandle | undefined;
+    if (opts.withPexip) {
+      const px = await startPexip(opts.withPexip === true ? {} : opts.withPexip);
+      pexip = px;
+      started.push(() => px.stop());
+    }
+
     let janus: JanusHandle | undefined;
+    let guard: Stack['guard'];
+    const provisioners: RoomProvisioner[] = [];
     if (opts.withJanus) {
       janus = await startJanus({ dir: path.join(dir, 'janus') });
       const j = janus;
       started.push(() => j.stop());
+      const provisionKey = randomBytes(24).toString('base64url');
+      const server = await startGuardServer({
+        guard: createGuard({ janus: createJanusAdmin({ httpUrl: j.httpUrl }), adminKey: j.adminKey }),
+        provisionKey,
+      });
+      guard = { ...server, provisionKey };
+      started.push(() => server.stop());
+      provisioners.push(guardProvisioner({ guardUrl: server.url, provisionKey, domain: JANUS_DOMAIN }));
     }
+
+    if (pexip) provisioners.push(pexipProvisioner(pexip));
 
     const vdx = await startVdx({
       idp: { issuer: idp.issuer, jwksUri: idp.jwksUri, audience: idp.resource, scope: idp.apiScope },
       caCertPem: ca.caCertPem,
-      ...(janus ? { janus: { httpUrl: janus.httpUrl } } : {}),
+      provisioners,
       ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
     });
     started.push(() => vdx.stop());
@@ -82,6 +117,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       idp,
       vdx,
       ...(janus ? { janus } : {}),
+      ...(pexip ? { pexip } : {}),
+      ...(guard ? { guard } : {}),
       env: { NODE_EXTRA_CA_CERTS: ca.caCertPath },
       stop: () => (stopping ??= stopAll()),
     };
@@ -94,10 +131,10 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
 /** The console settings (the JSON file named by CLINICIAN_CONSOLE_CONFIG) that point the app at this stack. */
 export type StackConsoleSettings = Pick<
   Settings,
-  'authority' | 'protocolMode' | 'knownAuthorities' | 'clientId' | 'scopes' | 'bookingApiUrl' | 'conferenceServerUrl'
+  'authority' | 'protocolMode' | 'knownAuthorities' | 'clientId' | 'scopes' | 'bookingApiUrl' | 'conferenceServers'
 >;
 
-export function consoleSettingsFor(stack: Pick<Stack, 'idp' | 'vdx' | 'janus'>): StackConsoleSettings {
+export function consoleSettingsFor(stack: Pick<Stack, 'idp' | 'vdx' | 'janus' | 'guard'> & { pexip?: { url: string; domain: string } }): StackConsoleSettings {
   return {
     // MSAL's authority form of the issuer (trailing slash); OIDC mode and knownAuthorities
     // keep MSAL away from Microsoft's instance discovery, which cannot work offline.
@@ -107,6 +144,10 @@ export function consoleSettingsFor(stack: Pick<Stack, 'idp' | 'vdx' | 'janus'>):
     clientId: stack.idp.clientId,
     scopes: [stack.idp.apiScope],
     bookingApiUrl: stack.vdx.baseUrl,
-    conferenceServerUrl: stack.janus?.wsUrl ?? '',
+    // Meetings' rooms by the domain of their address: Janus (with its guard) and Pexip.
+    conferenceServers: [
+      ...(stack.janus && stack.guard ? [{ domain: JANUS_DOMAIN, provider: 'janus' as const, url: stack.janus.wsUrl, guardUrl: stack.guard.url }] : []),
+      ...(stack.pexip ? [{ domain: stack.pexip.domain, provider: 'pexip' as const, url: stack.pexip.url }] : []),
+    ],
   };
 }

@@ -7,6 +7,10 @@
 // there: three already ended, one in progress, one whose room is already open but which
 // has not started, one that opens in ten minutes, and one later on. Near midnight some of
 // today's meetings fall on the neighbouring day; pass `now` for exact per-day counts.
+//
+// Platforms: where the sandbox has both Janus and Pexip, meetings alternate between them,
+// and of today's two joinable meetings the one in progress is on Janus and the one whose
+// room is open but which has not started is on Pexip, so a call can be hosted on either.
 
 export const MEETINGS_PER_DAY = 7;
 export const DEFAULT_VMR_AVAILABLE_BEFORE_MIN = 15;
@@ -27,6 +31,7 @@ export interface SeedMeeting {
   endTime: Date;
   organizerEmail: string;
   labels: string[];
+  platform: 'janus' | 'pexip';
 }
 
 const MIN = 60_000;
@@ -59,11 +64,13 @@ const TODAY_SLOTS: ReadonlyArray<readonly [number, number]> = [
   [-180, 30], // ended
   [-120, 30], // ended
   [-70, 30], // ended 40 min ago
-  [-10, 30], // in progress
-  [10, 30], // room open (15 min before start), not started yet
+  [-10, 30], // in progress (Janus)
+  [10, 30], // room open (15 min before start), not started yet (Pexip)
   [25, 30], // room opens in 10 minutes
   [120, 45], // later today
 ];
+/** Today's slots on Pexip (by index); on other days every second meeting. */
+const TODAY_PEXIP_SLOTS = new Set([4, 5]);
 
 export function seedMeetings(
   opts: SeedOptions,
@@ -86,7 +93,7 @@ export function seedMeetings(
             const start = new Date(now.getFullYear(), now.getMonth(), now.getDate() + day, h, m);
             return [start, new Date(start.getTime() + dur * MIN)] as const;
           });
-    for (const [startTime, endTime] of slots) {
+    for (const [index, [startTime, endTime]] of slots.entries()) {
       n++;
       const kind = KINDS[(n - 1) % KINDS.length] ?? 'Video consultation';
       const patient = PATIENTS[(n - 1) % PATIENTS.length] ?? 'One';
@@ -98,6 +105,7 @@ export function seedMeetings(
         // Mostly the demo clinician's; every fourth is the demo nurse's.
         organizerEmail: n % 4 === 0 ? people.nurseEmail : people.clinicianEmail,
         labels: ['sandbox'],
+        platform: (day === 0 ? TODAY_PEXIP_SLOTS.has(index) : n % 2 === 0) ? 'pexip' : 'janus',
       });
     }
   }

@@ -9,7 +9,7 @@ import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { trustingFetch } from '../ca';
-import { JanusRooms } from './janus-rooms';
+import type { RoomProvisioner, RoomSpec } from './provisioners';
 import { provisionStatusSchema } from './schema';
 import type {
   DetailedErrorCode,
@@ -54,8 +54,10 @@ export interface MeetingInput {
   vmrAvailableBefore?: number;
   maxParticipants?: number;
   endMeetingOnEndTime?: boolean;
-  /** Pins the provision status (Janus provisioning is then skipped for this meeting). */
+  /** Pins the provision status (provisioning is then skipped for this meeting). */
   provisionStatus?: ProvisionStatus;
+  /** Which conference platform gets the room (default: Janus, or the only one there is). */
+  platform?: 'janus' | 'pexip';
 }
 
 /** What a request asked for, for counting the cost of a client (see requestCounts). */
@@ -83,11 +85,14 @@ export interface StartVdxOptions {
   };
   /** CA that signed the IdP's certificate; the JWKS is fetched trusting exactly it. */
   caCertPem: string;
-  /** Provision each meeting's VideoRoom in this Janus (HTTP API root, e.g. http://host:8088/janus). */
-  janus?: { httpUrl: string; adminKey?: string };
+  /**
+   * Where meetings' rooms are provisioned: Janus (through the room guard) and/or Pexip.
+   * Without any, rooms are reported provisioned at once and exist nowhere.
+   */
+  provisioners?: RoomProvisioner[];
   /** Seed layout (see seed.ts), or false for an empty sandbox. */
   seed?: SeedOptions | false;
-  /** Domain part of uriWithDomain. Default video.sandbox.test */
+  /** Domain part of uriWithDomain for meetings on no platform. Default video.sandbox.test */
   domain?: string;
   organisationId?: string;
   /** Allowed clock skew when checking exp/nbf. Default 0 so expiry tests are exact. */
@@ -112,9 +117,11 @@ export interface VdxHandle {
   meetingsOn(day: Date | string): VdxMeetingJson[];
   allMeetings(): VdxMeetingJson[];
   getMeeting(uuid: string): VdxMeetingJson | undefined;
+  /** The platform a meeting's room is on (null: none, when the sandbox provisions nowhere). */
+  platformOf(uuid: string): 'janus' | 'pexip' | null;
   /** The scheduling info as the API would serve it now (PINs, room id, status). Throws for an unknown uuid. */
   schedulingInfo(uuid: string): VdxSchedulingInfoJson;
-  /** Provisions (or re-checks) rooms in Janus now; all meetings when no ids are given. */
+  /** Provisions (or re-checks) rooms now; all meetings when no ids are given. */
   provisionRooms(uuids?: string[]): Promise<Record<string, ProvisionStatus>>;
   /** Every request received: method and path (+ query) only, never headers or bodies. */
   readonly requestLog: readonly VdxRequestLogEntry[];
@@ -152,8 +159,9 @@ interface MeetingRecord {
   vmrAvailableBefore: number;
   maxParticipants: number;
   endMeetingOnEndTime: boolean;
-  /** Unguessable VideoRoom id; Janus's exists/listparticipants need no PIN. */
+  /** Unguessable room id; Janus's exists/listparticipants need no PIN. */
   vmrId: string;
+  platform: 'janus' | 'pexip' | null;
   provisionStatus: ProvisionStatus;
   provisionStatusDescription?: string;
   provisionTimestamp?: Date;
@@ -187,7 +195,17 @@ export async function startVdx(opts: StartVdxOptions): Promise<VdxHandle> {
   const log: VdxRequestLogEntry[] = [];
   let fault: { kind: VdxFault; scope: VdxFaultScope } | null = null;
   let listForm = true;
-  const rooms = opts.janus ? new JanusRooms(opts.janus) : undefined;
+  const platforms = new Map((opts.provisioners ?? []).map((p) => [p.platform, p]));
+  const rooms = platforms.size > 0 ? platforms : undefined;
+  const provisionerOf = (m: MeetingRecord) => (m.platform ? platforms.get(m.platform) : undefined);
+  const domainOf = (m: MeetingRecord) => provisionerOf(m)?.domain ?? domain;
+  const specOf = (m: MeetingRecord): RoomSpec => ({
+    room: m.vmrId,
+    uri: `${m.vmrId}@${domainOf(m)}`,
+    hostPin: String(m.hostPin),
+    guestPin: String(m.guestPin),
+    publishers: m.maxParticipants,
+  });
   const provisioning = new Map<string, Promise<void>>();
 
   // jose fetches the JWKS with global fetch, which does not know our per-run CA; hand it
@@ -259,6 +277,7 @@ export async function startVdx(opts: StartVdxOptions): Promise<VdxHandle> {
       maxParticipants: input.maxParticipants ?? 6,
       endMeetingOnEndTime: input.endMeetingOnEndTime ?? true,
       vmrId: randomBytes(16).toString('hex'),
+      platform: platforms.size === 0 ? null : platforms.has(input.platform ?? 'janus') ? (input.platform ?? 'janus') : ([...platforms.keys()][0] ?? null),
       // Without a conference server to provision, the sandbox reports rooms as VDX would
       // once its own provisioning ran; with Janus, the real outcome decides.
       provisionStatus: input.provisionStatus ?? (rooms ? 'AWAITS_PROVISION' : 'PROVISIONED_OK'),
@@ -300,7 +319,7 @@ export async function startVdx(opts: StartVdxOptions): Promise<VdxHandle> {
   }
 
   function schedulingInfoJson(m: MeetingRecord): VdxSchedulingInfoJson {
-    const uriWithDomain = `${m.vmrId}@${domain}`;
+    const uriWithDomain = `${m.vmrId}@${domainOf(m)}`;
     const startLocal = formatVdxDateTime(m.start).slice(0, 19);
     const shortLink = `https://m.${domain}/${m.shortId}`;
     return {
@@ -342,21 +361,16 @@ export async function startVdx(opts: StartVdxOptions): Promise<VdxHandle> {
   // ------------------------------------------------------------------ provisioning
 
   function provision(m: MeetingRecord): Promise<void> {
-    if (!rooms || m.statusPinned) return Promise.resolve();
+    const provisioner = provisionerOf(m);
+    if (!provisioner || m.statusPinned) return Promise.resolve();
     const running = provisioning.get(m.uuid);
     if (running) return running;
     const job = (async () => {
       if (m.provisionStatus !== 'PROVISIONED_OK') m.provisionStatus = 'STARTING_TO_PROVISION';
       try {
         // Checked on every call: rooms without `permanent` vanish when Janus restarts.
-        const outcome = await rooms.ensureRoom({
-          room: m.vmrId,
-          pin: String(m.guestPin),
-          secret: String(m.hostPin),
-          publishers: m.maxParticipants,
-          description: 'Appointment',
-        });
-        if (outcome === 'created' || !m.provisionTimestamp) m.provisionTimestamp = toSecond(new Date());
+        await provisioner.ensure(specOf(m));
+        m.provisionTimestamp ??= toSecond(new Date());
         m.provisionStatus = 'PROVISIONED_OK';
         delete m.provisionStatusDescription;
       } catch (e) {
@@ -526,7 +540,7 @@ export async function startVdx(opts: StartVdxOptions): Promise<VdxHandle> {
     } else if (interval) {
       list = list.filter(inInterval);
     } else if (uriWithDomain !== null) {
-      list = list.filter((m) => `${m.vmrId}@${domain}` === uriWithDomain);
+      list = list.filter((m) => `${m.vmrId}@${domainOf(m)}` === uriWithDomain);
     }
 
     const body: unknown[] = list.sort(byStart).map(meetingJson);
@@ -699,6 +713,7 @@ export async function startVdx(opts: StartVdxOptions): Promise<VdxHandle> {
         endTime: s.endTime,
         organizerEmail: s.organizerEmail,
         labels: s.labels,
+        platform: s.platform,
       });
       meetings.set(rec.uuid, rec);
     }
@@ -751,8 +766,8 @@ export async function startVdx(opts: StartVdxOptions): Promise<VdxHandle> {
       const m = meetings.get(uuid.toLowerCase());
       if (!m) return false;
       meetings.delete(m.uuid);
-      if (rooms && m.provisionStatus === 'PROVISIONED_OK') {
-        await rooms.destroyRoom(m.vmrId, String(m.hostPin)).catch(() => undefined);
+      if (m.provisionStatus === 'PROVISIONED_OK') {
+        await provisionerOf(m)?.destroy(specOf(m)).catch(() => undefined);
       }
       return true;
     },
@@ -779,6 +794,9 @@ export async function startVdx(opts: StartVdxOptions): Promise<VdxHandle> {
     },
     allMeetings() {
       return [...meetings.values()].sort(byStart).map(meetingJson);
+    },
+    platformOf(uuid) {
+      return mustGet(uuid).platform;
     },
     getMeeting(uuid) {
       const m = meetings.get(uuid.toLowerCase());

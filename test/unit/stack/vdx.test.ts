@@ -7,7 +7,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { createTestCa, type TestCa } from '../../stack/ca';
 import { consoleSettingsFor, startStack } from '../../stack/stack';
 import { SettingsSchema, isConfigured } from '../../../main/settings/settings';
@@ -458,52 +457,41 @@ describe('faults', () => {
   });
 });
 
-// Room provisioning needs Debian's janus and the launcher test/stack/janus.ts (another
-// part of the stack). Skipped, not failed, where either is missing.
-const janusLauncher = fileURLToPath(new URL('../../stack/janus.ts', import.meta.url));
-const canRunJanus = existsSync('/usr/bin/janus') && existsSync(janusLauncher);
+// Room provisioning needs Debian's janus (the stack starts it with its room guard).
+// Skipped, not failed, where it is missing.
+const canRunJanus = existsSync('/usr/bin/janus');
 
-describe.skipIf(!canRunJanus)('Janus room provisioning', () => {
-  it('creates each room with pin/secret, re-creates rooms lost in a Janus restart, and reports Janus being down', async () => {
-    const { startJanus, videoroomRequest } = (await import('../../stack/janus')) as {
-      startJanus: (o?: { dir?: string }) => Promise<{ httpUrl: string; stop(): Promise<void>; restart(): Promise<void> }>;
-      videoroomRequest: (httpUrl: string, body: Record<string, unknown>) => Promise<Record<string, unknown>>;
-    };
-    const janus = await startJanus({ dir: path.join(dir, 'janus') });
-    let withRooms: VdxHandle | undefined;
+describe.skipIf(!canRunJanus)('room provisioning through the Janus room guard', () => {
+  it('creates each room through the guard (never with a PIN as its secret), re-creates rooms lost in a Janus restart, and reports the guard being down', async () => {
+    const stack = await startStack({ withJanus: true, seed: { now: seedNow, fromDay: 0, toDay: 0 } });
+    const { videoroomRequest } = await import('../../stack/janus');
     try {
-      withRooms = await startVdx({
-        idp: { issuer: idp.issuer, jwksUri: idp.jwksUri, audience: idp.resource },
-        caCertPem: ca.caCertPem,
-        janus: { httpUrl: janus.httpUrl },
-        seed: { now: seedNow, fromDay: 0, toDay: 0 },
-      });
-      const [first] = withRooms.meetingsOn(seedNow);
-      const info = withRooms.schedulingInfo(first!.uuid);
+      const janus = stack.janus!;
+      const [first] = stack.vdx.meetingsOn(seedNow);
+      const info = stack.vdx.schedulingInfo(first!.uuid);
       expect(info.provisionStatus).toBe('PROVISIONED_OK');
+      expect(info.uriWithDomain).toBe(`${info.provisionVmrId}@video.sandbox.test`);
       const room = info.provisionVmrId!;
       expect(await videoroomRequest(janus.httpUrl, { request: 'exists', room })).toMatchObject({ exists: true });
-      // The host PIN is the room secret: an edit with it succeeds, with another it is refused.
-      await videoroomRequest(janus.httpUrl, { request: 'edit', room, secret: String(info.hostPin), new_description: 'Appointment' });
-      await expect(
-        videoroomRequest(janus.httpUrl, { request: 'edit', room, secret: String(info.guestPin), new_description: 'Appointment' }),
-      ).rejects.toThrow();
+      // Neither PIN is the room's secret: an edit with either is refused.
+      for (const pin of [info.hostPin, info.guestPin]) {
+        await expect(videoroomRequest(janus.httpUrl, { request: 'edit', room, secret: String(pin), new_description: 'x' })).rejects.toThrow(/433|Unauthorized/);
+      }
 
       await janus.restart();
       expect(await videoroomRequest(janus.httpUrl, { request: 'exists', room })).toMatchObject({ exists: false });
-      const res = await fetch(`${withRooms.baseUrl}/v2/scheduling-info/${first!.uuid}`, { headers: { authorization: `Bearer ${token}` } });
+      const res = await fetch(`${stack.vdx.baseUrl}/v2/scheduling-info/${first!.uuid}`, { headers: { authorization: `Bearer ${await stack.idp.mintAccessToken(CLINICIAN)}` } });
       expect(((await res.json()) as { provisionStatus: string }).provisionStatus).toBe('PROVISIONED_OK');
       expect(await videoroomRequest(janus.httpUrl, { request: 'exists', room })).toMatchObject({ exists: true });
 
-      await janus.stop();
-      const down = await fetch(`${withRooms.baseUrl}/v2/scheduling-info/${first!.uuid}`, { headers: { authorization: `Bearer ${token}` } });
+      await stack.guard!.stop();
+      const down = await fetch(`${stack.vdx.baseUrl}/v2/scheduling-info/${first!.uuid}`, { headers: { authorization: `Bearer ${await stack.idp.mintAccessToken(CLINICIAN)}` } });
       expect(down.status).toBe(200);
       const downInfo = schedulingInfoSchema.parse(await down.json());
       expect(downInfo.provisionStatus).toBe('PROVISION_PROBLEMS');
       expect(downInfo.provisionStatusDescription).toMatch(/^Provisioning problems/);
     } finally {
-      await withRooms?.stop();
-      await janus.stop();
+      await stack.stop();
     }
   });
 });
