@@ -15,7 +15,6 @@ export const mainExternals = [
   'electron-store',
   'conf',
   '@azure/msal-node',
-  'janode',
   'electron-updater',
 ];
 

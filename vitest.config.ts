@@ -8,6 +8,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     reporters: ['default', ['json', { outputFile: '.cache/results/vitest.json' }]],
-    server: { deps: { inline: ['electron-store'] } },
+    // @pexip/infinity-api's ES modules import directories, which only a bundler resolves.
+    server: { deps: { inline: ['electron-store', '@pexip/infinity-api'] } },
   },
 });

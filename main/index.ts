@@ -90,14 +90,14 @@ async function start(): Promise<void> {
   let effective: EffectiveSettings | undefined;
   let configError: string | null = null;
   try {
-    effective = loadEffectiveSettings({ env: process.env, allowEnvPolicy: !app.isPackaged });
+    effective = loadEffectiveSettings({ env: process.env, allowEnvPolicy: !app.isPackaged, installed: app.isPackaged });
     settings = effective.settings;
   } catch (error) {
     if (!(error instanceof Error && error.name === 'SettingsError')) throw error;
     log.error('settings are invalid', error);
     configError = error.message;
   }
-  const csp = buildCsp({ conferenceOrigins: conferenceOriginsOf(settings?.conferenceServerUrl) });
+  const csp = buildCsp({ conferenceOrigins: conferenceOriginsOf(settings?.conferenceServers) });
   handleAppProtocol({ rootDir: paths.rendererDir, csp, log: log.child('protocol') });
 
   // A lambda, not shell.openExternal itself: the e2e fixture replaces shell.openExternal.

@@ -24,14 +24,20 @@ export const CHANNEL_NAMES = [
   'schedule.dismissNotice',
   'call.open',
   'call.ticket',
-  'call.leave',
   'call.prepare',
+  'call.joined',
+  'call.sessionToken',
+  'call.leave',
   'call.admit',
   'call.deny',
-  'call.moderate',
+  'call.mute',
   'call.kick',
+  'call.lock',
+  'call.muteGuests',
+  'call.dial',
   'call.end',
   'call.invite',
+  'call.inviteByEmail',
   'call.inviteBySms',
   'call.endAfterClose',
   'call.keepOpen',
@@ -39,7 +45,6 @@ export const CHANNEL_NAMES = [
   'call.setDevices',
   'call.shareSources',
   'call.shareChoose',
-  'call.inviteByEmail',
 ] as const satisfies readonly Channel[];
 
 export const EVENT_NAMES = [
@@ -48,6 +53,7 @@ export const EVENT_NAMES = [
   'window.focus',
   'deeplink.opened',
   'call.lobby',
+  'call.roster',
   'call.askEnd',
 ] as const satisfies readonly EventName[];
 

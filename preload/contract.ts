@@ -10,6 +10,7 @@
  * and plain types: no Node, no DOM, no Electron.
  */
 import { z } from 'zod';
+import { CallTicket, DialRequest, GuestRole, JoinInfo, ParticipantId, RosterEntry, WaitingGuest } from '../common/call';
 import { ErrorInfo } from '../common/errors';
 
 export { ErrorCode, ErrorInfo } from '../common/errors';
@@ -81,20 +82,7 @@ export const DaySchedule = z.object({
 });
 export type DaySchedule = z.infer<typeof DaySchedule>;
 
-export const Role = z.enum(['host', 'patient', 'interpreter', 'specialist', 'relative', 'other']);
-export type Role = z.infer<typeof Role>;
-
-/** What the call window needs to join a room. The host secret is not in it: it stays in main. */
-export const JoinTicket = z.object({
-  meetingId: z.uuid(),
-  subject: z.string(),
-  serverUrl: z.string().url(),
-  room: z.string().min(1),
-  pin: z.string(),
-  displayName: z.string(),
-  role: Role,
-});
-export type JoinTicket = z.infer<typeof JoinTicket>;
+export { CallTicket, JoinInfo, Role, RosterEntry, WaitingGuest } from '../common/call';
 
 export const AppInfo = z.object({
   version: z.string(),
@@ -116,7 +104,7 @@ export const Diagnostics = z.object({
   policySources: z.array(z.string()),
   reachability: z.array(
     z.object({
-      service: z.enum(['identity-provider', 'booking-api', 'conference-server']),
+      service: z.enum(['identity-provider', 'booking-api', 'conference-server', 'room-guard']),
       url: z.string(),
       state: z.enum(['reachable', 'unreachable', 'not-configured']),
       detail: z.string().optional(),
@@ -127,13 +115,6 @@ export type Diagnostics = z.infer<typeof Diagnostics>;
 
 const Empty = z.object({}).strict();
 const Ok = z.object({ done: z.literal(true) });
-
-/** A Janus participant id (feed id): a number as a string, or a guest's random lobby ticket. */
-const ParticipantId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'expected a participant id');
-
-/** Someone waiting in the lobby for the host to let them in. */
-export const WaitingGuest = z.object({ id: z.string(), displayName: z.string(), role: Role });
-export type WaitingGuest = z.infer<typeof WaitingGuest>;
 
 /** A screen or window the host may share (Electron's desktopCapturer, through main). */
 export const ScreenSource = z.object({
@@ -158,11 +139,17 @@ export const CallDevices = z.object({
 });
 export type CallDevices = z.infer<typeof CallDevices>;
 
-export const GuestRole = z.enum(['patient', 'interpreter', 'specialist', 'relative', 'other']);
-
-/** The guest invitation "Add participant" produces. The PIN goes only to the call window. */
-export const Invitation = z.object({ link: z.string(), pin: z.string(), text: z.string(), mailto: z.string() });
+/** The guest invitation "Add participant" produces, written by main. The PIN goes only to the call window. */
+export const Invitation = z.object({ link: z.string(), pin: z.string(), text: z.string() });
 export type Invitation = z.infer<typeof Invitation>;
+
+/** Whom to invite: main writes the text (in the call window's language) from this. */
+const InviteRequest = z.object({
+  role: GuestRole,
+  name: z.string().trim().min(1).max(100),
+  language: z.string().trim().max(50).optional(),
+  lang: z.enum(['en', 'fi', 'sv', 'da']),
+});
 
 function channel<Req extends z.ZodType, Res extends z.ZodType>(
   request: Req,
@@ -187,35 +174,48 @@ export const channels = {
   'schedule.watch': channel(z.object({ day: IsoDay.nullable(), focus: z.boolean().optional() }).strict(), Ok, ['main']),
   'schedule.dismissNotice': channel(Empty, Ok, ['main']),
   'call.open': channel(z.object({ meetingId: z.uuid() }).strict(), Ok, ['main']),
-  'call.ticket': channel(Empty, JoinTicket, ['call']),
+  /** What the call is (subject, provider, what the host may do); main prepared the room already. */
+  'call.ticket': channel(Empty, CallTicket, ['call']),
+  /** Before every (re)join: what the window joins with (never the host PIN). */
+  'call.prepare': channel(Empty, JoinInfo, ['call']),
+  /** The window is in the room as this participant (Pexip: with its session token). */
+  'call.joined': channel(
+    z.object({ participantId: ParticipantId, sessionToken: z.string().min(8).max(512).optional() }).strict(),
+    Ok,
+    ['call'],
+  ),
+  /** Pexip: the window refreshed its session token; main's host powers use the new one. */
+  'call.sessionToken': channel(z.object({ token: z.string().min(8).max(512) }).strict(), Ok, ['call']),
   'call.leave': channel(Empty, Ok, ['call']),
-  /** Before every (re)join: main readies the room with the host secret; answers the host's join token. */
-  'call.prepare': channel(Empty, z.object({ token: z.string() }), ['call']),
-  'call.admit': channel(z.object({ guestId: ParticipantId }).strict(), Ok, ['call']),
-  'call.deny': channel(z.object({ guestId: ParticipantId }).strict(), Ok, ['call']),
-  /** Stops (muted) or restores relaying one stream (mid) of a participant to everybody. */
-  'call.moderate': channel(
-    z.object({ participantId: ParticipantId, mid: z.string().regex(/^[A-Za-z0-9_-]{1,16}$/), muted: z.boolean() }).strict(),
+  'call.admit': channel(z.object({ participantId: ParticipantId }).strict(), Ok, ['call']),
+  'call.deny': channel(z.object({ participantId: ParticipantId }).strict(), Ok, ['call']),
+  /** Stops (muted) or restores a participant's audio or video for everybody; `mid`: Janus's stream id. */
+  'call.mute': channel(
+    z
+      .object({
+        participantId: ParticipantId,
+        kind: z.enum(['audio', 'video']),
+        muted: z.boolean(),
+        mid: z.string().regex(/^[A-Za-z0-9_-]{1,16}$/).optional(),
+      })
+      .strict(),
     Ok,
     ['call'],
   ),
   'call.kick': channel(z.object({ participantId: ParticipantId }).strict(), Ok, ['call']),
+  /** Locked: newcomers wait until admitted (where the server can). */
+  'call.lock': channel(z.object({ locked: z.boolean() }).strict(), Ok, ['call']),
+  'call.muteGuests': channel(z.object({ muted: z.boolean() }).strict(), Ok, ['call']),
+  /** Calls an interpreter, a specialist or a relative directly (SIP, H.323, phone). */
+  'call.dial': channel(DialRequest, Ok, ['call']),
   /** Ends the meeting for everyone and closes the call window. */
   'call.end': channel(Empty, Ok, ['call']),
-  'call.invite': channel(
-    z
-      .object({
-        role: GuestRole,
-        name: z.string().trim().min(1).max(100),
-        language: z.string().trim().max(50).optional(),
-      })
-      .strict(),
-    Invitation,
-    ['call'],
-  ),
-  /** Sends the invitation text through the SMS gateway IT configured. */
+  'call.invite': channel(InviteRequest.strict(), Invitation, ['call']),
+  /** Opens the invitation in the mail program (a mailto: main writes). */
+  'call.inviteByEmail': channel(InviteRequest.extend({ to: z.email().max(254) }).strict(), Ok, ['call']),
+  /** Sends the invitation through the SMS gateway IT configured (main writes the text; rate-limited). */
   'call.inviteBySms': channel(
-    z.object({ to: z.string().regex(/^\+?[0-9][0-9 -]{5,19}$/, 'expected a phone number'), text: z.string().min(1).max(1000) }).strict(),
+    InviteRequest.extend({ to: z.string().regex(/^\+?[0-9][0-9 -]{5,19}$/, 'expected a phone number') }).strict(),
     Ok,
     ['call'],
   ),
@@ -233,8 +233,6 @@ export const channels = {
     Ok,
     ['call'],
   ),
-  /** Opens the invitation e-mail in the mail program (mailto, through the external-link guard). */
-  'call.inviteByEmail': channel(z.object({ mailto: z.string().startsWith('mailto:').max(4000) }).strict(), Ok, ['call']),
 } as const;
 
 export type Channel = keyof typeof channels;
@@ -253,8 +251,10 @@ export const events = {
     z.object({ ok: z.literal(true), meetingId: z.uuid(), day: IsoDay }),
     z.object({ ok: z.literal(false), error: ErrorInfo }),
   ]),
-  /** Who waits in the call's lobby (sent when it changes). */
+  /** Who waits in the call's lobby (sent when it changes; Janus: from the room guard). */
   'call.lobby': z.object({ waiting: z.array(WaitingGuest) }),
+  /** Roles and the host's mutes, as main knows them (sent when they change). */
+  'call.roster': z.object({ entries: z.array(RosterEntry) }),
   /** The host closed the call window: ask the main window whether to end the meeting for everyone. */
   'call.askEnd': z.object({ subject: z.string() }),
 } as const;

@@ -8,7 +8,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { localDay } from '../../common/days';
 import { canJoin } from '../../common/meeting-status';
-import type { AuthState, JoinTicket } from '../../preload/contract';
+import type { AuthState } from '../../preload/contract';
 import { createAuth } from '../auth/msal-auth';
 import { createBackoff } from '../booking/backoff';
 import { createScheduleSync, type ScheduleSync } from '../booking/schedule-sync';
@@ -21,8 +21,9 @@ import type { Logger } from '../log/logger';
 import type { Settings } from '../settings/settings';
 import type { EffectiveSettings } from '../settings/policy';
 import { buildDiagnostics } from '../diagnostics/diagnostics';
-import { createCallHandlers } from '../conference/call-handlers';
+import { createCallChannels } from '../conference/call-channels';
 import { createJsonDevicePreferences } from '../conference/device-preferences';
+import { createSmsSender } from '../conference/sms-gateway';
 import { UserFacingError } from './errors';
 import { resolveDeepLink, type MeetingLookup } from './deep-links';
 import type { EventSink, Platform } from './ports';
@@ -84,22 +85,20 @@ export async function createCore(opts: {
   });
 
   let session: UserSession | null = null;
-  let activeCall: JoinTicket | null = null;
-  // Host powers for the active call; the host PIN (room secret) stays in there.
-  const callHost = createCallHandlers({
-    serverUrl: settings.conferenceServerUrl,
+  // The call: its session holds the host's credential for the room; the PIN never leaves main.
+  const calls = createCallChannels({
+    servers: settings.conferenceServers,
     invitationBaseUrl: settings.invitationBaseUrl,
-    smsGatewayUrl: settings.smsGatewayUrl,
     requestTimeoutMs: settings.requestTimeoutMs,
+    fetch: platform.fetch,
+    sms: createSmsSender({ gatewayUrl: settings.smsGatewayUrl, timeoutMs: settings.requestTimeoutMs, fetch: platform.fetch }),
     log: opts.log.child('call'),
     emit,
     openExternal: platform.openExternal,
     devices: platform.devicePreferences ?? createJsonDevicePreferences(join(platform.userDataDir, 'call-devices.json')),
     ...(platform.screenSources ? { screenSources: platform.screenSources } : {}),
-    closeCallWindow: () => {
-      activeCall = null;
-      platform.windows.closeCallWindow();
-    },
+    openWindow: () => platform.windows.openCallWindow(),
+    closeWindow: () => platform.windows.closeCallWindow(),
   });
 
   /** The signed-in user's schedule, opened on first use. One folder per account. */
@@ -173,9 +172,7 @@ export async function createCore(opts: {
     },
 
     'auth.signOut': async () => {
-      platform.windows.closeCallWindow();
-      activeCall = null;
-      callHost.end();
+      await calls.end();
       await closeSession(settings.wipeScheduleOnSignOut);
       await auth.signOut();
       const state = await authState();
@@ -207,45 +204,12 @@ export async function createCore(opts: {
       const meeting = db.meeting(meetingId);
       if (!meeting) throw new UserFacingError('appointment-not-found');
       if (!meeting.room) throw new UserFacingError('no-room');
-      if (!canJoin({ ...meeting, joinable: true }, now()))
-        throw new UserFacingError('not-open');
-      if (!settings.conferenceServerUrl) throw new UserFacingError('no-conference-server');
-      if (activeCall && activeCall.meetingId !== meetingId)
-        throw new UserFacingError('call-in-progress');
+      if (!canJoin({ ...meeting, joinable: true }, now())) throw new UserFacingError('not-open');
       const account = await auth.currentAccount();
-      activeCall = {
-        meetingId,
-        subject: meeting.subject,
-        serverUrl: settings.conferenceServerUrl,
-        room: meeting.room.id,
-        pin: meeting.room.guestPin,
-        displayName: account?.name ?? 'Clinician',
-        role: 'host',
-      };
-      callHost.begin({
-        subject: meeting.subject,
-        room: meeting.room.id,
-        guestPin: meeting.room.guestPin,
-        hostPin: meeting.room.hostPin,
-        portalLink: meeting.room.portalLink,
-      });
-      log.info(`call: opening the call window for meeting ${meeting.shortId}`);
-      await platform.windows.openCallWindow();
+      await calls.open(meeting, account?.name ?? 'Clinician');
       return { done: true as const };
     },
-
-    'call.ticket': async () => {
-      if (!activeCall) throw new UserFacingError('no-call');
-      return activeCall;
-    },
-
-    'call.leave': async () => {
-      activeCall = null;
-      callHost.end();
-      platform.windows.closeCallWindow();
-      return { done: true as const };
-    },
-    ...callHost.handlers,
+    ...calls.handlers,
   };
 
   // Open the signed-in user's schedule now, while the window loads, so its first read is
@@ -254,7 +218,7 @@ export async function createCore(opts: {
 
   return {
     handlers,
-    isCallActive: () => activeCall !== null,
+    isCallActive: () => calls.isActive(),
     async openDeepLink(raw) {
       let lookup: MeetingLookup | null = null;
       let fetchDayOf: ((ref: { uuid: string } | { shortId: string }) => Promise<void>) | undefined;
@@ -272,14 +236,10 @@ export async function createCore(opts: {
       platform.windows.focusMain();
     },
     callWindowClosed() {
-      // Leave, End and sign-out clear the call before closing the window: a call still
-      // active here means the host closed the window themselves.
-      const byUser = activeCall !== null;
-      activeCall = null;
-      callHost.windowClosed(byUser);
+      calls.windowClosed();
     },
     async dispose() {
-      await callHost.dispose();
+      await calls.end();
       await closeSession(false);
     },
   };

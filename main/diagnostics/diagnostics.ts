@@ -36,7 +36,12 @@ export async function buildDiagnostics(opts: {
   const reachability = await Promise.all([
     probe('identity-provider', settings.authority, `${authority}.well-known/openid-configuration`),
     probe('booking-api', settings.bookingApiUrl, `${settings.bookingApiUrl.replace(/\/+$/, '')}/v2/info`),
-    probe('conference-server', settings.conferenceServerUrl, settings.conferenceServerUrl.replace(/^ws/, 'http')),
+    ...(settings.conferenceServers.length === 0
+      ? [probe('conference-server', '', '')]
+      : settings.conferenceServers.flatMap((s) => [
+          probe('conference-server', s.url, s.provider === 'pexip' ? `${s.url.replace(/\/+$/, '')}/api/client/v2/status` : s.url.replace(/^ws/, 'http')),
+          ...(s.provider === 'janus' ? [probe('room-guard', s.guardUrl, `${s.guardUrl.replace(/\/+$/, '')}/v1/rooms`)] : []),
+        ])),
   ]);
 
   return {

@@ -11,12 +11,15 @@ import { SettingsError } from './settings';
 
 export function loadEffectiveSettings(opts: {
   env: NodeJS.ProcessEnv;
+  /** Development, tests, the browser host: CLINICIAN_CONSOLE_POLICY counts (never in an installed build). */
   allowEnvPolicy: boolean;
+  /** An installed build: the settings file counts only where IT's policy allows it. */
+  installed?: boolean;
   policies?: PolicySource[];
 }): EffectiveSettings {
   const policies = [...(opts.policies ?? platformPolicySources())];
   if (opts.allowEnvPolicy && opts.env.CLINICIAN_CONSOLE_POLICY) policies.push(jsonFilePolicy(opts.env.CLINICIAN_CONSOLE_POLICY));
-  return resolveSettings({ settingsFile: readSettingsFile(opts.env.CLINICIAN_CONSOLE_CONFIG), policies });
+  return resolveSettings({ settingsFile: readSettingsFile(opts.env.CLINICIAN_CONSOLE_CONFIG), policies, installed: opts.installed ?? false });
 }
 
 function readSettingsFile(path: string | undefined): Record<string, unknown> | undefined {

@@ -16,7 +16,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { describeIssues } from '../ipc/router';
-import { SettingsError, SettingsSchema, type Settings } from './settings';
+import { POLICY_ONLY_KEYS, SettingsError, SettingsSchema, type Settings } from './settings';
 
 export type SettingKey = keyof Settings;
 export type SettingSource = 'default' | 'settings file' | 'policy';
@@ -128,20 +128,33 @@ export function platformPolicySources(platform: NodeJS.Platform = process.platfo
   return [jsonFilePolicy('/etc/clinician-console/policy.json')];
 }
 
-export function resolveSettings(opts: { settingsFile?: Record<string, unknown>; policies: PolicySource[] }): EffectiveSettings {
+export function resolveSettings(opts: {
+  settingsFile?: Record<string, unknown>;
+  policies: PolicySource[];
+  /**
+   * An installed console: the user's settings file counts only where IT's policy says
+   * allowUserSettingsFile (otherwise anyone who can set an environment variable could point
+   * the console at another server). Development builds and the browser host always read it.
+   */
+  installed?: boolean;
+}): EffectiveSettings {
   const sources = Object.fromEntries(keys.map((k) => [k, 'default'])) as Record<SettingKey, SettingSource>;
   const merged: Record<string, unknown> = {};
+  const policyValues = opts.policies.map((source) => ({ source, values: source.read() }));
+  const userFileAllowed = !opts.installed || policyValues.some(({ values }) => values?.allowUserSettingsFile === true);
 
-  if (opts.settingsFile) {
+  if (opts.settingsFile && userFileAllowed) {
     checkKeys(opts.settingsFile, 'the settings file');
+    const policyOnly = Object.keys(opts.settingsFile).filter((k) => (POLICY_ONLY_KEYS as readonly string[]).includes(k));
+    if (policyOnly.length)
+      throw new SettingsError(`${policyOnly.map((k) => `"${k}"`).join(', ')} can only be set by IT's policy, not in the settings file.`);
     Object.assign(merged, opts.settingsFile);
     for (const k of Object.keys(opts.settingsFile) as SettingKey[]) sources[k] = 'settings file';
   }
 
   const locked = new Set<SettingKey>();
   const applied: string[] = [];
-  for (const source of opts.policies) {
-    const values = source.read();
+  for (const { source, values } of policyValues) {
     if (values === null) continue;
     checkKeys(values, `policy ${source.name}`);
     // Each source on its own must be valid, so the error names the source that is wrong.

@@ -7,7 +7,56 @@
 import { z } from 'zod';
 import { describeIssues } from '../ipc/router';
 
-const Url = z.url({ protocol: /^(https?|wss?)$/ });
+/** 127.0.0.0/8, ::1 and localhost: the only hosts a plain http:/ws: URL may name. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
+/**
+ * A server URL: https: (or wss:) always, http: (or ws:) only for a loopback host. A bearer
+ * token, a room token or patient data never crosses a network in the clear.
+ */
+function secureUrl(secure: 'https' | 'wss', plain: 'http' | 'ws') {
+  return z.url({ protocol: new RegExp(`^(${secure}|${plain})$`) }).refine(
+    (value) => {
+      const url = new URL(value);
+      return url.protocol === `${secure}:` || isLoopbackHost(url.hostname);
+    },
+    { message: `must be ${secure}: (${plain}: only on this computer, for testing)` },
+  );
+}
+const HttpsUrl = secureUrl('https', 'http');
+const WssUrl = secureUrl('wss', 'ws');
+const Url = HttpsUrl;
+
+/** A domain of meetings' room addresses (uriWithDomain), e.g. `vdx.region.example`. */
+const Domain = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'expected a domain such as video.hospital.example');
+
+/**
+ * The conference server for the meetings whose room address is in `domain`: a Pexip
+ * Infinity Conferencing Node, or a Janus server with the room guard in front of it.
+ * In the registry each entry is a REG_MULTI_SZ line of JSON, so a JSON string is accepted.
+ */
+export const ConferenceServer = z.preprocess(
+  (value) => {
+    if (typeof value !== 'string') return value;
+    try {
+      return JSON.parse(value) as unknown;
+    } catch {
+      return value;
+    }
+  },
+  z.discriminatedUnion('provider', [
+    z.object({ domain: Domain, provider: z.literal('pexip'), url: HttpsUrl }).strict(),
+    z.object({ domain: Domain, provider: z.literal('janus'), url: WssUrl, guardUrl: HttpsUrl }).strict(),
+  ]),
+);
+export type ConferenceServer = z.infer<typeof ConferenceServer>;
 
 export const SettingsSchema = z
   .object({
@@ -22,15 +71,19 @@ export const SettingsSchema = z
     scopes: z.array(z.string().min(1)).default([]),
     /** VDX Booking Module API base URL; `${bookingApiUrl}/v2/meetings` is the meetings endpoint. */
     bookingApiUrl: z.union([Url, z.literal('')]).default(''),
-    /** Janus WebSocket (ws:// or wss://) URL. */
-    conferenceServerUrl: z.union([Url, z.literal('')]).default(''),
+    /** Which conference server hosts the rooms of which domain (the domain of a meeting's uriWithDomain). */
+    conferenceServers: z
+      .array(ConferenceServer)
+      .max(50)
+      .refine((list) => new Set(list.map((s) => s.domain)).size === list.length, 'each domain may be listed once')
+      .default([]),
     /** Remove the user's cached schedule at sign-out (shared workstations). */
     wipeScheduleOnSignOut: z.boolean().default(true),
     /** Booking API requests give up after this long. */
     requestTimeoutMs: z.number().int().min(1000).max(120_000).default(15_000),
     /** A browser sign-in gives up (and closes its loopback listener) after this long. */
     signInTimeoutSeconds: z.number().int().min(5).max(1800).default(240),
-    /** Extra origins openExternal may open besides https: and mailto: (none by default). */
+    /** Origins openExternal may open besides the identity provider's and the patient portal's (exact origins; none by default). */
     externalAllowlist: z.array(z.string()).default([]),
     /** Linux without a keyring: Electron's 'basic_text' storage is not real encryption, so
      *  tokens are not stored that way unless IT accepts it explicitly. */
@@ -51,13 +104,31 @@ export const SettingsSchema = z
     scheduleDaysForward: z.number().int().min(0).max(366).default(30),
     /** Base of the guest join link "Add participant" produces (patient portal; the sandbox's guest page).
      *  Empty: the meeting's portalLink from the booking system. */
-    invitationBaseUrl: z.union([z.url({ protocol: /^https?$/ }), z.literal('')]).default(''),
+    invitationBaseUrl: z.union([HttpsUrl, z.literal('')]).default(''),
     /** The hospital's SMS gateway for invitations: POST JSON {to, text}. Empty: no SMS option. */
-    smsGatewayUrl: z.union([z.url({ protocol: /^https?$/ }), z.literal('')]).default(''),
+    smsGatewayUrl: z.union([HttpsUrl, z.literal('')]).default(''),
+    /** Policy only: an installed console reads the file named by CLINICIAN_CONSOLE_CONFIG only when IT allows it. */
+    allowUserSettingsFile: z.boolean().default(false),
   })
   .strict();
 
 export type Settings = z.infer<typeof SettingsSchema>;
+
+/**
+ * Keys only IT's policy may set: they decide what protects the user's data (secret storage),
+ * what code runs (updates), where traffic goes (proxy, external links) and whether a user's
+ * own settings file counts at all. A settings file that sets one is refused, naming the key.
+ */
+export const POLICY_ONLY_KEYS = [
+  'allowBasicTextSecretStorage',
+  'updateChannel',
+  'updateFeedUrl',
+  'proxyMode',
+  'proxyRules',
+  'proxyBypassRules',
+  'externalAllowlist',
+  'allowUserSettingsFile',
+] as const satisfies ReadonlyArray<keyof Settings>;
 
 export class SettingsError extends Error {
   override name = 'SettingsError';

@@ -7,8 +7,9 @@
  * attributes (Svelte puts those into the HTML template, where CSP blocks them; dynamic
  * `style:` directives and `style={...}` go through the CSSOM and are fine).
  *
- * The only network destination is the conference server (Janus, signalling over WebSocket
- * or HTTP long-poll). Everything else (booking API, identity provider) is reached by main.
+ * The only network destinations are the conference servers the settings name (Janus over
+ * WebSocket; a Pexip Conferencing Node over HTTPS with its event stream). Everything else
+ * (booking API, identity provider, the Janus room guard) is reached by main.
  */
 
 export interface CspOptions {
@@ -37,13 +38,12 @@ export function toConnectOrigin(value: string): string {
 }
 
 /**
- * The origins to allow for a conference server URL such as `wss://janus.example/janus` or
- * `https://janus.example/janus`: exactly that origin. (janus.js uses the one transport it
- * is given; it does not fall back between WebSocket and HTTP.)
+ * The origins to allow for the configured conference servers (`wss://janus.example/`,
+ * `https://pexip.example`): exactly those origins. (janus.js uses the one transport it is
+ * given; it does not fall back between WebSocket and HTTP.)
  */
-export function conferenceOriginsOf(serverUrl: string | undefined): string[] {
-  if (!serverUrl) return [];
-  return [toConnectOrigin(serverUrl)];
+export function conferenceOriginsOf(servers: ReadonlyArray<{ url: string }> | undefined): string[] {
+  return [...new Set((servers ?? []).map((s) => toConnectOrigin(s.url)))];
 }
 
 export function buildCsp(options: CspOptions): string {

@@ -6,26 +6,23 @@
  * - One subscriber handle receives everybody else (Janus 1.x multistream): the first remote
  *   feed creates it with `join`, later feeds are added with `subscribe`. Janus removes a
  *   leaving publisher's streams by itself and sends a new offer, which we answer.
- * - Roles travel in the display name (`role|name`, see display-name.ts).
+ * - Display names are names only: roles come from whoever admitted the participant (the
+ *   room guard, through main), never from what a participant typed.
  * - If the signalling connection drops (Janus restarted, network blip), the room tries a
  *   full rejoin with a new session for `reconnectTimeoutMs`, reusing the local stream.
  */
 import Janus, { type JanusJS } from 'janus-gateway';
 import adapter from 'webrtc-adapter';
-import { decodeDisplay, encodeDisplay, type Role } from '../../common/display-name';
 import { Emitter } from './emitter';
-
-export type { Role } from '../../common/display-name';
 
 export interface JanusRoomOptions {
   /** Janus WebSocket (ws://, wss://) or HTTP (http://, https://) API URL. */
   server: string;
   /** VideoRoom room id (an unguessable string: the server runs with string_ids). */
   room: string;
-  /** The room's PIN. */
-  pin: string;
+  /** The room's PIN, for rooms that have one (the guard's rooms check tokens instead). */
+  pin?: string;
   displayName: string;
-  role: Role;
   /** Default []: janus.js would otherwise use a public STUN server. */
   iceServers?: RTCIceServer[];
   /** How long to keep trying to rejoin after the connection drops. Default 60 s. */
@@ -34,15 +31,15 @@ export interface JanusRoomOptions {
   joinTimeoutMs?: number;
   /** janus.js console logging. */
   debug?: boolean;
-  /** Admission token for rooms that check an allowed list (the lobby; see main/conference). */
+  /** Admission token for rooms that check an allowed list (the room guard mints them). */
   token?: string;
-  /** Our participant id; a guest admitted from the lobby keeps its lobby ticket as id. */
+  /** Our participant id (the room guard issues it with the token). */
   id?: string;
   /**
-   * Runs before every join and rejoin (the host: main readies the room with the secret and
-   * answers a token). A returned token replaces `token`.
+   * Runs before every join and rejoin: the room guard (through main, for the host) readies
+   * the room and answers a fresh token for our id, which replace `token` and `id`.
    */
-  beforeJoin?: () => Promise<string | undefined>;
+  beforeJoin?: () => Promise<{ token: string; id: string } | undefined>;
 }
 
 export type RoomState = 'idle' | 'connecting' | 'joined' | 'reconnecting' | 'left' | 'failed';
@@ -50,14 +47,14 @@ export type RoomState = 'idle' | 'connecting' | 'joined' | 'reconnecting' | 'lef
 /**
  * Why the call ended (state 'left' or 'failed'):
  * - left: `user-left` (leave()), `kicked` (removed by the host), `room-destroyed` (meeting ended);
- * - failed: `wrong-pin` (VideoRoom 433), `room-missing` (426), `server-unreachable`,
+ * - failed: `refused` (VideoRoom 433: no valid token or PIN), `room-missing` (426), `server-unreachable`,
  *   `media-failed` (no camera/microphone, or WebRTC setup failed), `error` (anything else).
  */
 export type EndReason =
   | 'user-left'
   | 'kicked'
   | 'room-destroyed'
-  | 'wrong-pin'
+  | 'refused'
   | 'room-missing'
   | 'server-unreachable'
   | 'media-failed'
@@ -74,7 +71,6 @@ export interface Participant {
   /** Janus feed id. */
   id: string;
   displayName: string;
-  role: Role;
   hasVideo: boolean;
   hasAudio: boolean;
   /** The publisher's stream ids (what the host's `moderate` names). */
@@ -182,8 +178,8 @@ function initJanus(debug: boolean): Promise<void> {
 }
 
 export class JanusRoom {
-  private readonly opts: Required<Omit<JanusRoomOptions, 'debug' | 'token' | 'id' | 'beforeJoin'>> &
-    Pick<JanusRoomOptions, 'token' | 'id' | 'beforeJoin'> & { debug: boolean };
+  private readonly opts: Required<Omit<JanusRoomOptions, 'debug' | 'pin' | 'token' | 'id' | 'beforeJoin'>> &
+    Pick<JanusRoomOptions, 'pin' | 'token' | 'id' | 'beforeJoin'> & { debug: boolean };
   private readonly events = new Emitter<JanusRoomEvents>();
   private current: StateChange = { state: 'idle' };
 
@@ -250,7 +246,7 @@ export class JanusRoom {
   /**
    * Joins as a publisher and publishes audio + video. Without `localStream` the camera and
    * microphone are opened here (and stopped on leave); a given stream stays the caller's.
-   * Rejects with JanusRoomError (reason 'wrong-pin', 'room-missing', ...) and moves to 'failed'.
+   * Rejects with JanusRoomError (reason 'refused', 'room-missing', ...) and moves to 'failed'.
    */
   async join(localStream?: MediaStream): Promise<void> {
     if (this.current.state !== 'idle') throw new Error(`join() in state ${this.current.state}`);
@@ -406,10 +402,13 @@ export class JanusRoom {
     const work = (async () => {
       if (this.opts.beforeJoin) {
         // Main unreachable or the conference server not back yet: retry like a lost connection.
-        const token = await this.opts.beforeJoin().catch((err: unknown) => {
+        const ready = await this.opts.beforeJoin().catch((err: unknown) => {
           throw new JanusRoomError('server-unreachable', `before join: ${err instanceof Error ? err.message : String(err)}`);
         });
-        if (token) this.opts.token = token;
+        if (ready) {
+          this.opts.token = ready.token;
+          this.opts.id = ready.id;
+        }
         current();
       }
       const janus = await this.connect(gen);
@@ -427,8 +426,8 @@ export class JanusRoom {
         request: 'join',
         ptype: 'publisher',
         room: this.opts.room,
-        pin: this.opts.pin,
-        display: encodeDisplay(this.opts.role, this.opts.displayName),
+        ...(this.opts.pin ? { pin: this.opts.pin } : {}),
+        display: this.opts.displayName,
         ...(this.opts.token ? { token: this.opts.token } : {}),
         ...(this.opts.id ? { id: this.opts.id } : {}),
       });
@@ -561,13 +560,11 @@ export class JanusRoom {
       const id = String(p.id);
       if (id === this.myId) continue;
       const streams = (p.streams ?? []).filter((s) => !s.disabled);
-      const { role, name } = decodeDisplay(p.display);
       const audioMid = streams.find((s) => s.type === 'audio')?.mid;
       const videoMid = streams.find((s) => s.type === 'video')?.mid;
       this.publishers.set(id, {
         id,
-        displayName: name,
-        role,
+        displayName: p.display ?? '',
         hasVideo: videoMid !== undefined,
         hasAudio: audioMid !== undefined,
         ...(audioMid !== undefined ? { audioMid } : {}),
@@ -615,7 +612,7 @@ export class JanusRoom {
           request: 'join',
           ptype: 'subscriber',
           room: this.opts.room,
-          pin: this.opts.pin,
+          ...(this.opts.pin ? { pin: this.opts.pin } : {}),
           private_id: this.privateId,
           ...(this.opts.token ? { token: this.opts.token } : {}),
           streams,
@@ -808,7 +805,7 @@ interface RemoteInboundStats extends RTCStats {
 }
 
 function reasonForCode(code: number): EndReason {
-  if (code === ERR_UNAUTHORIZED) return 'wrong-pin';
+  if (code === ERR_UNAUTHORIZED) return 'refused';
   if (code === ERR_NO_SUCH_ROOM) return 'room-missing';
   return 'error';
 }

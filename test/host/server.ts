@@ -102,7 +102,7 @@ export async function startBrowserHost(opts: {
   const core = settings ? await createCore({ platform, settings, effective: opts.effective, log: opts.log, emit }) : null;
   const handlers = core ? core.handlers : configErrorHandlers((opts.settings as { error: string }).error, platform);
   const router = createRouter(handlers, opts.log.child('ipc'));
-  const csp = buildCsp({ conferenceOrigins: conferenceOriginsOf(settings?.conferenceServerUrl) });
+  const csp = buildCsp({ conferenceOrigins: conferenceOriginsOf(settings?.conferenceServers) });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://host');

@@ -4,11 +4,11 @@
  * lost packets, or a long round trip.
  */
 /**
- * The fields of a participant's stats sample this needs (janus-room's RemoteVideoStats has them).
- * Declared here, not picked from janus-room: the unit tests type-check this without the DOM lib.
+ * The fields of a remote stream's stats sample this needs (call-client's MediaStats has them).
+ * Declared here, not picked from call-client: the unit tests type-check this without the DOM lib.
  */
 export interface StatsSample {
-  participantId: string;
+  id: string;
   framesDecoded: number;
   packetsLost: number;
   packetsReceived: number;
@@ -48,5 +48,5 @@ export function judgeQuality(now: StatsSample, before: StatsSample | undefined):
 export function activeSpeaker(stats: StatsSample[], floor = 0.02): string | null {
   let best: StatsSample | null = null;
   for (const s of stats) if ((s.audioLevel ?? 0) > floor && (!best || (s.audioLevel ?? 0) > (best.audioLevel ?? 0))) best = s;
-  return best?.participantId ?? null;
+  return best?.id ?? null;
 }

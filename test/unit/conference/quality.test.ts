@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { activeSpeaker, judgeQuality, POOR_LOST_PER_SECOND, POOR_RTT_MS, type StatsSample } from '../../../renderer/src/call/quality';
 
 const sample = (over: Partial<StatsSample> = {}): StatsSample => ({
-  participantId: 'p1',
+  id: 'p1',
   framesDecoded: 100,
   packetsLost: 0,
   packetsReceived: 1_000,
@@ -39,7 +39,7 @@ describe('judgeQuality', () => {
 
 describe('activeSpeaker', () => {
   test('the loudest above the floor speaks; silence means nobody', () => {
-    expect(activeSpeaker([sample({ participantId: 'a', audioLevel: 0.1 }), sample({ participantId: 'b', audioLevel: 0.4 })])).toBe('b');
-    expect(activeSpeaker([sample({ participantId: 'a', audioLevel: 0.001 })])).toBeNull();
+    expect(activeSpeaker([sample({ id: 'a', audioLevel: 0.1 }), sample({ id: 'b', audioLevel: 0.4 })])).toBe('b');
+    expect(activeSpeaker([sample({ id: 'a', audioLevel: 0.001 })])).toBeNull();
   });
 });

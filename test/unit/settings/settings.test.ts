@@ -45,6 +45,28 @@ describe('settings', () => {
     expect(() => loadEffectiveSettings({ env: { CLINICIAN_CONSOLE_CONFIG: path }, ...noPolicy })).toThrow(/"bookingApiURL"/);
   });
 
+  it('requires https: and wss: for every server, except on this computer (loopback)', () => {
+    const cases: Array<[Record<string, unknown>, boolean]> = [
+      [{ bookingApiUrl: 'http://vdx.hospital.invalid' }, false],
+      [{ bookingApiUrl: 'http://127.0.0.1:8080' }, true],
+      [{ bookingApiUrl: 'http://localhost:8080' }, true],
+      [{ bookingApiUrl: 'http://[::1]:8080' }, true],
+      [{ bookingApiUrl: 'http://127.0.0.1.evil.invalid' }, false],
+      [{ smsGatewayUrl: 'http://sms.hospital.invalid/send' }, false],
+      [{ invitationBaseUrl: 'http://portal.hospital.invalid/' }, false],
+      [{ conferenceServers: [{ domain: 'vdx.invalid', provider: 'janus', url: 'ws://janus.hospital.invalid', guardUrl: 'https://guard.hospital.invalid' }] }, false],
+      [{ conferenceServers: [{ domain: 'vdx.invalid', provider: 'janus', url: 'wss://janus.hospital.invalid', guardUrl: 'http://guard.hospital.invalid' }] }, false],
+      [{ conferenceServers: [{ domain: 'vdx.invalid', provider: 'pexip', url: 'http://pexip.hospital.invalid' }] }, false],
+      [{ conferenceServers: [{ domain: 'vdx.invalid', provider: 'janus', url: 'ws://127.0.0.1:8188', guardUrl: 'http://127.0.0.1:8090' }] }, true],
+      [{ conferenceServers: [{ domain: 'vdx.invalid', provider: 'pexip', url: 'https://pexip.hospital.invalid' }] }, true],
+    ];
+    for (const [values, ok] of cases) {
+      const load = () => loadEffectiveSettings({ env: { CLINICIAN_CONSOLE_CONFIG: file(JSON.stringify(values)) }, ...noPolicy });
+      if (ok) expect(load, JSON.stringify(values)).not.toThrow();
+      else expect(load, JSON.stringify(values)).toThrow(/must be (https|wss):/);
+    }
+  });
+
   it('explains a file that is not JSON', () => {
     const path = file('{ not json');
     expect(() => loadEffectiveSettings({ env: { CLINICIAN_CONSOLE_CONFIG: path }, ...noPolicy })).toThrow(/could not read the settings file/i);
@@ -73,6 +95,7 @@ describe("IT's managed policy", () => {
       '    wipeScheduleOnSignOut    REG_DWORD    0x1',
       '    requestTimeoutMs    REG_DWORD    0x7530',
       '    scopes    REG_MULTI_SZ    api://vdx/meetings.read\\0api://vdx/other',
+      '    conferenceServers    REG_MULTI_SZ    {"domain":"vdx.hospital.invalid","provider":"pexip","url":"https://pexip.hospital.invalid/"}',
       '',
     ].join('\r\n');
     expect(parseRegQuery(output)).toEqual({
@@ -80,20 +103,24 @@ describe("IT's managed policy", () => {
       wipeScheduleOnSignOut: true,
       requestTimeoutMs: 30000,
       scopes: ['api://vdx/meetings.read', 'api://vdx/other'],
+      conferenceServers: ['{"domain":"vdx.hospital.invalid","provider":"pexip","url":"https://pexip.hospital.invalid/"}'],
     });
     const effective = loadEffectiveSettings({ env: { CLINICIAN_CONSOLE_CONFIG: userFile() }, allowEnvPolicy: false, policies: [registryPolicy('HKLM\\X', () => output)] });
     expect(effective.settings.wipeScheduleOnSignOut).toBe(true);
     expect(effective.settings.requestTimeoutMs).toBe(30000);
     expect(effective.sources.scopes).toBe('policy');
+    // A list of objects in the registry: one JSON object a line.
+    expect(effective.settings.conferenceServers).toEqual([{ domain: 'vdx.hospital.invalid', provider: 'pexip', url: 'https://pexip.hospital.invalid/' }]);
     expect(registryPolicy('HKLM\\Missing', () => null).read()).toBeNull();
   });
 
   it('from macOS managed preferences (plist converted by plutil)', () => {
     const plistPath = file('<plist/>', 'eu.clinicianconsole.app.plist');
-    const source = managedPreferencesPolicy(plistPath, () => JSON.stringify({ conferenceServerUrl: 'wss://janus.hospital.invalid/' }));
+    const servers = [{ domain: 'video.hospital.invalid', provider: 'pexip', url: 'https://pexip.hospital.invalid/' }];
+    const source = managedPreferencesPolicy(plistPath, () => JSON.stringify({ conferenceServers: servers }));
     const effective = loadEffectiveSettings({ env: {}, allowEnvPolicy: false, policies: [source] });
-    expect(effective.settings.conferenceServerUrl).toBe('wss://janus.hospital.invalid/');
-    expect(effective.locked).toEqual(['conferenceServerUrl']);
+    expect(effective.settings.conferenceServers).toEqual(servers);
+    expect(effective.locked).toEqual(['conferenceServers']);
   });
 
   it('names the bad key and the policy source of an invalid policy', () => {
@@ -103,6 +130,25 @@ describe("IT's managed policy", () => {
     );
     const unknown = file(JSON.stringify({ autoUpdate: true }), 'policy.json');
     expect(() => loadEffectiveSettings({ env: {}, allowEnvPolicy: false, policies: [jsonFilePolicy(unknown)] })).toThrow(/Unknown setting "autoUpdate" in policy/);
+  });
+
+  it('keeps security keys for IT: a settings file that sets one is refused, naming it', () => {
+    for (const key of ['allowBasicTextSecretStorage', 'updateChannel', 'externalAllowlist', 'proxyMode', 'allowUserSettingsFile']) {
+      const value = key === 'updateChannel' ? 'private-feed' : key === 'proxyMode' ? 'direct' : key === 'externalAllowlist' ? ['https://x.invalid'] : true;
+      const path = file(JSON.stringify({ [key]: value }));
+      expect(() => loadEffectiveSettings({ env: { CLINICIAN_CONSOLE_CONFIG: path }, ...noPolicy }), key).toThrow(new RegExp(`"${key}" can only be set by IT's policy`));
+    }
+    const policy = file(JSON.stringify({ allowBasicTextSecretStorage: true }), 'policy.json');
+    expect(loadEffectiveSettings({ env: {}, allowEnvPolicy: false, policies: [jsonFilePolicy(policy)] }).settings.allowBasicTextSecretStorage).toBe(true);
+  });
+
+  it('an installed console ignores the settings file unless the policy allows it', () => {
+    const env = { CLINICIAN_CONSOLE_CONFIG: userFile() };
+    expect(loadEffectiveSettings({ env, allowEnvPolicy: false, installed: true, policies: [] }).settings.bookingApiUrl).toBe('');
+    const allow = file(JSON.stringify({ allowUserSettingsFile: true }), 'policy.json');
+    const allowed = loadEffectiveSettings({ env, allowEnvPolicy: false, installed: true, policies: [jsonFilePolicy(allow)] });
+    expect(allowed.settings.bookingApiUrl).toBe('https://user-choice.invalid');
+    expect(allowed.sources.bookingApiUrl).toBe('settings file');
   });
 
   it('honours CLINICIAN_CONSOLE_POLICY only when allowed (never in an installed build)', () => {

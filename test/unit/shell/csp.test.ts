@@ -34,9 +34,12 @@ describe('buildCsp', () => {
   });
 
   it('reduces a server URL to its origin and refuses anything that could widen the policy', () => {
-    expect(conferenceOriginsOf('ws://127.0.0.1:8188/janus')).toEqual(['ws://127.0.0.1:8188']);
-    expect(conferenceOriginsOf('https://janus.example/janus')).toEqual(['https://janus.example']);
-    expect(conferenceOriginsOf('')).toEqual([]);
+    expect(conferenceOriginsOf([{ url: 'ws://127.0.0.1:8188/janus' }])).toEqual(['ws://127.0.0.1:8188']);
+    expect(conferenceOriginsOf([{ url: 'https://pexip.example/' }, { url: 'wss://janus.example/janus' }, { url: 'https://pexip.example' }])).toEqual([
+      'https://pexip.example',
+      'wss://janus.example',
+    ]);
+    expect(conferenceOriginsOf([])).toEqual([]);
     expect(() => toConnectOrigin('wss://x.example; script-src *')).toThrow();
     expect(() => toConnectOrigin('*')).toThrow();
     expect(() => toConnectOrigin("'unsafe-inline'")).toThrow();
