@@ -6,7 +6,7 @@
 export interface Figure {
   label: string;
   value: number;
-  unit: 'ms' | 'KiB' | 'count' | '%';
+  unit: 'ms' | 'KiB' | 'count' | '%' | 'x';
 }
 
 export interface BenchContext {

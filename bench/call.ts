@@ -1,12 +1,15 @@
 /**
  * Call figures for `npm run bench` (or on its own, with the built out/renderer:
- * `tsx bench/call.ts`), all against the
- * real stack (IdP, VDX sandbox, Janus in its namespace) and Debian's Chromium:
+ * `tsx bench/call.ts`), all against the real stack (IdP, VDX sandbox, Janus in its
+ * namespace behind the room guard, the Pexip double with its media relay) and Debian's
+ * Chromium, for each conference server:
  *
- *  - join to first remote frame, console: from the call window opening to its first
- *    presented remote video frame (the guest is already in the room);
- *  - the same for a minimal guest (the test guest page: the official janus.js client through
- *    renderer/call/janus-room.ts) joining the same room in the same run, from pressing Join;
+ *  - join to first remote frame, console: from the call window opening (Join clicked again
+ *    after leaving, two guests in the room) to its first presented remote video frame;
+ *  - the same for the bare client of that server in the same run, in a plain page (the
+ *    test guest page: janus.js through renderer/call/janus-room.ts, or @pexip/infinity):
+ *    from Join pressed (Pexip) or from the guard's admission (Janus, whose guests wait for
+ *    the host to admit them) to its first remote frame;
  *  - the console renderer's CPU share during a 3-party call (console + two guests): CPU time
  *    of the console's Chromium renderer processes (CDP SystemInfo.getProcessInfo) over a
  *    sampling window, as % of one core; plus the call window's main-thread task time (CDP
@@ -31,8 +34,9 @@ import { chromiumLaunchOptions } from '../test/support/chromium';
 import type { Bench } from './bench';
 
 export interface CallBenchResult {
+  provider: Platform;
   consoleJoinToFirstRemoteFrameMs: number;
-  guestJoinToFirstRemoteFrameMs: number;
+  bareClientJoinToFirstRemoteFrameMs: number;
   /** CPU time of the console's renderer processes / wall time, in % of one core. */
   consoleRendererCpuPercent: number;
   /** The call window's main-thread busy time / wall time, in %. */
@@ -40,25 +44,36 @@ export interface CallBenchResult {
   sampleSeconds: number;
 }
 
+type Platform = 'janus' | 'pexip';
+
 const SAMPLE_MS = 10_000;
 
 /** The call figures as a module of `npm run bench` (bench/run.ts). */
 export const callBench: Bench = {
   name: 'call',
   async run(ctx) {
-    const r = await runCallBench({ rendererDir: await ctx.rendererDir(), log: (line) => ctx.note(line) });
-    return [
-      { label: 'console join to first remote frame (call window opened → first remote frame shown)', value: r.consoleJoinToFirstRemoteFrameMs, unit: 'ms' },
-      { label: 'guest join to first remote frame (janus.js guest page, Join pressed → first remote frame)', value: r.guestJoinToFirstRemoteFrameMs, unit: 'ms' },
-      { label: `console renderer CPU, 3-party call (% of one core over ${r.sampleSeconds} s)`, value: r.consoleRendererCpuPercent, unit: '%' },
-      { label: 'call window main-thread busy time, 3-party call', value: r.callWindowMainThreadPercent, unit: '%' },
-    ];
+    const results = await runCallBench({ rendererDir: await ctx.rendererDir(), log: (line) => ctx.note(line) });
+    return results.flatMap((r) => {
+      const server = r.provider === 'pexip' ? 'Pexip' : 'Janus';
+      const bare = r.provider === 'pexip' ? '@pexip/infinity page, Join pressed' : 'janus.js page, admitted';
+      return [
+        { label: `${server}: console join to first remote frame (call window opened → first remote frame shown)`, value: r.consoleJoinToFirstRemoteFrameMs, unit: 'ms' },
+        { label: `${server}: bare client join to first remote frame (${bare} → first remote frame)`, value: r.bareClientJoinToFirstRemoteFrameMs, unit: 'ms' },
+        {
+          label: `${server}: console / bare client (target ≤ 1.5)`,
+          value: Number((r.consoleJoinToFirstRemoteFrameMs / r.bareClientJoinToFirstRemoteFrameMs).toFixed(2)),
+          unit: 'x',
+        },
+        { label: `${server}: console renderer CPU, 3-party call (% of one core over ${r.sampleSeconds} s)`, value: r.consoleRendererCpuPercent, unit: '%' },
+        { label: `${server}: call window main-thread busy time, 3-party call`, value: r.callWindowMainThreadPercent, unit: '%' },
+      ];
+    });
   },
 };
 
-export async function runCallBench(opts: { log?: (line: string) => void; rendererDir?: string } = {}): Promise<CallBenchResult> {
+export async function runCallBench(opts: { log?: (line: string) => void; rendererDir?: string } = {}): Promise<CallBenchResult[]> {
   const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const stack = await startStack({ withJanus: true });
+  const stack = await startStack({ withJanus: true, withPexip: true });
   const cleanups: Array<() => Promise<unknown>> = [() => stack.stop()];
   try {
     const guestDir = await mkdtemp(join(tmpdir(), 'bench-guest-'));
@@ -66,30 +81,10 @@ export async function runCallBench(opts: { log?: (line: string) => void; rendere
     await buildGuestPage(guestDir);
     const guests = await serveGuestPage(guestDir);
     cleanups.push(() => guests.stop());
-
-    const meeting = meetingOnNow(stack);
-    const info = stack.vdx.schedulingInfo(meeting.uuid);
-    const room = info.provisionVmrId!;
-    const pin = String(info.guestPin);
     const guestBrowser = await chromium.launch(chromiumLaunchOptions());
     cleanups.push(() => guestBrowser.close());
 
-    // Guest A publishes first; guest B (measured) then joins and waits for A's video.
-    // No lobby exists yet (the host has not opened the meeting), so both join directly.
-    const guestA = await openGuest(guestBrowser, guests.pageUrl({ server: stack.janus!.wsUrl, room, name: 'Bench Guest A', role: 'relative' }), pin);
-    await waitFor(() => guestA.evaluate(() => (globalThis as unknown as GuestWin).guestTimings.joinedAt !== undefined), 'guest A to join');
-    const guestB = await openGuest(guestBrowser, guests.pageUrl({ server: stack.janus!.wsUrl, room, name: 'Bench Guest B', role: 'patient' }), pin);
-    const guestMs = await waitFor(
-      () =>
-        guestB.evaluate(() => {
-          const t = (globalThis as unknown as GuestWin).guestTimings;
-          return t.firstRemoteFrameAt !== undefined && t.joinPressedAt !== undefined ? t.firstRemoteFrameAt - t.joinPressedAt : undefined;
-        }),
-      'the guest to show a remote frame',
-    );
-    log(`call: guest join to first remote frame ${Math.round(guestMs)} ms`);
-
-    // The console: its own Chromium and browser host, signed in, joins the meeting.
+    // The console: its own Chromium and browser host, signed in once.
     const consoleBrowser = await chromium.launch(chromiumLaunchOptions({ trustSpki: stack.ca.serverSpkiSha256 }));
     cleanups.push(() => consoleBrowser.close());
     const host = await startHost(stack, opts.rendererDir);
@@ -98,54 +93,112 @@ export async function runCallBench(opts: { log?: (line: string) => void; rendere
     const page = await context.newPage();
     await page.goto(host.url);
     await signIn(page, stack.idp.users[0]!);
-    const callPromise = context.waitForEvent('page', { predicate: (p) => p.url().includes('call.html') });
-    await page.locator(`[data-meeting-id="${meeting.uuid}"]`).getByRole('button', { name: /^Join/ }).click();
-    const call = await callPromise;
-    const consoleMs = await waitFor(
-      () => call.evaluate(() => (globalThis as unknown as { callTimings?: { firstRemoteFrameAt?: number } }).callTimings?.firstRemoteFrameAt),
-      'the call window to show a remote frame',
-    );
-    log(`call: console join to first remote frame ${Math.round(consoleMs)} ms`);
 
-    // 3-party call: console + two guests, everybody decoding. Sample the console's CPU.
-    await waitFor(
-      async () => (await call.getByTestId('remote-tile').evaluateAll((ts) => ts.filter((t) => Number(t.getAttribute('data-frames-decoded')) > 0).length)) >= 2 || undefined,
-      'the console to decode both guests',
-    );
-    const browserCdp = await consoleBrowser.newBrowserCDPSession();
-    const pageCdp = await context.newCDPSession(call);
-    await pageCdp.send('Performance.enable');
-    const cpu0 = await rendererCpuSeconds(browserCdp);
-    const task0 = await taskDuration(pageCdp);
-    const t0 = Date.now();
-    await new Promise((resolve) => setTimeout(resolve, SAMPLE_MS));
-    const wall = (Date.now() - t0) / 1000;
-    const cpu = ((await rendererCpuSeconds(browserCdp)) - cpu0) / wall;
-    const task = ((await taskDuration(pageCdp)) - task0) / wall;
-    log(`call: console renderer CPU ${(cpu * 100).toFixed(1)} % of one core over ${wall.toFixed(1)} s (3-party call)`);
-    return {
-      consoleJoinToFirstRemoteFrameMs: Math.round(consoleMs),
-      guestJoinToFirstRemoteFrameMs: Math.round(guestMs),
-      consoleRendererCpuPercent: Number((cpu * 100).toFixed(1)),
-      callWindowMainThreadPercent: Number((task * 100).toFixed(1)),
-      sampleSeconds: Number(wall.toFixed(1)),
-    };
+    const results: CallBenchResult[] = [];
+    for (const provider of ['janus', 'pexip'] as const) {
+      const meeting = meetingOnNow(stack, provider);
+      const info = stack.vdx.schedulingInfo(meeting.uuid);
+      const pin = String(info.guestPin);
+      const url = (name: string, role: string) =>
+        provider === 'pexip'
+          ? guests.pageUrl({ provider, node: stack.pexip!.url, alias: info.uriWithDomain, name, role })
+          : guests.pageUrl({ provider, server: stack.janus!.wsUrl, guard: stack.guard!.url, room: info.provisionVmrId!, name, role });
+      const join = async () => {
+        const callPromise = context.waitForEvent('page', { predicate: (p) => p.url().includes('call.html') });
+        await page.locator(`[data-meeting-id="${meeting.uuid}"]`).getByRole('button', { name: /^Join/ }).click();
+        const call = await callPromise;
+        await call.getByTestId('call-state').and(call.locator('[data-state="joined"]')).waitFor({ timeout: 30_000 });
+        return call;
+      };
+      const admit = async (call: Page, name: string) => {
+        if (provider === 'pexip') return; // the host is in and the meeting unlocked: guests come straight in
+        await call.getByTestId('waiting-guest').getByRole('button', { name: `Admit ${name}` }).click({ timeout: 30_000 });
+      };
+
+      // The host opens the meeting; guest A comes in and sends video.
+      const first = await join();
+      const guestA = await openGuest(guestBrowser, url('Bench Guest A', 'relative'), pin);
+      await admit(first, 'Bench Guest A');
+      await waitFor(() => guestA.evaluate(() => (globalThis as unknown as GuestWin).guestTimings.joinedAt !== undefined), 'guest A to join');
+      // Guest B, the bare client measured, joins and waits for the first remote frame.
+      const guestB = await openGuest(guestBrowser, url('Bench Guest B', 'patient'), pin);
+      await admit(first, 'Bench Guest B');
+      const bareMs = await waitFor(
+        () =>
+          guestB.evaluate(() => {
+            const t = (globalThis as unknown as GuestWin).guestTimings;
+            const from = t.admittedAt ?? t.joinPressedAt;
+            return t.firstRemoteFrameAt !== undefined && from !== undefined ? t.firstRemoteFrameAt - from : undefined;
+          }),
+        'the bare client to show a remote frame',
+      );
+      log(`call (${provider}): bare client join to first remote frame ${Math.round(bareMs)} ms`);
+
+      // The host leaves (the meeting goes on) and joins again: measured with both guests in.
+      const left = first.waitForEvent('close');
+      await first.getByRole('button', { name: 'Leave call' }).click();
+      await first.getByRole('button', { name: 'Leave', exact: true }).click();
+      await left;
+      const call = await join();
+      const consoleMs = await waitFor(
+        () => call.evaluate(() => (globalThis as unknown as { callTimings?: { firstRemoteFrameAt?: number } }).callTimings?.firstRemoteFrameAt),
+        'the call window to show a remote frame',
+      );
+      log(`call (${provider}): console join to first remote frame ${Math.round(consoleMs)} ms`);
+
+      // 3-party call: console + two guests, the console decoding. Sample the console's CPU.
+      await waitFor(
+        async () =>
+          (await call.locator('[data-testid="remote-tile"], [data-testid="stage"]').evaluateAll((ts) => ts.filter((t) => Number(t.getAttribute('data-frames-decoded')) > 0).length)) >=
+            (provider === 'pexip' ? 1 : 2) || undefined,
+        'the console to decode the guests',
+      );
+      const browserCdp = await consoleBrowser.newBrowserCDPSession();
+      const pageCdp = await context.newCDPSession(call);
+      await pageCdp.send('Performance.enable');
+      const cpu0 = await rendererCpuSeconds(browserCdp);
+      const task0 = await taskDuration(pageCdp);
+      const t0 = Date.now();
+      await new Promise((resolve) => setTimeout(resolve, SAMPLE_MS));
+      const wall = (Date.now() - t0) / 1000;
+      const cpu = ((await rendererCpuSeconds(browserCdp)) - cpu0) / wall;
+      const task = ((await taskDuration(pageCdp)) - task0) / wall;
+      log(`call (${provider}): console renderer CPU ${(cpu * 100).toFixed(1)} % of one core over ${wall.toFixed(1)} s (3-party call)`);
+      results.push({
+        provider,
+        consoleJoinToFirstRemoteFrameMs: Math.round(consoleMs),
+        bareClientJoinToFirstRemoteFrameMs: Math.round(bareMs),
+        consoleRendererCpuPercent: Number((cpu * 100).toFixed(1)),
+        callWindowMainThreadPercent: Number((task * 100).toFixed(1)),
+        sampleSeconds: Number(wall.toFixed(1)),
+      });
+
+      // End for everyone, so the next provider's call starts alone.
+      const ended = call.waitForEvent('close');
+      await call.getByRole('button', { name: 'Leave call' }).click();
+      await call.getByRole('button', { name: 'End for everyone' }).click();
+      await ended;
+      await guestA.context().close();
+      await guestB.context().close();
+    }
+    return results;
   } finally {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
   }
 }
 
 interface GuestWin {
-  guestTimings: { joinPressedAt?: number; joinedAt?: number; firstRemoteFrameAt?: number };
+  guestTimings: { joinPressedAt?: number; admittedAt?: number; joinedAt?: number; firstRemoteFrameAt?: number };
 }
 
-function meetingOnNow(stack: Awaited<ReturnType<typeof startStack>>): { uuid: string } {
+function meetingOnNow(stack: Awaited<ReturnType<typeof startStack>>, provider: Platform): { uuid: string } {
   const open = stack.vdx.meetingsOn(localDay(new Date())).find((m) => {
+    if (stack.vdx.platformOf(m.uuid) !== provider) return false;
     const info = stack.vdx.schedulingInfo(m.uuid);
     const joinOpensAt = new Date(Date.parse(m.startTime) - info.vmrAvailableBefore * 60_000).toISOString();
     return canJoin({ startTime: m.startTime, endTime: m.endTime, joinOpensAt, joinable: true }, new Date());
   });
-  if (!open) throw new Error('the sandbox has no meeting open for joining now');
+  if (!open) throw new Error(`the sandbox has no meeting on ${provider} open for joining now`);
   return { uuid: open.uuid };
 }
 
@@ -228,8 +281,8 @@ async function waitFor<T>(probe: () => Promise<T | undefined | false>, what: str
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   runCallBench()
-    .then((result) => {
-      process.stdout.write(`${JSON.stringify({ call: result })}\n`);
+    .then((results) => {
+      process.stdout.write(`${JSON.stringify({ call: results })}\n`);
       process.exit(0);
     })
     .catch((err: unknown) => {

@@ -55,7 +55,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   accessTokenTtlSeconds: [undefined, { scope: 'worker', option: true }],
   stack: [
     async ({ accessTokenTtlSeconds }, use) => {
-      const stack = await startStack({ withJanus: true, ...(accessTokenTtlSeconds !== undefined ? { accessTokenTtlSeconds } : {}) });
+      const stack = await startStack({ withJanus: true, withPexip: true, ...(accessTokenTtlSeconds !== undefined ? { accessTokenTtlSeconds } : {}) });
       await use(stack);
       recordStackSecrets(stack);
       await stack.stop();

@@ -1,10 +1,9 @@
 /**
  * The walking skeleton, end to end and all real: sign in with MSAL against the test IdP,
  * today's meetings from the VDX sandbox through the encrypted cache into the day view,
- * Join opens the call window, which hosts the meeting's Janus room; a guest joins with the
+ * Join opens the call window, which hosts the meeting's room (on Janus, behind the guard); a guest joins with the
  * guest PIN and each side decodes the other's video.
  */
-import type { Page } from '@playwright/test';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,11 +11,7 @@ import { localDay } from '../../common/days';
 import { buildGuestPage, serveGuestPage, type GuestServer } from '../stack/guest/build.mjs';
 import { expect, test } from './fixtures';
 import { signIn } from './steps';
-import { meetingOnNow } from './call/call-steps';
-
-interface GuestWindow {
-  guestStats(): Promise<Array<{ participantId: string; framesDecoded: number }>>;
-}
+import { closeGuests, consoleFrames, guestFramesFrom, guestUrl, meetingOnNow, openGuest } from './call/call-steps';
 
 let guests: GuestServer;
 
@@ -25,6 +20,7 @@ test.beforeAll(async () => {
   await buildGuestPage(dir);
   guests = await serveGuestPage(dir);
 });
+test.afterEach(closeGuests);
 test.afterAll(() => guests?.stop());
 
 test('sign in, see today, host a call in which guest and clinician see each other', async ({ consoleApp, stack, browser }) => {
@@ -47,9 +43,7 @@ test('sign in, see today, host a call in which guest and clinician see each othe
   await expect(call.getByTestId('call-state')).toHaveAttribute('data-state', 'joined');
 
   // A patient joins from a browser with the guest PIN.
-  const context = await browser.newContext();
-  const guest = await context.newPage();
-  await guest.goto(guests.pageUrl({ server: stack.janus!.wsUrl, room: open.room, name: 'Test Patient One', role: 'patient' }));
+  const guest = await openGuest(browser, guestUrl(guests, stack, open, 'Test Patient One', 'patient'));
   await guest.getByLabel('Meeting PIN').fill(open.guestPin);
   await guest.getByRole('button', { name: /join/i }).click();
   // The meeting has a lobby: the clinician lets the patient in.
@@ -57,17 +51,7 @@ test('sign in, see today, host a call in which guest and clinician see each othe
 
   // The clinician decodes the patient's video ...
   await expect(call.locator('[data-testid="remote-tile"][data-role="patient"]')).toBeVisible();
-  await expect.poll(() => framesDecodedInCall(call), { timeout: 20_000 }).toBeGreaterThan(0);
+  await expect.poll(async () => Math.max(0, ...(await consoleFrames(call))), { timeout: 20_000 }).toBeGreaterThan(0);
   // ... and the patient decodes the clinician's.
-  await expect
-    .poll(async () => Math.max(0, ...(await guest.evaluate(() => (globalThis as unknown as GuestWindow).guestStats())).map((s) => s.framesDecoded)), {
-      timeout: 20_000,
-    })
-    .toBeGreaterThan(0);
-  await context.close();
+  await expect.poll(async () => Math.max(0, ...(await guestFramesFrom(guest))), { timeout: 20_000 }).toBeGreaterThan(0);
 });
-
-async function framesDecodedInCall(call: Page): Promise<number> {
-  const values = await call.getByTestId('remote-tile').evaluateAll((tiles) => tiles.map((t) => Number(t.getAttribute('data-frames-decoded'))));
-  return Math.max(0, ...values);
-}

@@ -1,34 +1,53 @@
-/** Steps the call specs share: the host opens the meeting that is on now; guests knock and join. */
-import { expect, type Browser, type Page } from '@playwright/test';
+/**
+ * Steps the call specs share, for either conference server: the host opens the meeting
+ * that is on now (one on Janus, one on Pexip: see the sandbox's seed), guests knock from the
+ * sandbox's guest page and are let in, and what each side decodes.
+ */
+import { expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { localDay } from '../../../common/days';
 import { canJoin } from '../../../common/meeting-status';
+import type { GuestServer } from '../../stack/guest/build.mjs';
 import type { Stack } from '../../stack/stack';
 import type { ConsoleApp } from '../fixtures';
 
+export type Platform = 'janus' | 'pexip';
+
 /** What guest.ts puts on window for tests (the specs are type-checked without the DOM lib). */
 export interface GuestWindow {
-  guestStats(): Promise<Array<{ participantId: string; framesDecoded: number; audioBytesReceived?: number }>>;
+  guestStats(): Promise<Array<{ participantId: string; framesDecoded: number; audioBytesReceived?: number; audioLevel?: number }>>;
   guestStates: string[];
   guestLimitFrameRate(fps: number): Promise<void>;
 }
 
 export interface OpenMeeting {
   uuid: string;
+  platform: Platform;
+  /** The platform's room id (Janus) */
   room: string;
+  /** uriWithDomain: the Pexip alias */
+  uri: string;
   guestPin: string;
 }
 
-/** Today's first meeting that is open for joining now, from the sandbox. */
-export function meetingOnNow(stack: Stack): OpenMeeting {
+/** Today's first meeting on the platform that is open for joining now, from the sandbox. */
+export function meetingOnNow(stack: Stack, platform: Platform = 'janus'): OpenMeeting {
   const today = stack.vdx.meetingsOn(localDay(new Date()));
   const open = today.find((m) => {
+    if (stack.vdx.platformOf(m.uuid) !== platform) return false;
     const info = stack.vdx.schedulingInfo(m.uuid);
     const joinOpensAt = new Date(Date.parse(m.startTime) - info.vmrAvailableBefore * 60_000).toISOString();
     return canJoin({ startTime: m.startTime, endTime: m.endTime, joinOpensAt, joinable: true }, new Date());
   });
-  expect(open, 'the sandbox seeds a meeting in progress today').toBeDefined();
+  expect(open, `the sandbox seeds a meeting open now on ${platform}`).toBeDefined();
   const info = stack.vdx.schedulingInfo(open!.uuid);
-  return { uuid: open!.uuid, room: info.provisionVmrId!, guestPin: String(info.guestPin) };
+  return { uuid: open!.uuid, platform, room: info.provisionVmrId!, uri: info.uriWithDomain, guestPin: String(info.guestPin) };
+}
+
+/** The guest page for a meeting, as a patient portal would link it (tests prefill the name). */
+export function guestUrl(guests: GuestServer, stack: Stack, meeting: OpenMeeting, name: string, role: string): string {
+  return meeting.platform === 'pexip'
+    ? guests.pageUrl({ provider: 'pexip', node: stack.pexip!.url, alias: meeting.uri, name, role })
+    : guests.pageUrl({ provider: 'janus', server: stack.janus!.wsUrl, guard: stack.guard!.url, room: meeting.room, name, role });
 }
 
 /** Clicks Join on the meeting in the day view; resolves with the call window once joined. */
@@ -36,28 +55,43 @@ export async function hostMeeting(app: ConsoleApp, meeting: OpenMeeting): Promis
   const callWindow = app.waitForCallWindow();
   await app.page.locator(`[data-meeting-id="${meeting.uuid}"]`).getByRole('button', { name: /^Join/ }).click();
   const call = await callWindow;
-  await expect(call.getByTestId('call-state')).toHaveAttribute('data-state', 'joined', { timeout: 20_000 });
+  await expect(call.getByTestId('call-state')).toHaveAttribute('data-state', 'joined', { timeout: 30_000 });
   return call;
 }
 
+/** Guests' browser contexts still open: closed after each test, so no guest outlives its test. */
+const guestContexts = new Set<BrowserContext>();
+
 export async function openGuest(browser: Browser, url: string): Promise<Page> {
   const context = await browser.newContext();
+  guestContexts.add(context);
   const page = await context.newPage();
   await page.goto(url);
   return page;
 }
 
-export async function enterPin(guest: Page, pin: string): Promise<void> {
+/** Closes every guest's page (for afterEach): they leave the rooms they were in. */
+export async function closeGuests(): Promise<void> {
+  const open = [...guestContexts];
+  guestContexts.clear();
+  await Promise.all(open.map((c) => c.close()));
+}
+
+/** Types the PIN (and the name, when the link did not prefill it) and presses Join. */
+export async function enterPin(guest: Page, pin: string, name?: string): Promise<void> {
+  if (name !== undefined) await guest.getByLabel('Your name').fill(name);
   await guest.getByLabel('Meeting PIN').fill(pin);
   await guest.getByRole('button', { name: 'Join the meeting' }).click();
 }
 
+export const WAITING = 'Please wait, the host will let you in soon.';
+
 /** The guest knocks; the host sees them (name and role) and admits them. */
-export async function knockAndAdmit(call: Page, guest: Page, pin: string, name: string): Promise<void> {
-  await enterPin(guest, pin);
-  await expect(guest.getByTestId('status')).toHaveText('Please wait, the host will let you in soon.');
+export async function knockAndAdmit(call: Page, guest: Page, pin: string, name: string, typeName?: string): Promise<void> {
+  await enterPin(guest, pin, typeName);
+  await expect(guest.getByTestId('status')).toHaveText(WAITING, { timeout: 20_000 });
   const waiting = call.getByTestId('waiting-guest').filter({ hasText: name });
-  await expect(waiting).toBeVisible();
+  await expect(waiting).toBeVisible({ timeout: 20_000 });
   await waiting.getByRole('button', { name: `Admit ${name}` }).click();
   await expect(guest.getByTestId('status')).toHaveText('In the meeting', { timeout: 20_000 });
 }
@@ -67,18 +101,36 @@ export async function guestFramesFrom(guest: Page): Promise<number[]> {
   return stats.map((s) => s.framesDecoded);
 }
 
-/** The frames the call window decoded, per remote tile. */
-export async function consoleFrames(call: Page): Promise<number[]> {
-  return call.getByTestId('remote-tile').evaluateAll((tiles) => tiles.map((t) => Number(t.getAttribute('data-frames-decoded'))));
+/** The audio bytes a guest page receives (all of it: Pexip sends one stream; Janus: summed). */
+export async function guestAudio(guest: Page, participantId?: string): Promise<number> {
+  const stats = await guest.evaluate(() => (globalThis as unknown as GuestWindow).guestStats());
+  return stats.filter((s) => participantId === undefined || s.participantId === participantId).reduce((sum, s) => sum + (s.audioBytesReceived ?? 0), 0);
 }
 
-/** Every remote video decodes frames: `expected` remote tiles, each with framesDecoded > 0. */
+/** The frames the call window decoded: per remote tile (Janus), or of the stage (Pexip). */
+export async function consoleFrames(call: Page): Promise<number[]> {
+  const stage = await call.getByTestId('stage').count();
+  const target = stage > 0 ? call.getByTestId('stage') : call.getByTestId('remote-tile');
+  return target.evaluateAll((els) => els.map((t) => Number(t.getAttribute('data-frames-decoded'))));
+}
+
+/** The audio the call window receives: from one tile (Janus), or the stage (Pexip). */
+export async function consoleAudio(call: Page, role?: string): Promise<number> {
+  const stage = call.getByTestId('stage');
+  if ((await stage.count()) > 0) return Number(await stage.getAttribute('data-audio-bytes'));
+  return Number(await call.locator(`[data-testid="remote-tile"][data-role="${role}"]`).getAttribute('data-audio-bytes'));
+}
+
+/** Every remote video decodes frames: `expected` streams, each with framesDecoded > 0. */
 export async function expectAllDecoding(read: () => Promise<number[]>, expected: number): Promise<void> {
   await expect
-    .poll(async () => {
-      const frames = await read();
-      return frames.length === expected && frames.every((f) => f > 0);
-    }, { timeout: 30_000 })
+    .poll(
+      async () => {
+        const frames = await read();
+        return frames.length === expected && frames.every((f) => f > 0);
+      },
+      { timeout: 30_000 },
+    )
     .toBe(true);
 }
 

@@ -1,8 +1,12 @@
 /**
- * The call window with real Janus, real Chromium guests and the console's main process:
- * three parties (host, patient, an interpreter invited through "Add participant"), the lobby
- * (admit, deny, wrong PIN), host powers through main (mute a participant's audio for
- * everybody, remove a participant, end for all), device switching, and a Janus restart.
+ * The call window with real conference servers (Debian's Janus behind the room guard, and
+ * the Pexip Infinity double with its werift media relay), real Chromium guests and the
+ * console's main process. One list of tests runs on both providers: the lobby (wrong PIN,
+ * admit, deny), a third party added through "Add participant" (Pexip: dialled at its SIP
+ * address; Janus: invited), the host's powers through main (mute a participant for
+ * everybody, remove, end for all), closing the window; then what only one server does:
+ * a wrong host PIN and the PIN lockout (Pexip), device switching, a Janus restart and the
+ * speaker and quality cues of Janus's tiles.
  */
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -14,18 +18,25 @@ import type { Stack } from '../../stack/stack';
 import { expect, test, type ConsoleApp } from '../fixtures';
 import { signIn } from '../steps';
 import {
+  closeGuests,
+  consoleAudio,
   consoleFrames,
   enterPin,
   expectAllDecoding,
   expectGrows,
   expectStaysFalse,
   expectStopsGrowing,
+  guestAudio,
   guestFramesFrom,
+  guestUrl,
   hostMeeting,
   knockAndAdmit,
   meetingOnNow,
   openGuest,
+  WAITING,
   type GuestWindow,
+  type OpenMeeting,
+  type Platform,
 } from './call-steps';
 
 let guests: GuestServer;
@@ -37,26 +48,27 @@ test.beforeAll(async () => {
   guests = await serveGuestPage(dir);
   sms = await startSmsGateway();
 });
+test.afterEach(closeGuests);
 test.afterAll(async () => {
   await guests?.stop();
   await sms?.stop();
 });
 
 test.describe.configure({ mode: 'serial' });
-// Several browsers, a lobby and a Janus restart per test: longer than the default 90 s.
+// Several browsers, a lobby and a server restart per test: longer than the default 90 s.
 test.setTimeout(180_000);
 
-async function inviteThroughConsole(
-  call: Page,
-  role: string,
-  name: string,
-  opts: { language?: string; sms?: string } = {},
-): Promise<{ link: string; pin: string }> {
+async function openAddParticipant(call: Page) {
   await call.getByRole('button', { name: 'Add participant' }).click();
-  const dialog = call.getByTestId('add-participant');
+  return call.getByTestId('add-participant');
+}
+
+async function inviteThroughConsole(call: Page, role: string, name: string, opts: { sms?: string } = {}): Promise<{ link: string; pin: string }> {
+  const dialog = await openAddParticipant(call);
+  const byInvitation = dialog.getByRole('radio', { name: 'Send an invitation' });
+  if ((await byInvitation.count()) > 0) await byInvitation.check();
   await dialog.getByLabel('Role').selectOption(role);
   await dialog.getByLabel('Name').fill(name);
-  if (opts.language) await dialog.getByLabel('Language interpreted').fill(opts.language);
   await dialog.getByRole('button', { name: 'Create invitation' }).click();
   const link = (await dialog.getByTestId('invitation-link').textContent()) ?? '';
   const pin = (await dialog.getByTestId('invitation-pin').textContent()) ?? '';
@@ -69,100 +81,229 @@ async function inviteThroughConsole(
   return { link, pin };
 }
 
+/** A third party in the call, whichever way they came in, as a test sees them. */
+interface ThirdParty {
+  /** Frames they decoded of the meeting's video. */
+  frames(): Promise<number>;
+  /** What their page says once the host removed them. */
+  expectRemoved(): Promise<void>;
+}
+
+/** Pexip: "Add participant" calls the interpreter's SIP address; the endpoint rings and answers. */
+async function dialInterpreter(call: Page, stack: Stack, browser: Browser): Promise<ThirdParty> {
+  const address = 'interpreter.arabic@relay.sandbox.test';
+  const endpoint = await openGuest(browser, stack.pexip!.endpointPageUrl(address));
+  await expect.poll(() => stack.pexip!.endpointRegistered(address)).toBe(true);
+  const dialog = await openAddParticipant(call);
+  await dialog.getByRole('radio', { name: 'Call them now' }).check();
+  await dialog.getByLabel('Role').selectOption('interpreter');
+  await dialog.getByLabel('Name').fill('Ina Example');
+  await dialog.getByLabel('Call to').selectOption('sip');
+  await dialog.getByLabel('Address or number').fill(address);
+  await dialog.getByRole('button', { name: 'Call', exact: true }).click();
+  await expect(dialog.getByRole('status')).toHaveText('Calling. They join the meeting when they answer.');
+  await dialog.getByRole('button', { name: 'Done' }).click();
+  const state = () => endpoint.evaluate(() => (globalThis as unknown as { __endpoint: { state: string } }).__endpoint.state);
+  await expect.poll(state, { timeout: 30_000 }).toBe('in-call');
+  expect(await endpoint.evaluate(() => (globalThis as unknown as { __endpoint: { caller: { role: string } | null } }).__endpoint.caller?.role)).toBe('GUEST');
+  return {
+    frames: () => endpoint.evaluate(() => (globalThis as unknown as { __endpoint: { framesDecoded(): Promise<number> } }).__endpoint.framesDecoded()),
+    async expectRemoved() {
+      await expect.poll(state, { timeout: 20_000 }).toBe('ended');
+      const reason = await endpoint.evaluate(() => (globalThis as unknown as { __endpoint: { endReason: string | null } }).__endpoint.endReason);
+      expect(reason).toBe('Disconnected by another participant');
+    },
+  };
+}
+
+/** Janus: "Add participant" makes an invitation; the interpreter opens it, types name and PIN, and is admitted. */
+async function inviteInterpreter(call: Page, browser: Browser, meeting: OpenMeeting): Promise<ThirdParty> {
+  const invitation = await inviteThroughConsole(call, 'interpreter', 'Ina Example');
+  expect(invitation.pin).toBe(meeting.guestPin);
+  expect(new URL(invitation.link).searchParams.get('role')).toBe('interpreter');
+  expect(invitation.link).not.toContain(meeting.guestPin);
+  expect(invitation.link).not.toContain('Ina');
+  const page = await openGuest(browser, invitation.link);
+  await knockAndAdmit(call, page, invitation.pin, 'Ina Example', 'Ina Example');
+  return {
+    frames: async () => Math.max(0, ...(await guestFramesFrom(page))),
+    expectRemoved: () => expect(page.getByTestId('status')).toHaveText('You were removed from the meeting'),
+  };
+}
+
 /** The clinician signs in and hosts the meeting on now; the patient knocks and is admitted. */
-async function hostWithPatient(launchConsole: () => Promise<ConsoleApp>, stack: Stack, browser: Browser) {
+async function hostWithPatient(launchConsole: () => Promise<ConsoleApp>, stack: Stack, browser: Browser, platform: Platform) {
   const app = await launchConsole();
   await signIn(app, stack.idp.users[0]!);
-  const meeting = meetingOnNow(stack);
+  const meeting = meetingOnNow(stack, platform);
   const call = await hostMeeting(app, meeting);
-  const patient = await openGuest(browser, guests.pageUrl({ server: stack.janus!.wsUrl, room: meeting.room, name: 'Pat Example', role: 'patient' }));
+  if (platform === 'pexip') await lockMeeting(call);
+  const patient = await openGuest(browser, guestUrl(guests, stack, meeting, 'Pat Example', 'patient'));
   await knockAndAdmit(call, patient, meeting.guestPin, 'Pat Example');
   return { app, meeting, call, patient };
 }
 
-/** The audio bytes a page receives from one participant (guest pages: by their role). */
-async function guestAudioFrom(guest: Page, participantId: string): Promise<number> {
-  const stats = await guest.evaluate(() => (globalThis as unknown as GuestWindow).guestStats());
-  return stats.find((s) => s.participantId === participantId)?.audioBytesReceived ?? 0;
+/** Pexip lets guests straight in while a host is there, unless the host locks the meeting. */
+async function lockMeeting(call: Page): Promise<void> {
+  await call.getByRole('button', { name: 'Lock meeting' }).click();
+  await expect(call.getByRole('button', { name: 'Unlock meeting' })).toHaveAttribute('aria-pressed', 'true');
 }
 
-test('three parties with a lobby; the host mutes, removes and ends the meeting for all', async ({ launchConsole, stack, browser }) => {
-  const app = await launchConsole({ settings: { invitationBaseUrl: guests.url, smsGatewayUrl: sms.url } });
-  await signIn(app, stack.idp.users[0]!);
-  const meeting = meetingOnNow(stack);
-  const call = await hostMeeting(app, meeting);
-  const patientUrl = guests.pageUrl({ server: stack.janus!.wsUrl, room: meeting.room, name: 'Pat Example', role: 'patient' });
+for (const platform of ['pexip', 'janus'] as const) {
+  test.describe(`on ${platform === 'pexip' ? 'Pexip Infinity' : 'Janus'}`, () => {
+    test('the patient waits and is admitted, an interpreter is added, the host mutes, removes and ends the meeting for all', async ({
+      launchConsole,
+      stack,
+      browser,
+    }) => {
+      const app = await launchConsole({ settings: { invitationBaseUrl: guests.url, smsGatewayUrl: sms.url } });
+      await signIn(app, stack.idp.users[0]!);
+      const meeting = meetingOnNow(stack, platform);
+      const call = await hostMeeting(app, meeting);
+      if (platform === 'pexip') {
+        await lockMeeting(call);
+        expect(stack.pexip!.locked(meeting.uri)).toBe(true);
+      }
 
-  // A wrong PIN is refused with a clear message, and the page lets the guest try again.
-  const patient = await openGuest(browser, patientUrl);
-  await enterPin(patient, '000000');
-  await expect(patient.getByTestId('status')).toHaveText('Wrong PIN. Check the PIN and try again.');
-  await expect(call.getByTestId('waiting-guest')).toHaveCount(0);
+      // A wrong PIN is refused with a clear message, and the page lets the guest try again.
+      const patient = await openGuest(browser, guestUrl(guests, stack, meeting, 'Pat Example', 'patient'));
+      await enterPin(patient, '00000000');
+      await expect(patient.getByTestId('status')).toHaveText('Wrong PIN. Check the PIN and try again.');
+      await expect(call.getByTestId('waiting-guest')).toHaveCount(0);
 
-  // The patient waits in the lobby; the host sees name and role, and admits.
-  await expect(call.getByTestId('waiting-guest')).toHaveCount(0);
-  const patientWaiting = call.getByTestId('waiting-guest');
-  await enterPin(patient, meeting.guestPin);
-  await expect(patient.getByTestId('status')).toHaveText('Please wait, the host will let you in soon.');
-  await expect(patientWaiting).toHaveText(/Pat Example \(Patient\) is waiting to join\./);
-  await patientWaiting.getByRole('button', { name: 'Admit Pat Example' }).click();
-  await expect(patient.getByTestId('status')).toHaveText('In the meeting', { timeout: 20_000 });
+      // The patient waits; the host sees name and role (no more), and admits.
+      await enterPin(patient, meeting.guestPin);
+      await expect(patient.getByTestId('status')).toHaveText(WAITING);
+      const waiting = call.getByTestId('waiting-guest');
+      await expect(waiting).toHaveText(/Pat Example \(Patient\) is waiting to join\./);
+      await waiting.getByRole('button', { name: 'Admit Pat Example' }).click();
+      await expect(patient.getByTestId('status')).toHaveText('In the meeting', { timeout: 20_000 });
 
-  // The interpreter is invited through "Add participant" and joins with that invitation.
-  const invitation = await inviteThroughConsole(call, 'interpreter', 'Ina Example', { language: 'Arabic' });
-  expect(invitation.pin).toBe(meeting.guestPin);
-  expect(new URL(invitation.link).searchParams.get('role')).toBe('interpreter');
-  expect(invitation.link).not.toContain(meeting.guestPin);
-  const interpreter = await openGuest(browser, invitation.link);
-  await knockAndAdmit(call, interpreter, invitation.pin, 'Ina Example (Arabic)');
-  const interpreterTile = call.locator('[data-testid="remote-tile"][data-role="interpreter"]');
-  await expect(interpreterTile.getByTestId('tile-role')).toHaveText('Interpreter');
-  await expect(interpreterTile.getByTestId('tile-name')).toHaveText('Ina Example (Arabic)');
+      // Each decodes the other's video.
+      await expectAllDecoding(() => consoleFrames(call), 1);
+      await expectAllDecoding(() => guestFramesFrom(patient), 1);
 
-  // A second guest is denied and told so clearly.
-  // ... sent by text message through the gateway IT configured (the stand-in records it).
-  const relativeInvite = await inviteThroughConsole(call, 'relative', 'Rel Example', { sms: '+45 20 00 00 01' });
-  expect(sms.sent).toEqual([{ to: '+45 20 00 00 01', text: expect.stringContaining(relativeInvite.link) }]);
-  expect(sms.sent[0]!.text).toContain(`Meeting PIN: ${relativeInvite.pin}`);
-  const relative = await openGuest(browser, relativeInvite.link);
-  await enterPin(relative, relativeInvite.pin);
-  await expect(relative.getByTestId('status')).toHaveText('Please wait, the host will let you in soon.');
-  await call.getByTestId('waiting-guest').getByRole('button', { name: 'Deny Rel Example' }).click();
-  await expect(relative.getByTestId('status')).toHaveText('The host did not let you in to this meeting.', { timeout: 20_000 });
+      // The host mutes the patient for everybody: the patient's audio stops reaching the
+      // console (the only other party now; received bytes in getStats), video goes on.
+      const patientTile = call.locator('[data-testid="remote-tile"][data-role="patient"]');
+      const heard = () => consoleAudio(call, 'patient');
+      await expectGrows(heard);
+      await patientTile.getByRole('button', { name: 'Mute Pat Example for everyone' }).click();
+      await expect(patientTile.getByRole('button', { name: 'Unmute Pat Example for everyone' })).toHaveAttribute('aria-pressed', 'true');
+      await expectStopsGrowing(heard);
+      if (platform === 'pexip') {
+        const patientId = (await patientTile.getAttribute('data-participant-id'))!;
+        expect(stack.pexip!.participants(meeting.uri).find((p) => p.uuid === patientId)?.isMuted).toBe(true);
+        expect(stack.pexip!.media(meeting.uri).legs.filter((l) => l.audioFrom === patientId)).toEqual([]);
+      }
+      await expectGrows(async () => Math.max(0, ...(await consoleFrames(call))));
+      await patientTile.getByRole('button', { name: 'Unmute Pat Example for everyone' }).click();
+      await expectGrows(heard);
 
-  // Video decoded in every direction: each of the three sees the two others.
-  await expectAllDecoding(() => consoleFrames(call), 2);
-  await expectAllDecoding(() => guestFramesFrom(patient), 2);
-  await expectAllDecoding(() => guestFramesFrom(interpreter), 2);
+      // A relative invited by text message (through the gateway IT configured) is denied.
+      const relativeInvite = await inviteThroughConsole(call, 'relative', 'Rel Example', { sms: '+45 20 00 00 01' });
+      expect(sms.sent.at(-1)).toEqual({ to: '+45 20 00 00 01', text: expect.stringContaining(relativeInvite.link) });
+      expect(sms.sent.at(-1)!.text).toContain(`Meeting PIN: ${relativeInvite.pin}`);
+      expect(new URL(relativeInvite.link).searchParams.get('provider')).toBe(platform);
+      const relative = await openGuest(browser, relativeInvite.link);
+      await enterPin(relative, relativeInvite.pin, 'Rel Example');
+      await expect(relative.getByTestId('status')).toHaveText(WAITING);
+      await call.getByTestId('waiting-guest').getByRole('button', { name: 'Deny Rel Example' }).click();
+      await expect(relative.getByTestId('status')).toHaveText('The host did not let you in to this meeting.', { timeout: 20_000 });
+      await expect(call.getByTestId('waiting-guest')).toHaveCount(0);
 
-  // The host mutes the patient's audio: nobody receives it any more.
-  const patientTile = call.locator('[data-testid="remote-tile"][data-role="patient"]');
-  const patientId = (await patientTile.getAttribute('data-participant-id'))!;
-  const consoleAudio = async () => Number(await patientTile.getAttribute('data-audio-bytes'));
-  await expectGrows(consoleAudio);
-  await expectGrows(() => guestAudioFrom(interpreter, patientId));
-  await patientTile.getByRole('button', { name: 'Mute Pat Example for everyone' }).click();
-  await expect(patientTile.getByRole('button', { name: 'Unmute Pat Example for everyone' })).toHaveAttribute('aria-pressed', 'true');
-  await expectStopsGrowing(consoleAudio);
-  await expectStopsGrowing(() => guestAudioFrom(interpreter, patientId));
-  // ... while the patient's video still flows.
-  await expectGrows(async () => Math.max(0, ...(await consoleFrames(call))));
+      // "Add participant" brings in an interpreter: its tile says the role.
+      const interpreter = platform === 'pexip' ? await dialInterpreter(call, stack, browser) : await inviteInterpreter(call, browser, meeting);
+      const interpreterTile = call.locator('[data-testid="remote-tile"][data-role="interpreter"]');
+      await expect(interpreterTile.getByTestId('tile-role')).toHaveText('Interpreter', { timeout: 20_000 });
+      await expect(interpreterTile.getByTestId('tile-name')).toHaveText('Ina Example');
+      await expect.poll(interpreter.frames, { timeout: 30_000 }).toBeGreaterThan(0);
 
-  // The host removes the interpreter: their page says so, and their tile goes.
-  await interpreterTile.getByRole('button', { name: 'Remove Ina Example (Arabic) from the meeting' }).click();
-  await expect(interpreter.getByTestId('status')).toHaveText('You were removed from the meeting');
-  await expect(call.getByTestId('remote-tile')).toHaveCount(1);
+      // The host removes the interpreter: their side says so, and their tile goes.
+      await interpreterTile.getByRole('button', { name: 'Remove Ina Example from the meeting' }).click();
+      await interpreter.expectRemoved();
+      await expect(call.getByTestId('remote-tile')).toHaveCount(1);
 
-  // End for all: every guest page in the meeting says it ended; the call window closes.
-  const closed = call.waitForEvent('close');
-  await call.getByRole('button', { name: 'Leave call' }).click();
-  await call.getByRole('button', { name: 'End for everyone' }).click();
-  await expect(patient.getByTestId('status')).toHaveText('The meeting has ended');
-  await closed;
+      // End for all: the patient's page says the meeting ended; the call window closes.
+      const closed = call.waitForEvent('close');
+      await call.getByRole('button', { name: 'Leave call' }).click();
+      await call.getByRole('button', { name: 'End for everyone' }).click();
+      await expect(patient.getByTestId('status')).toHaveText('The meeting has ended');
+      await closed;
+      if (platform === 'pexip') expect(stack.pexip!.participants(meeting.uri)).toEqual([]);
+    });
+
+    test('closing the call window leaves the meeting, and the main window asks whether to end it for everyone', async ({ launchConsole, stack, browser }) => {
+      const { app, call, patient } = await hostWithPatient(launchConsole, stack, browser, platform);
+
+      // The host closes the window (not Leave): the patient sees the host gone ...
+      await call.close();
+      await expect(patient.getByTestId('status')).toHaveText('Waiting for the host', { timeout: 20_000 });
+      // ... and the main window asks; ending for everyone ends the patient's meeting.
+      const ask = app.page.getByTestId('end-after-close');
+      await expect(ask).toBeVisible();
+      await ask.getByRole('button', { name: 'End for everyone' }).click();
+      await expect(ask).toBeHidden();
+      await expect(patient.getByTestId('status')).toHaveText('The meeting has ended');
+    });
+  });
+}
+
+test('Pexip: a wrong host PIN is said once and never retried; after too many wrong PINs the console says the room is locked', async ({
+  launchConsole,
+  stack,
+}) => {
+  const pexip = stack.pexip!;
+  // A meeting whose room on the node has another host PIN than the booking says.
+  const booked = stack.vdx.addMeeting({ platform: 'pexip', subject: 'Invented PIN mismatch check', startTime: new Date(Date.now() + 5 * 60_000) });
+  try {
+    await stack.vdx.provisionRooms([booked.uuid]);
+    const info = stack.vdx.schedulingInfo(booked.uuid);
+    const alias = info.uriWithDomain;
+    pexip.removeRoom(alias);
+    pexip.addRoom({ alias, hostPin: '97531864', guestPin: String(info.guestPin) });
+
+    const app = await launchConsole();
+    await signIn(app, stack.idp.users[0]!);
+    await expect(app.page.locator(`[data-meeting-id="${booked.uuid}"]`)).toBeVisible({ timeout: 20_000 });
+    pexip.clearRequestLog();
+    const tokenRequests = () => pexip.requestLog.filter((e) => e.path.endsWith('/request_token') && e.path.includes(encodeURIComponent(alias))).length;
+
+    const open = async () => {
+      const callWindow = app.waitForCallWindow();
+      await app.page.locator(`[data-meeting-id="${booked.uuid}"]`).getByRole('button', { name: /^Join/ }).click();
+      return callWindow;
+    };
+    const call = await open();
+    await expect(call.getByTestId('call-error')).toHaveText(
+      "The video server did not accept this appointment's host PIN. Check the appointment in the booking system.",
+    );
+    // Said once: one request_token, and none after it while the window stays open.
+    expect(tokenRequests()).toBe(1);
+    await expectStaysFalse(async () => tokenRequests() > 1);
+    expect(pexip.pinLockout(alias)).toBe('none');
+
+    // Someone guesses PINs at the alias until the node locks it ...
+    for (let guess = 0; pexip.pinLockout(alias) === 'none' && guess < 20; guess++) {
+      await fetch(`${pexip.url}/api/client/v2/conferences/${encodeURIComponent(alias)}/request_token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', pin: String(10_000_000 + guess) },
+        body: JSON.stringify({ display_name: 'Guess' }),
+      });
+    }
+    expect(pexip.pinLockout(alias)).toBe('retries-exceeded');
+
+    // ... and the clinician, trying again, is told the room is locked for a while.
+    await call.close();
+    const again = await open();
+    await expect(again.getByTestId('call-error')).toHaveText('The video room is locked for about 10 minutes after too many wrong PINs.');
+  } finally {
+    await stack.vdx.deleteMeeting(booked.uuid);
+  }
 });
 
-test('camera and microphone switch mid-call, and the call survives a Janus restart', async ({ launchConsole, stack, browser }) => {
-  const { app, meeting, call, patient } = await hostWithPatient(launchConsole, stack, browser);
+test('Janus: camera and microphone switch mid-call, and the call survives a Janus restart', async ({ launchConsole, stack, browser }) => {
+  const { app, meeting, call, patient } = await hostWithPatient(launchConsole, stack, browser, 'janus');
   await expectAllDecoding(() => consoleFrames(call), 1);
   await expectAllDecoding(() => guestFramesFrom(patient), 1);
 
@@ -183,16 +324,16 @@ test('camera and microphone switch mid-call, and the call survives a Janus resta
     await expect(call.getByText('That device could not be started. The previous one is still in use.')).toHaveCount(0);
     await expect(call.getByTestId('call-state')).toHaveAttribute('data-state', 'joined');
   }
-  await expectGrows(() => guestAudioFrom(patient, hostId));
+  await expectGrows(() => guestAudio(patient, hostId));
   await expectGrows(async () => Math.max(0, ...(await guestFramesFrom(patient))));
   await expect(call.getByText('That device could not be started. The previous one is still in use.')).toHaveCount(0);
 
   // The host mutes the patient's audio before the restart: Janus forgets that, the console not.
   const patientTile = call.locator('[data-testid="remote-tile"][data-role="patient"]');
-  const consoleAudio = async () => Number(await patientTile.getAttribute('data-audio-bytes'));
-  await expectGrows(consoleAudio);
+  const heard = () => consoleAudio(call, 'patient');
+  await expectGrows(heard);
   await patientTile.getByRole('button', { name: 'Mute Pat Example for everyone' }).click();
-  await expectStopsGrowing(consoleAudio);
+  await expectStopsGrowing(heard);
 
   // Janus restarts (a crash): the window says Reconnecting and comes back with the guest's video.
   await stack.janus!.restart();
@@ -203,9 +344,9 @@ test('camera and microphone switch mid-call, and the call survives a Janus resta
   await expectAllDecoding(() => consoleFrames(call), 1);
   await expectAllDecoding(() => guestFramesFrom(patient), 1);
   // ... and the patient stays muted; lifting the mute lets their audio through again.
-  await expectStopsGrowing(consoleAudio);
+  await expectStopsGrowing(heard);
   await patientTile.getByRole('button', { name: 'Unmute Pat Example for everyone' }).click();
-  await expectGrows(consoleAudio);
+  await expectGrows(heard);
 
   // Leaving and joining again: the microphone chosen before is remembered (by main).
   const closed = call.waitForEvent('close');
@@ -216,26 +357,12 @@ test('camera and microphone switch mid-call, and the call survives a Janus resta
   await expect(again.getByTestId('microphone-select')).toHaveValue(chosenMicrophone);
 });
 
-test('closing the call window leaves the meeting, and the main window asks whether to end it for everyone', async ({ launchConsole, stack, browser }) => {
-  const { app, call, patient } = await hostWithPatient(launchConsole, stack, browser);
-
-  // The host closes the window (not Leave): the patient sees the host gone ...
-  await call.close();
-  await expect(patient.getByTestId('status')).toHaveText('Waiting for the host', { timeout: 20_000 });
-  // ... and the main window asks; ending for everyone ends the patient's meeting.
-  const ask = app.page.getByTestId('end-after-close');
-  await expect(ask).toBeVisible();
-  await ask.getByRole('button', { name: 'End for everyone' }).click();
-  await expect(ask).toBeHidden();
-  await expect(patient.getByTestId('status')).toHaveText('The meeting has ended');
-});
-
-test('the host sees who speaks, whose camera is off and whose video is poor; the host\'s own camera goes off for all', async ({
+test('Janus: the host sees who speaks, whose camera is off and whose video is poor; the host\'s own camera goes off for all', async ({
   launchConsole,
   stack,
   browser,
 }) => {
-  const { call, patient } = await hostWithPatient(launchConsole, stack, browser);
+  const { call, patient } = await hostWithPatient(launchConsole, stack, browser, 'janus');
   await expectAllDecoding(() => consoleFrames(call), 1);
   const tile = call.locator('[data-testid="remote-tile"][data-role="patient"]');
 

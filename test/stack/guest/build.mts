@@ -47,8 +47,8 @@ export async function buildGuestPage(outDir: string): Promise<string> {
 export interface GuestServer {
   /** http://127.0.0.1:PORT/ */
   url: string;
-  /** The page URL for one guest. */
-  pageUrl(q: { server: string; room: string; name: string; role: string; debug?: '1' }): string;
+  /** The page URL for one guest (a test may prefill the name; invitations never carry it). */
+  pageUrl(q: Record<string, string>): string;
   stop(): Promise<void>;
 }
 
@@ -67,9 +67,12 @@ export async function serveGuestPage(dir: string, opts: { connectSrc?: string[] 
     }
     readFile(join(dir, file)).then(
       (body) => {
+        // Exactly the servers the link names: Janus and its room guard, or a Pexip node.
         const connect = ["'self'", ...(opts.connectSrc ?? [])];
-        const janus = janusOrigin(url.searchParams.get('server'));
-        if (janus) connect.push(janus);
+        for (const key of ['server', 'guard', 'node']) {
+          const origin = originOf(url.searchParams.get(key));
+          if (origin) connect.push(origin);
+        }
         res.writeHead(200, {
           'content-type': TYPES[file.split('.').pop() ?? ''] ?? 'application/octet-stream',
           'cache-control': 'no-store',
@@ -109,8 +112,8 @@ export async function serveGuestPage(dir: string, opts: { connectSrc?: string[] 
   };
 }
 
-/** The CSP source for a Janus URL (ws, wss, http, https), or null when it is not one. */
-function janusOrigin(raw: string | null): string | null {
+/** The CSP source for a server URL (ws, wss, http, https), or null when it is not one. */
+function originOf(raw: string | null): string | null {
   if (!raw) return null;
   try {
     const u = new URL(raw);

@@ -1,57 +1,63 @@
 /**
- * A guest's browser (patient, interpreter, ...) for tests and the sandbox: the page takes
- * the server, room, name and role from its query string (as a meeting link would), asks for
- * the PIN, and joins with the same JanusRoom class as the console's call window.
+ * A guest's browser (patient, interpreter, ...) for tests and the sandbox: the patient
+ * portal the console's invitations link to. The link names the room and the role, never
+ * the PIN or the guest's name; the guest types both here.
  *
- * Query: ?server=ws://10.77.N.1:8188&room=<id>&name=<display name>&role=patient[&lobby=1][&debug=1]
+ *   Janus: ?provider=janus&server=ws://…&guard=http://…&room=<id>&role=patient
+ *     The guest knocks at the room guard with the guest PIN, waits in its lobby until the
+ *     host admits (or denies), then joins with the token and feed id the guard hands over.
+ *   Pexip: ?provider=pexip&node=https://…&alias=<alias@domain>&role=patient
+ *     Pexip's own client, @pexip/infinity, with the guest PIN; Pexip keeps guests in its
+ *     waiting room until the host is in (or admits them, when the meeting is locked).
+ *   Optional: &name=<prefill> (a portal that knows the guest), &debug=1.
  *
- * Admission: the page first knocks at the meeting's lobby room and waits there until the
- * host admits or denies (see main/conference/host-controls.ts). A meeting without a lobby
- * is joined directly, unless the link says `lobby=1` (an invitation from the console): then
- * the host has not opened the meeting yet and the page waits for the lobby to appear.
- * For tests: window.guestStats(), window.guestLocalStats(), window.guestTimings, window.guestStates,
- * window.guestLimitFrameRate(fps) (a struggling camera or uplink: what the host's quality
- * warning is for).
+ * For tests: window.guestStats(), window.guestLocalStats(), window.guestTimings,
+ * window.guestStates, window.guestLimitFrameRate(fps).
  */
-import { isRole } from '../../../common/display-name';
-import { newTicket, waitInLobby } from '../../../renderer/call/lobby';
 import {
-  JanusRoom,
-  type LocalVideoStats,
-  type Participant,
-  type RemoteVideoStats,
-  type StateChange,
-} from '../../../renderer/call/janus-room';
+  ClientCallType,
+  createCallSignals,
+  createInfinityClient,
+  createInfinityClientSignals,
+  type InfinityClient,
+  type Participant as PexipParticipant,
+} from '@pexip/infinity';
+import { GuestRole, type Role } from '../../../common/call';
+import { JanusRoom, type LocalVideoStats, type Participant, type StateChange } from '../../../renderer/call/janus-room';
 
 interface GuestTimings {
   /** performance.now() when Join was pressed, when the room was joined, first remote frame. */
   joinPressedAt?: number;
+  /** Janus: when the guard said the host let this guest in (joining the room starts then). */
+  admittedAt?: number;
   joinedAt?: number;
   firstRemoteFrameAt?: number;
 }
 
+/** What a test reads: frames and audio bytes received, per remote stream. */
+interface GuestStats {
+  participantId: string;
+  framesDecoded: number;
+  audioBytesReceived?: number;
+  audioLevel?: number;
+}
+
 declare global {
   interface Window {
-    guestStats: () => Promise<RemoteVideoStats[]>;
+    guestStats: () => Promise<GuestStats[]>;
     guestLocalStats: () => Promise<LocalVideoStats | null>;
     guestTimings: GuestTimings;
-    /** Every room state in order, e.g. connecting, joined, reconnecting, joined. */
+    /** Every state in order, e.g. lobby, connecting, joined, reconnecting, joined. */
     guestStates: string[];
     guestLimitFrameRate: (fps: number) => Promise<void>;
   }
 }
 
 const params = new URLSearchParams(location.search);
-const server = params.get('server') ?? '';
-const roomId = params.get('room') ?? '';
-const displayName = params.get('name') ?? 'Guest';
-const roleParam = params.get('role');
-const role = isRole(roleParam) ? roleParam : 'patient';
-/** ?debug=1 turns on janus.js console logging, for looking into a failing test. */
+const provider = params.get('provider') === 'pexip' ? 'pexip' : 'janus';
+const parsedRole = GuestRole.safeParse(params.get('role'));
+const role = parsedRole.success ? parsedRole.data : 'patient';
 const debug = params.get('debug') === '1';
-const lobbyRequired = params.get('lobby') === '1';
-/** Our lobby ticket: participant id in the lobby, then admission token for the room. */
-const ticket = newTicket();
 
 const $ = <T extends HTMLElement>(id: string): T => {
   const el = document.getElementById(id);
@@ -60,6 +66,7 @@ const $ = <T extends HTMLElement>(id: string): T => {
 };
 const statusEl = $<HTMLParagraphElement>('status');
 const form = $<HTMLFormElement>('pin-form');
+const nameInput = $<HTMLInputElement>('name');
 const pinInput = $<HTMLInputElement>('pin');
 const videos = $<HTMLElement>('videos');
 const controls = $<HTMLDivElement>('controls');
@@ -67,31 +74,36 @@ const muteBtn = $<HTMLButtonElement>('mute');
 const cameraBtn = $<HTMLButtonElement>('camera');
 const leaveBtn = $<HTMLButtonElement>('leave');
 
-let room: JanusRoom | null = null;
+nameInput.value = params.get('name') ?? '';
 let localStream: MediaStream | null = null;
 window.guestTimings = {};
 window.guestStates = [];
-window.guestStats = async () => (room ? room.stats() : []);
-window.guestLocalStats = async () => (room ? room.localStats() : null);
 window.guestLimitFrameRate = async (fps) => {
-  await room?.localStream?.getVideoTracks()[0]?.applyConstraints({ frameRate: fps });
+  await localStream?.getVideoTracks()[0]?.applyConstraints({ frameRate: fps });
 };
 
 function setStatus(text: string): void {
   statusEl.textContent = text;
 }
 
-if (!server || !roomId) {
+function enableForm(): void {
+  form.hidden = false;
+  form.querySelectorAll('input, button').forEach((el) => ((el as HTMLInputElement).disabled = false));
+  pinInput.select();
+}
+
+const incomplete = provider === 'janus' ? !params.get('server') || !params.get('guard') || !params.get('room') : !params.get('node') || !params.get('alias');
+if (incomplete) {
   setStatus('This meeting link is incomplete.');
   form.hidden = true;
 }
 
 form.addEventListener('submit', (ev) => {
   ev.preventDefault();
-  void join(pinInput.value.trim());
+  void join(nameInput.value.trim(), pinInput.value.trim());
 });
 
-async function join(pin: string): Promise<void> {
+async function join(name: string, pin: string): Promise<void> {
   window.guestTimings = { joinPressedAt: performance.now() };
   form.querySelectorAll('input, button').forEach((el) => ((el as HTMLInputElement).disabled = true));
   setStatus('Connecting…');
@@ -102,85 +114,138 @@ async function join(pin: string): Promise<void> {
     enableForm();
     return;
   }
-  const admission = await admit(pin);
-  if (admission === 'stop') return;
-  const r = new JanusRoom({
-    server,
-    room: roomId,
-    pin,
-    displayName,
-    role,
+  if (provider === 'janus') await joinJanus(name, pin, localStream);
+  else await joinPexip(name, pin, localStream);
+}
+
+function mediaControls(setAudio: (on: boolean) => void, setVideo: (on: boolean) => void, leave: () => void): void {
+  let audio = true;
+  let video = true;
+  muteBtn.onclick = () => {
+    audio = !audio;
+    setAudio(audio);
+    muteBtn.setAttribute('aria-pressed', String(!audio));
+    muteBtn.textContent = audio ? 'Mute microphone' : 'Unmute microphone';
+  };
+  cameraBtn.onclick = () => {
+    video = !video;
+    setVideo(video);
+    cameraBtn.setAttribute('aria-pressed', String(!video));
+    cameraBtn.textContent = video ? 'Turn camera off' : 'Turn camera on';
+  };
+  leaveBtn.onclick = leave;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Janus, through the room guard.
+
+const guardBase = `${(params.get('guard') ?? '').replace(/\/+$/, '')}/v1/rooms/${encodeURIComponent(params.get('room') ?? '')}`;
+
+async function guard(method: string, path: string, bearer: string | null, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
+  const res = await fetch(guardBase + path, {
+    method,
+    headers: { 'content-type': 'application/json', ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  return { status: res.status, json: (await res.json().catch(() => ({}))) as Record<string, unknown> };
+}
+
+async function joinJanus(name: string, pin: string, local: MediaStream): Promise<void> {
+  let knock: { status: number; json: Record<string, unknown> };
+  try {
+    knock = await guard('POST', '/guests', null, { pin, name, role });
+  } catch {
+    window.guestStates.push('failed:server-unreachable');
+    setStatus('Could not reach the meeting server');
+    enableForm();
+    return;
+  }
+  if (knock.status === 403 || knock.status === 429) {
+    window.guestStates.push(knock.status === 403 ? 'failed:wrong-pin' : 'failed:locked');
+    setStatus(knock.status === 403 ? 'Wrong PIN. Check the PIN and try again.' : 'Too many wrong PINs. The meeting is locked for a while.');
+    enableForm();
+    return;
+  }
+  if (knock.status === 404) {
+    setStatus('The meeting was not found');
+    return;
+  }
+  const guestId = String(knock.json.guestId);
+  const secret = String(knock.json.secret);
+  window.guestStates.push('lobby');
+  setStatus('Please wait, the host will let you in soon.');
+
+  // Waiting: long polls until the host answers.
+  let answer: Record<string, unknown> = { state: 'waiting' };
+  for (let i = 0; answer.state === 'waiting' && i < 200; i++) {
+    const res = await guard('GET', `/guests/${guestId}?wait=25000`, secret).catch(() => null);
+    if (!res || res.status !== 200) {
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      continue;
+    }
+    answer = res.json;
+  }
+  if (answer.state === 'denied') {
+    window.guestStates.push('left:denied');
+    setStatus('The host did not let you in to this meeting.');
+    return;
+  }
+  if (answer.state !== 'admitted') {
+    window.guestStates.push('left:ended');
+    setStatus('The meeting has ended');
+    return;
+  }
+
+  window.guestTimings.admittedAt = performance.now();
+  const roles = new Map<string, Role>();
+  let first = true;
+  const room = new JanusRoom({
+    server: params.get('server') ?? '',
+    room: params.get('room') ?? '',
+    displayName: name,
+    token: String(answer.token),
+    id: String(answer.feedId),
     debug,
-    ...(admission === 'ticket' ? { token: ticket, id: ticket } : {}),
+    // A rejoin (the connection dropped, Janus restarted) asks the guard for a fresh token.
+    beforeJoin: async () => {
+      if (first) {
+        first = false;
+        return undefined;
+      }
+      const again = await guard('GET', `/guests/${guestId}?wait=0`, secret);
+      if (again.json.state !== 'admitted') throw new Error(String(again.json.state));
+      return { token: String(again.json.token), id: String(again.json.feedId) };
+    },
   });
-  room = r;
-  denied = admission === 'ticket';
-  r.on('state', (s) => onState(r, s));
-  // Shows up in Playwright traces when a test fails.
-  r.on('warning', (w) => console.warn('[guest]', w));
-  r.on('participants', (list) => {
-    renderParticipants(list);
-    if (r.state.state === 'joined') setStatus(joinedStatus(r));
-  });
-  r.on('trackAdded', ({ participantId, track, stream }) => {
+  window.guestStats = async () => (await room.stats()).map((s) => ({ participantId: s.participantId, framesDecoded: s.framesDecoded, audioBytesReceived: s.audioBytesReceived, audioLevel: s.audioLevel }));
+  window.guestLocalStats = () => room.localStats();
+  mediaControls((on) => room.setAudioEnabled(on), (on) => room.setVideoEnabled(on), () => void room.leave());
+
+  // Who has which role comes from the guard, not from display names.
+  const refreshRoles = async () => {
+    const res = await guard('GET', `/guests/${guestId}/roster`, secret).catch(() => null);
+    for (const p of (res?.json.roster as Array<{ feedId: string; role: Role }> | undefined) ?? []) roles.set(p.feedId, p.role);
+    renderJanus(room, roles);
+  };
+  const rolesTimer = setInterval(() => void refreshRoles(), 2_000);
+
+  room.on('state', (s) => onJanusState(room, roles, s, rolesTimer));
+  room.on('warning', (w) => console.warn('[guest]', w));
+  room.on('participants', () => void refreshRoles());
+  room.on('trackAdded', ({ participantId, track, stream }) => {
     const video = videoFor(participantId);
     if (video.srcObject !== stream) video.srcObject = stream;
     if (track.kind === 'video') watchFirstFrame(video);
   });
   try {
-    await r.join(localStream);
+    await room.join(local);
     window.guestTimings.joinedAt = performance.now();
   } catch {
-    // onState shows why.
+    // onJanusState shows why.
   }
 }
 
-/** After a lobby wait, a 433 from the room means the host said no. */
-let denied = false;
-
-/** Waits in the lobby when there is one. 'ticket': join with the ticket; 'direct': no lobby. */
-async function admit(pin: string): Promise<'ticket' | 'direct' | 'stop'> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      const outcome = await waitInLobby({
-        server,
-        room: roomId,
-        pin,
-        displayName,
-        role,
-        ticket,
-        onWaiting: () => {
-          window.guestStates.push('lobby');
-          setStatus('Please wait, the host will let you in soon.');
-        },
-      });
-      if (outcome === 'released') return 'ticket';
-      if (outcome === 'ended') {
-        window.guestStates.push('left:room-destroyed');
-        setStatus('The meeting has ended');
-        return 'stop';
-      }
-      if (!lobbyRequired) return 'direct';
-      // The host has not opened the meeting yet: knock again shortly (bounded: ~10 minutes).
-      setStatus('Waiting for the host to open the meeting.');
-      if (attempt > 300) throw new Error('gave up');
-      await new Promise((resolve) => setTimeout(resolve, 2_000));
-    } catch (err) {
-      const wrongPin = (err as { reason?: string }).reason === 'wrong-pin';
-      window.guestStates.push(wrongPin ? 'failed:wrong-pin' : 'failed:error');
-      setStatus(wrongPin ? 'Wrong PIN. Check the PIN and try again.' : 'Could not reach the meeting server');
-      if (wrongPin) {
-        form.hidden = false;
-        enableForm();
-        pinInput.select();
-      }
-      return 'stop';
-    }
-  }
-}
-
-function onState(r: JanusRoom, s: StateChange): void {
-  if (room !== r) return;
+function onJanusState(room: JanusRoom, roles: Map<string, Role>, s: StateChange, rolesTimer: ReturnType<typeof setInterval>): void {
   window.guestStates.push(s.reason ? `${s.state}:${s.reason}` : s.state);
   switch (s.state) {
     case 'connecting':
@@ -189,38 +254,173 @@ function onState(r: JanusRoom, s: StateChange): void {
     case 'joined':
       form.hidden = true;
       controls.hidden = false;
-      setStatus(joinedStatus(r));
+      renderJanus(room, roles);
       return;
     case 'reconnecting':
       setStatus('Connection lost. Reconnecting…');
       return;
     case 'left':
     case 'failed':
+      clearInterval(rolesTimer);
       controls.hidden = true;
       videos.replaceChildren();
-      setStatus(endMessage(s));
-      if (s.reason === 'wrong-pin' && !denied) {
-        form.hidden = false;
-        enableForm();
-        pinInput.select();
-      }
+      setStatus(endMessage(s.reason));
       return;
     default:
       return;
   }
 }
 
-function joinedStatus(r: JanusRoom): string {
-  const others = r.participants();
-  if (role === 'host') return others.length > 0 ? 'In the meeting' : 'Waiting for others to join';
-  return others.some((p) => p.role === 'host') ? 'In the meeting' : 'Waiting for the host';
+function renderJanus(room: JanusRoom, roles: Map<string, Role>): void {
+  const list = room.participants();
+  renderParticipants(list.map((p: Participant) => ({ id: p.id, name: p.displayName, role: roles.get(p.id) ?? 'other', video: p.hasVideo })));
+  if (room.state.state === 'joined') setStatus([...list].some((p) => roles.get(p.id) === 'host') ? 'In the meeting' : 'Waiting for the host');
 }
 
-function endMessage(s: StateChange): string {
-  if (s.reason === 'wrong-pin' && denied) return 'The host did not let you in to this meeting.';
-  switch (s.reason) {
-    case 'wrong-pin':
-      return 'Wrong PIN. Check the PIN and try again.';
+// ---------------------------------------------------------------------------------------------
+// Pexip, with Pexip's own client.
+
+let pexip: InfinityClient | null = null;
+
+async function joinPexip(name: string, pin: string, local: MediaStream): Promise<void> {
+  const client = pexip ?? createPexipClient();
+  pexip = client;
+  setStatus('Connecting…');
+  await client.call({
+    conferenceAlias: params.get('alias') ?? '',
+    displayName: name,
+    callType: ClientCallType.AudioVideo,
+    bandwidth: 0,
+    host: (params.get('node') ?? '').replace(/\/+$/, ''),
+    mediaStream: local,
+    pin: pin || 'none',
+    callTag: role,
+  });
+  mediaControls(
+    (on) => local.getAudioTracks().forEach((t) => (t.enabled = on)),
+    (on) => {
+      local.getVideoTracks().forEach((t) => (t.enabled = on));
+      void client.muteVideo({ muteVideo: !on });
+    },
+    () => void client.disconnect({ reason: 'User initiated disconnect' }),
+  );
+}
+
+const peerConnections: RTCPeerConnection[] = [];
+
+function createPexipClient(): InfinityClient {
+  // The library does not hand out its RTCPeerConnection; keep a reference for the stats.
+  const Original = window.RTCPeerConnection;
+  window.RTCPeerConnection = class extends Original {
+    constructor(config?: RTCConfiguration) {
+      super(config);
+      peerConnections.push(this);
+    }
+  };
+  window.guestStats = async () => {
+    const pc = peerConnections.at(-1);
+    if (!pc) return [];
+    const out: GuestStats = { participantId: 'stage', framesDecoded: 0 };
+    (await pc.getStats()).forEach((s: RTCStats & Record<string, unknown>) => {
+      if (s.type !== 'inbound-rtp') return;
+      if (s.kind === 'video') out.framesDecoded = Math.max(out.framesDecoded, Number(s.framesDecoded ?? 0));
+      if (s.kind === 'audio') {
+        out.audioBytesReceived = Number(s.bytesReceived ?? 0);
+        out.audioLevel = Number(s.audioLevel ?? 0);
+      }
+    });
+    return [out];
+  };
+  window.guestLocalStats = async () => null;
+
+  const signals = createInfinityClientSignals([], { batchScheduleTimeoutMS: 50, batchBufferSize: 50 });
+  const callSignals = createCallSignals([]);
+  const client = createInfinityClient(signals, callSignals);
+  const people = new Map<string, PexipParticipant>();
+  let me: string | null = null;
+  let joined = false;
+
+  const render = () => {
+    const others = [...people.values()].filter((p) => p.uuid !== me && !p.isWaiting);
+    renderParticipants(others.map((p) => ({ id: p.uuid, name: p.displayName ?? p.uri, role: p.isHost ? 'host' : 'other', video: p.callType === 'video' })));
+    const mine = me ? people.get(me) : undefined;
+    if (mine?.isWaiting) {
+      if (window.guestStates.at(-1) !== 'lobby') window.guestStates.push('lobby');
+      setStatus('Please wait, the host will let you in soon.');
+    } else if (joined) setStatus(others.some((p) => p.isHost) ? 'In the meeting' : 'Waiting for the host');
+  };
+  const upsert = (events: Array<{ participant: PexipParticipant }>) => {
+    for (const { participant } of events) people.set(participant.uuid, participant);
+    render();
+  };
+  signals.onParticipants.add(({ participants }) => {
+    people.clear();
+    upsert(participants.map((participant) => ({ participant })));
+  });
+  signals.onParticipantJoined.add(upsert);
+  signals.onParticipantUpdated.add(upsert);
+  signals.onParticipantLeft.add((events) => {
+    for (const { participant } of events) people.delete(participant.uuid);
+    render();
+  });
+  signals.onMe.add(({ participant }) => {
+    me = participant.uuid;
+    people.set(participant.uuid, participant);
+    render();
+  });
+  signals.onError.add(({ error }) => {
+    if (error === 'Invalid PIN' || /exceeded pin/i.test(String(error))) {
+      window.guestStates.push(error === 'Invalid PIN' ? 'failed:wrong-pin' : 'failed:locked');
+      setStatus(error === 'Invalid PIN' ? 'Wrong PIN. Check the PIN and try again.' : 'Too many wrong PINs. The meeting is locked for a while.');
+      enableForm();
+    }
+  });
+  signals.onPinRequired.add(() => {
+    setStatus('Enter the meeting PIN to join.');
+    enableForm();
+  });
+  callSignals.onRemoteStream.add((stream) => {
+    const video = videoFor('stage');
+    video.srcObject = stream;
+    watchFirstFrame(video);
+  });
+  callSignals.onCallConnected.add(() => {
+    joined = true;
+    window.guestStates.push('joined');
+    window.guestTimings.joinedAt ??= performance.now();
+    form.hidden = true;
+    controls.hidden = false;
+    render();
+  });
+  signals.onDisconnected.add(({ error }) => {
+    joined = false;
+    const text = String(error);
+    // Sent away from the waiting room: the host did not let this guest in.
+    const wasWaiting = me !== null && people.get(me)?.isWaiting === true;
+    const reason = /disconnected by another participant/i.test(text)
+      ? wasWaiting
+        ? 'refused'
+        : 'kicked'
+      : /conference terminated|hosts departed/i.test(text)
+        ? 'room-destroyed'
+        : /user initiated/i.test(text)
+          ? 'user-left'
+          : 'error';
+    window.guestStates.push(`left:${reason}`);
+    controls.hidden = true;
+    videos.replaceChildren();
+    setStatus(endMessage(reason));
+  });
+  return client;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The page.
+
+function endMessage(reason: string | undefined): string {
+  switch (reason) {
+    case 'refused':
+      return 'The host did not let you in to this meeting.';
     case 'kicked':
       return 'You were removed from the meeting';
     case 'room-destroyed':
@@ -238,19 +438,15 @@ function endMessage(s: StateChange): string {
   }
 }
 
-function enableForm(): void {
-  form.querySelectorAll('input, button').forEach((el) => ((el as HTMLInputElement).disabled = false));
-}
-
-function renderParticipants(list: Participant[]): void {
+function renderParticipants(list: Array<{ id: string; name: string; role: Role; video: boolean }>): void {
   const ids = new Set(list.map((p) => p.id));
   for (const fig of [...videos.querySelectorAll<HTMLElement>('figure')]) {
-    if (!ids.has(fig.dataset.participantId ?? '')) fig.remove();
+    if (fig.dataset.participantId !== 'stage' && !ids.has(fig.dataset.participantId ?? '')) fig.remove();
   }
   for (const p of list) {
     const fig = figureFor(p.id);
     const caption = fig.querySelector('figcaption');
-    if (caption) caption.textContent = `${p.displayName} (${p.role})${p.hasVideo ? '' : ', no video'}`;
+    if (caption) caption.textContent = `${p.name} (${p.role})${p.video ? '' : ', no video'}`;
   }
 }
 
@@ -279,19 +475,3 @@ function watchFirstFrame(video: HTMLVideoElement): void {
     window.guestTimings.firstRemoteFrameAt ??= performance.now();
   });
 }
-
-muteBtn.addEventListener('click', () => {
-  if (!room) return;
-  const mute = room.isAudioEnabled;
-  room.setAudioEnabled(!mute);
-  muteBtn.setAttribute('aria-pressed', String(mute));
-  muteBtn.textContent = mute ? 'Unmute microphone' : 'Mute microphone';
-});
-cameraBtn.addEventListener('click', () => {
-  if (!room) return;
-  const off = room.isVideoEnabled;
-  room.setVideoEnabled(!off);
-  cameraBtn.setAttribute('aria-pressed', String(off));
-  cameraBtn.textContent = off ? 'Turn camera on' : 'Turn camera off';
-});
-leaveBtn.addEventListener('click', () => void room?.leave());
