@@ -226,7 +226,7 @@ async function startHost(stack: Awaited<ReturnType<typeof startStack>>, renderer
   const userDataDir = mkdtempSync(join(tmpdir(), 'bench-profile-'));
   const configPath = join(userDataDir, 'settings.json');
   writeFileSync(configPath, JSON.stringify(consoleSettingsFor(stack)));
-  const child: ChildProcess = spawn(join(process.cwd(), 'node_modules', '.bin', 'tsx'), ['test/host/main.ts'], {
+  const child: ChildProcess = spawn(join(process.cwd(), 'node_modules', '.bin', 'tsx'), ['host/main.ts'], {
     env: {
       ...process.env,
       CLINICIAN_CONSOLE_CONFIG: configPath,

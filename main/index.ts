@@ -5,25 +5,20 @@
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, desktopCapturer, dialog, net, session, shell, type Event } from 'electron';
-import { createCore, type Core } from './core/app-core';
+import type { Core } from './core/app-core';
 import { UserFacingError } from './core/errors';
+import { loadConsoleConfig, startConsole } from './core/start';
 import type { Platform } from './core/ports';
 import { createEventSink, registerIpc } from './ipc/electron-ipc';
-import { createRouter } from './ipc/router';
 import { createLogger, fileSink, stderrSink, type Logger } from './log/logger';
 import { DEEP_LINK_SCHEME, findDeepLink } from './platform/deep-link';
-import { allowedOriginsFrom, createExternalOpener, type ExternalOpener } from './platform/open-external';
+import { createExternalOpener, type ExternalOpener } from './platform/open-external';
 import { appPaths } from './platform/paths';
 import { proxyConfigFor } from './platform/proxy';
 import { createElectronDevicePreferences } from './platform/device-preferences-store';
 import { startUpdater } from './platform/updater';
 import { createSecretBox } from './platform/safe-storage';
 import { createScreenSources } from './platform/screen-sources';
-import { configErrorHandlers } from './core/config-error-core';
-import { loadEffectiveSettings } from './settings/load';
-import type { EffectiveSettings } from './settings/policy';
-import type { Settings } from './settings/settings';
-import { buildCsp, conferenceOriginsOf } from './windows/csp';
 import { hardenWebContents } from './windows/navigation';
 import { handleAppProtocol, registerAppScheme } from './windows/register-protocol';
 import { hardenSession } from './windows/security';
@@ -84,27 +79,18 @@ async function start(): Promise<void> {
   log = createLogger(app.isPackaged ? [fileSink(paths.logFile)] : [fileSink(paths.logFile), stderrSink]);
   log.info(`starting ${app.getVersion()} on ${process.platform}`);
 
-  // Invalid settings or policy: the window shows an error screen naming the bad key and the
-  // console does nothing else. The env policy file is for development and tests only.
-  let settings: Settings | null = null;
-  let effective: EffectiveSettings | undefined;
-  let configError: string | null = null;
-  try {
-    effective = loadEffectiveSettings({ env: process.env, allowEnvPolicy: !app.isPackaged, installed: app.isPackaged });
-    settings = effective.settings;
-  } catch (error) {
-    if (!(error instanceof Error && error.name === 'SettingsError')) throw error;
-    log.error('settings are invalid', error);
-    configError = error.message;
-  }
-  const csp = buildCsp({ conferenceOrigins: conferenceOriginsOf(settings?.conferenceServers) });
-  handleAppProtocol({ rootDir: paths.rendererDir, csp, log: log.child('protocol') });
+  // The same start-up as the browser host's (core/start.ts). The env policy file is for
+  // development and tests only; an installed build reads the user's settings file only
+  // where IT's policy allows it.
+  const config = loadConsoleConfig({ env: process.env, allowEnvPolicy: !app.isPackaged, installed: app.isPackaged, log });
+  const { settings } = config;
+  handleAppProtocol({ rootDir: paths.rendererDir, csp: config.csp, log: log.child('protocol') });
 
   // A lambda, not shell.openExternal itself: the e2e fixture replaces shell.openExternal.
   external = createExternalOpener({
     // Only URLs whose exact origin is allowed reach here, as parsed (reviewed scanner finding):
     open: (url) => shell.openExternal(url), // eng-disable OPEN_EXTERNAL_JS_CHECK
-    allowedOrigins: settings ? allowedOriginsFrom(settings) : [],
+    allowedOrigins: config.externalOrigins,
     log: log.child('external'),
   });
 
@@ -140,9 +126,9 @@ async function start(): Promise<void> {
     screenSources,
     windows: windows.host,
   };
-  if (settings) core = await createCore({ platform, settings, effective, log, emit: createEventSink(windows.contentsOf, log.child('events')) });
-  const handlers = core ? core.handlers : configErrorHandlers(configError ?? 'The settings are invalid.', platform);
-  registerIpc(createRouter(handlers, log.child('ipc')), windows.kindOf, log.child('ipc'));
+  const started = await startConsole(config, { platform, emit: createEventSink(windows.contentsOf, log.child('events')), log });
+  core = started.core ?? undefined;
+  registerIpc(started.router, windows.kindOf, log.child('ipc'));
 
   // Deep links are parsed strictly (platform/deep-link.ts) and only select a cached meeting
   // (reviewed scanner finding):

@@ -5,7 +5,7 @@
 //    the project's CI machine) the install still succeeds and the console runs in the
 //    browser host instead;
 //  - with --system: the Debian/Ubuntu packages the sandbox and the tests run for real
-//    (chromium, janus, iproute2), through apt-get when missing.
+//    (chromium, janus, iproute2, gnome-keyring and dbus-daemon), through apt-get when missing.
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -55,6 +55,9 @@ const systemPackages = [
   { command: 'chromium', paths: ['/usr/bin/chromium', '/usr/bin/chromium-browser'], pkg: 'chromium' },
   { command: 'janus', paths: ['/usr/bin/janus'], pkg: 'janus' },
   { command: 'ip', paths: ['/usr/sbin/ip', '/sbin/ip', '/usr/bin/ip'], pkg: 'iproute2' },
+  // A real Secret Service for the browser host's keyring test (run in a private D-Bus session).
+  { command: 'gnome-keyring-daemon', paths: ['/usr/bin/gnome-keyring-daemon'], pkg: 'gnome-keyring' },
+  { command: 'dbus-run-session', paths: ['/usr/bin/dbus-run-session'], pkg: 'dbus-daemon' },
   { command: 'unshare', paths: ['/usr/bin/unshare'], pkg: 'util-linux' },
 ];
 

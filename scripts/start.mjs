@@ -48,7 +48,7 @@ if (electron) {
   app.on('exit', () => { stopAll(); process.exit(0); });
 } else {
   say('Electron is not available on this machine, so the console runs in the browser host.');
-  const host = spawn(tsx, ['test/host/main.ts'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env });
+  const host = spawn(tsx, ['host/main.ts'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env });
   children.push(host);
   const { url } = await firstJsonLine(host);
   say(`open ${url} in Chromium or Chrome (Ctrl-C stops the console and the sandbox).`);

@@ -4,11 +4,18 @@
  * costs the offline copy: the database is then unreadable and gets rebuilt from the API.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { SecretBox } from '../core/ports';
 
 export function loadOrCreateKey(path: string, box: SecretBox): Buffer {
+  // Without protected storage the key is never written: the schedule is kept for this run
+  // only (encrypted all the same), and the next run starts afresh without the old key.
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  if (!box.isAvailable()) {
+    rmSync(path, { force: true });
+    return randomBytes(32);
+  }
   if (existsSync(path)) {
     try {
       return Buffer.from(box.decryptString(readFileSync(path)), 'hex');
@@ -17,7 +24,6 @@ export function loadOrCreateKey(path: string, box: SecretBox): Buffer {
     }
   }
   const key = randomBytes(32);
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   writeFileSync(path, box.encryptString(key.toString('hex')), { mode: 0o600 });
   return key;
 }

@@ -111,6 +111,9 @@ export async function createCore(opts: {
     // the previous person's schedule is closed, and removed as at a sign-out.
     if (session) await closeSession(settings.wipeScheduleOnSignOut);
     const dir = join(platform.userDataDir, 'users', dirName);
+    // Without protected storage the last run's schedule cannot be read (its key was never
+    // kept): it is removed rather than moved aside at every start.
+    if (!platform.secretBox.isAvailable()) for (const suffix of ['', '-wal', '-shm']) rmSync(join(dir, `schedule.db${suffix}`), { force: true });
     const db = openScheduleDb(join(dir, 'schedule.db'), loadOrCreateKey(join(dir, 'schedule.key'), platform.secretBox), log);
     if (db.recoveredFrom) log.warn('cache: the offline schedule was unreadable and has been started afresh');
     const sync: ScheduleSync = createScheduleSync({

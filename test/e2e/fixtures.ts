@@ -77,7 +77,14 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       const userDataDir = opts.userDataDir ?? mkdtempSync(join(tmpdir(), 'cc-profile-'));
       const configPath = join(userDataDir, 'settings.json');
       writeFileSync(configPath, JSON.stringify({ ...consoleSettingsFor(stack), ...opts.settings }));
+      // This machine has no OS keyring (no Secret Service): as IT would on such Linux
+      // workstations, the policy allows plain secret storage, so sign-in and the offline
+      // schedule survive a restart. A spec passes its own CLINICIAN_CONSOLE_POLICY (or '') to
+      // see the console without it.
+      const policyPath = join(userDataDir, 'policy.json');
+      writeFileSync(policyPath, JSON.stringify({ allowBasicTextSecretStorage: true }));
       const env = {
+        CLINICIAN_CONSOLE_POLICY: policyPath,
         CLINICIAN_CONSOLE_CONFIG: configPath,
         CLINICIAN_CONSOLE_USER_DATA: userDataDir,
         NODE_EXTRA_CA_CERTS: stack.ca.caCertPath,
@@ -109,9 +116,9 @@ async function launchBrowserHost(
   locale?: string,
 ): Promise<ConsoleApp> {
   const tsx = join(projectRoot, 'node_modules', '.bin', 'tsx');
-  const host = spawn(tsx, ['test/host/main.ts'], { cwd: projectRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const host = spawn(tsx, ['host/main.ts'], { cwd: projectRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   host.stderr!.pipe(createWriteStream(logFile));
-  const { url } = await firstJsonLine<{ url: string }>(host);
+  const { url, control } = await firstJsonLine<{ url: string; control: string }>(host);
   const context: BrowserContext = await browser.newContext(locale ? { locale } : {});
   const page = await context.newPage();
   await page.goto(url);
@@ -122,10 +129,10 @@ async function launchBrowserHost(
     pid: host.pid!,
     waitForExternalPage: () => context.waitForEvent('page'),
     waitForCallWindow: () => context.waitForEvent('page', { predicate: (p) => p.url().includes('call.html') }),
+    // As the OS would: from outside any page, with the credential only the starter has.
     async openDeepLink(link) {
-      const token = await page.locator('script[data-token]').getAttribute('data-token');
-      const response = await page.request.post(new URL('/__host/deeplink', url).href, { headers: { 'x-host-token': token ?? '' }, data: link });
-      if (!response.ok()) throw new Error(`the host refused the deep link (${response.status()})`);
+      const response = await fetch(new URL('/__host/deeplink', url), { method: 'POST', headers: { authorization: `Bearer ${control}` }, body: link });
+      if (!response.ok) throw new Error(`the host refused the deep link (${response.status})`);
     },
     async close() {
       await context.close();

@@ -1,0 +1,295 @@
+/**
+ * The browser host: the console's real main-process services under Node, the real renderer
+ * served to a browser over loopback, and the bridge contract carried between them. It is
+ * what `npm start` runs wherever Electron's binary is missing, and what the e2e suite drives
+ * there, so it is product code: started by the same start-up as Electron's entry
+ * (main/core/start.ts), with its own access control (host/access.ts) because loopback is
+ * reachable by every local user and every web page.
+ *
+ * What stands in for Electron, and nothing more:
+ *  - windows: the main page opens and closes the call window with window.open/close,
+ *    asked over the event stream (Electron's main would create a BrowserWindow);
+ *  - openExternal: the main page opens the URL in a new tab (the "system browser");
+ *  - safeStorage: the OS keyring (host/secret-box.ts).
+ */
+import { build } from 'esbuild';
+import { readFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Core } from '../main/core/app-core';
+import type { EventSink, Platform } from '../main/core/ports';
+import { startConsole, type ConsoleConfig } from '../main/core/start';
+import type { Router } from '../main/ipc/router';
+import type { Logger } from '../main/log/logger';
+import { createExternalOpener } from '../main/platform/open-external';
+import { WindowKind } from '../preload/contract';
+import { createHostAccess, type HostAccess } from './access';
+import { createHostSecretBox } from './secret-box';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+
+const contentTypes: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
+};
+
+export interface BrowserHost {
+  /** The address to open (carries the one-time launch secret in its fragment). */
+  url: string;
+  /** For the process that started the host: the deep-link hand-over's credential. */
+  controlSecret: string;
+  /** Absent when the console started in configuration-error mode. */
+  core: Core | null;
+  stop(): Promise<void>;
+}
+
+export async function startBrowserHost(opts: {
+  config: ConsoleConfig;
+  userDataDir: string;
+  rendererDir: string;
+  log: Logger;
+  version: string;
+  port?: number;
+}): Promise<BrowserHost> {
+  const rendererDir = resolve(opts.rendererDir);
+  const log = opts.log.child('host');
+  const bridgeJs = await buildBridgeClient();
+  const streams = { main: new Set<ServerResponse>(), call: new Set<ServerResponse>() };
+
+  // Listening first: the access rules name the port.
+  let handler: (req: IncomingMessage, res: ServerResponse) => Promise<void> = async (_req, res) => send(res, 503, 'starting');
+  const server = createServer((req, res) => {
+    handler(req, res).catch((error: unknown) => {
+      log.error('request failed', error);
+      if (!res.headersSent) send(res, 500, 'internal error');
+    });
+  });
+  await new Promise<void>((ok) => server.listen(opts.port ?? 0, '127.0.0.1', ok));
+  const access = createHostAccess((server.address() as AddressInfo).port);
+
+  const push = (kind: WindowKind, event: string, payload: unknown) => {
+    const data = `data: ${JSON.stringify({ event, payload })}\n\n`;
+    for (const stream of streams[kind]) stream.write(data);
+  };
+  const emit: EventSink = (target, event, payload) => {
+    for (const kind of target === 'all' ? WindowKind.options : [target]) push(kind, event, payload);
+  };
+
+  const { config } = opts;
+  const platform: Platform = {
+    host: 'browser',
+    version: opts.version,
+    locale: 'en',
+    userDataDir: opts.userDataDir,
+    fetch: globalThis.fetch,
+    secretBox: createHostSecretBox({
+      profileDir: opts.userDataDir,
+      allowPlainStorage: config.settings?.allowBasicTextSecretStorage ?? false,
+      log: log.child('secrets'),
+    }),
+    // The same exact-origin guard as Electron's; only "opening" differs: a new tab.
+    openExternal: createExternalOpener({
+      open: async (url) => push('main', 'host.open', { url, target: '_blank' }),
+      allowedOrigins: config.externalOrigins,
+      log: log.child('external'),
+    }).open,
+    windows: {
+      async openCallWindow() {
+        push('main', 'host.open', { url: `/call.html#w=${access.newCallTicket()}`, target: 'clinician-call' });
+      },
+      closeCallWindow() {
+        push('call', 'host.close', {});
+        access.endCallWindows();
+      },
+      focusMain() {
+        push('main', 'window.focus', {});
+      },
+    },
+  };
+  const { core, router } = await startConsole(config, { platform, emit, log: opts.log });
+  handler = createHandler({ access, router, core, streams, bridgeJs, rendererDir, csp: config.csp, log });
+  // The first page is asked for as soon as the address is printed.
+  await Promise.all(['index.html', 'call.html'].map((name) => rendererFile(join(rendererDir, name))));
+
+  return {
+    url: access.launchUrl,
+    controlSecret: access.controlSecret,
+    core,
+    async stop() {
+      for (const stream of [...streams.main, ...streams.call]) stream.end();
+      server.closeAllConnections();
+      await new Promise<void>((ok) => server.close(() => ok()));
+      await core?.dispose();
+    },
+  };
+}
+
+function createHandler(h: {
+  access: HostAccess;
+  router: Router;
+  core: Core | null;
+  streams: Record<WindowKind, Set<ServerResponse>>;
+  bridgeJs: string;
+  rendererDir: string;
+  csp: string;
+  log: Logger;
+}) {
+  const { access, router, core, streams } = h;
+
+  return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // DNS rebinding: a page on another name that resolves to 127.0.0.1 sends that name.
+    if (!access.hostAllowed(req)) return send(res, 403, 'forbidden');
+    const url = new URL(req.url ?? '/', access.origin);
+    const path = url.pathname;
+
+    // Stands in for the OS handing the app a clinician-console:// link (Electron: open-url,
+    // or a second launch): only the process that started the host, never a page. The link
+    // is untrusted: the core parses it strictly.
+    if (path === '/__host/deeplink' && req.method === 'POST') {
+      if (req.headers.origin !== undefined || !access.isControl(req)) return send(res, 401, 'unauthorized');
+      await core?.openDeepLink(await readBody(req, 4 * 1024));
+      return send(res, 204, '');
+    }
+
+    if (req.method === 'POST') {
+      // Every state-changing request comes from the console's own pages.
+      if (!access.originAllowed(req)) return send(res, 403, 'forbidden');
+      if (path === '/__host/session') {
+        const body = parseJson(await readBody(req, 1024)) as { secret?: unknown } | null;
+        const cookie = typeof body?.secret === 'string' ? access.exchange(body.secret) : null;
+        if (!cookie) return send(res, 403, 'forbidden');
+        const window = access.issueWindow(null)!;
+        res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store', 'set-cookie': cookie });
+        return void res.end(JSON.stringify({ credential: window.credential }));
+      }
+      if (!access.hasSession(req)) return send(res, 401, 'unauthorized');
+      if (path === '/__host/window') {
+        const body = parseJson(await readBody(req, 1024)) as { ticket?: unknown } | null;
+        const window = access.issueWindow(typeof body?.ticket === 'string' ? body.ticket : null);
+        if (!window) return send(res, 403, 'forbidden');
+        return sendJson(res, { credential: window.credential });
+      }
+      if (path === '/__host/invoke') {
+        // The window's kind is the server's record for its credential, never the request's claim.
+        const kind = access.windowOf(header(req, 'x-window-credential'));
+        if (!kind) return send(res, 403, 'forbidden');
+        const message = parseJson(await readBody(req, 128 * 1024)) as { channel?: unknown; request?: unknown } | null;
+        if (!message) return sendJson(res, { ok: false, error: { code: 'bad-request' } });
+        return sendJson(res, await router.handle(message.channel, message.request, { window: kind }));
+      }
+      return send(res, 404, 'not found');
+    }
+
+    if (req.method !== 'GET') return send(res, 405, 'method not allowed');
+    if (path === '/__host/events') {
+      if (!access.hasSession(req)) return send(res, 401, 'unauthorized');
+      const kind = access.windowOf(url.searchParams.get('w'));
+      if (!kind) return send(res, 403, 'forbidden');
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+      res.write(': connected\n\n');
+      streams[kind].add(res);
+      req.on('close', () => {
+        streams[kind].delete(res);
+        if (kind === 'call' && streams.call.size === 0) core?.callWindowClosed();
+      });
+      return;
+    }
+    if (path === '/__host/bridge.js') return send(res, 200, h.bridgeJs, 'text/javascript; charset=utf-8');
+    // The renderer's files are the same for everyone and carry no credential and no data.
+    return serveRenderer(path, res, h);
+  };
+}
+
+/** The built renderer does not change while the host runs: each file is read once. */
+const files = new Map<string, Promise<Buffer | null>>();
+function rendererFile(file: string): Promise<Buffer | null> {
+  let content = files.get(file);
+  if (!content) {
+    content = readFile(file).catch(() => null);
+    files.set(file, content);
+  }
+  return content;
+}
+
+async function serveRenderer(pathname: string, res: ServerResponse, h: { rendererDir: string; csp: string }): Promise<void> {
+  const relative = pathname === '/' ? 'index.html' : decodeURIComponent(pathname).replace(/^\/+/, '');
+  const file = normalize(join(h.rendererDir, relative));
+  if (!file.startsWith(h.rendererDir + sep)) return send(res, 404, 'not found');
+  const content = await rendererFile(file);
+  if (!content) return send(res, 404, 'not found');
+  const type = contentTypes[extname(file)] ?? 'application/octet-stream';
+  const headers = {
+    'content-type': type,
+    'content-security-policy': h.csp,
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+    'cache-control': 'no-store',
+  };
+  if (extname(file) === '.html') {
+    // The bridge runs first, as the preload would: a deferred classic script runs before the
+    // app's modules (document order) and, unlike a blocking one, is fetched alongside them.
+    const tag = '<script defer src="/__host/bridge.js"></script>';
+    const html = content.toString('utf8').replace('<head>', `<head>\n    ${tag}`);
+    res.writeHead(200, headers).end(html);
+    return;
+  }
+  res.writeHead(200, headers).end(content);
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return null;
+  }
+}
+
+async function buildBridgeClient(): Promise<string> {
+  const result = await build({
+    entryPoints: [join(here, 'bridge-client.ts')],
+    bundle: true,
+    write: false,
+    format: 'iife',
+    platform: 'browser',
+    target: 'chrome120',
+    minify: true,
+    logLevel: 'silent',
+  });
+  return result.outputFiles[0]!.text;
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  return new Promise((ok, fail) => {
+    let size = 0;
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        fail(new Error('request too large'));
+        req.destroy();
+      } else chunks.push(chunk);
+    });
+    req.on('end', () => ok(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', fail);
+  });
+}
+
+function send(res: ServerResponse, status: number, body: string, type = 'text/plain; charset=utf-8'): void {
+  res.writeHead(status, { 'content-type': type, 'x-content-type-options': 'nosniff' }).end(body);
+}
+
+function sendJson(res: ServerResponse, value: unknown): void {
+  res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(value));
+}

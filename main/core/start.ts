@@ -1,0 +1,76 @@
+/**
+ * The console's start-up, shared by both entries: Electron's (main/index.ts) and the browser
+ * host's (host/main.ts). One wiring of settings, CSP, the origins the system browser may be
+ * sent to, the services, the bridge's handlers and router, so the two cannot drift apart:
+ * what an entry adds is only how windows, storage and the system browser are done there.
+ *
+ * Two steps, because an entry needs the configuration (CSP for its protocol handler, the
+ * allowed origins for its openExternal, the secret-storage policy) before it can build the
+ * Platform that the services are then started with.
+ */
+import type { Logger } from '../log/logger';
+import { allowedOriginsFrom } from '../platform/open-external';
+import { createRouter, type Router } from '../ipc/router';
+import { loadEffectiveSettings } from '../settings/load';
+import type { EffectiveSettings } from '../settings/policy';
+import type { Settings } from '../settings/settings';
+import { buildCsp, conferenceOriginsOf } from '../windows/csp';
+import { createCore, type Core } from './app-core';
+import { configErrorHandlers } from './config-error-core';
+import type { EventSink, Platform } from './ports';
+
+export interface ConsoleConfig {
+  /** null: the settings or a policy are invalid; the console shows only `configError`. */
+  settings: Settings | null;
+  effective?: EffectiveSettings;
+  configError: string | null;
+  /** The renderer's Content Security Policy (names the configured conference servers). */
+  csp: string;
+  /** Exact origins the system browser may be sent to (identity provider, portal, IT's list). */
+  externalOrigins: string[];
+}
+
+export function loadConsoleConfig(opts: {
+  env: NodeJS.ProcessEnv;
+  /** Development, tests, the browser host: CLINICIAN_CONSOLE_POLICY counts. */
+  allowEnvPolicy: boolean;
+  /** An installed build: the user's settings file counts only where policy allows it. */
+  installed: boolean;
+  log: Logger;
+}): ConsoleConfig {
+  let settings: Settings | null = null;
+  let effective: EffectiveSettings | undefined;
+  let configError: string | null = null;
+  try {
+    effective = loadEffectiveSettings({ env: opts.env, allowEnvPolicy: opts.allowEnvPolicy, installed: opts.installed });
+    settings = effective.settings;
+  } catch (error) {
+    // Invalid settings or policy do not stop the console: it shows an error screen naming
+    // the bad key and does nothing else. Anything else is a bug and stops it.
+    if (!(error instanceof Error && error.name === 'SettingsError')) throw error;
+    opts.log.error('settings are invalid', error);
+    configError = error.message;
+  }
+  return {
+    settings,
+    ...(effective ? { effective } : {}),
+    configError,
+    csp: buildCsp({ conferenceOrigins: conferenceOriginsOf(settings?.conferenceServers) }),
+    externalOrigins: settings ? allowedOriginsFrom(settings) : [],
+  };
+}
+
+export interface StartedConsole {
+  /** null in configuration-error mode. */
+  core: Core | null;
+  /** Checks every bridge request against the contract before a handler sees it. */
+  router: Router;
+}
+
+export async function startConsole(config: ConsoleConfig, opts: { platform: Platform; emit: EventSink; log: Logger }): Promise<StartedConsole> {
+  const core = config.settings
+    ? await createCore({ platform: opts.platform, settings: config.settings, effective: config.effective, log: opts.log, emit: opts.emit })
+    : null;
+  const handlers = core ? core.handlers : configErrorHandlers(config.configError ?? 'The settings are invalid.', opts.platform);
+  return { core, router: createRouter(handlers, opts.log.child('ipc')) };
+}
