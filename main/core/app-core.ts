@@ -8,7 +8,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { localDay } from '../../common/days';
 import { canJoin } from '../../common/meeting-status';
-import type { AuthState } from '../../preload/contract';
+import type { AuthState, DaySchedule } from '../../preload/contract';
 import { createAuth } from '../auth/msal-auth';
 import { createBackoff } from '../booking/backoff';
 import { createScheduleSync, type ScheduleSync } from '../booking/schedule-sync';
@@ -17,6 +17,7 @@ import { createVdxSource } from '../booking/vdx-client';
 import { loadOrCreateKey } from '../cache/database-key';
 import { openScheduleDb, type ScheduleDb } from '../cache/schedule-db';
 import type { Handlers } from '../ipc/router';
+import { createKnownSecrets } from '../log/known-secrets';
 import type { Logger } from '../log/logger';
 import type { Settings } from '../settings/settings';
 import type { EffectiveSettings } from '../settings/policy';
@@ -45,6 +46,9 @@ interface UserSession {
   sync: ScheduleSync;
   scheduler: SyncScheduler;
 }
+
+/** How many recently shown days' subjects and PINs the log redactor knows. */
+const KNOWN_DAYS = 3;
 
 /** MedCom's own booking UI refreshes the day every 15 seconds. */
 const SYNC_INTERVAL_MS = 15_000;
@@ -85,6 +89,7 @@ export async function createCore(opts: {
   });
 
   let session: UserSession | null = null;
+  const known = createKnownSecrets({ days: KNOWN_DAYS });
   // The call: its session holds the host's credential for the room; the PIN never leaves main.
   const calls = createCallChannels({
     servers: settings.conferenceServers,
@@ -120,7 +125,7 @@ export async function createCore(opts: {
       db,
       source,
       log: opts.log.child('sync'),
-      onChanged: (schedule) => emit('main', 'schedule.changed', schedule),
+      onChanged: (schedule) => emit('main', 'schedule.changed', rememberDay(schedule, db)),
       onOutcome: (day, ok) => scheduler.outcome(day, ok),
       now,
       retention: { daysBack: settings.scheduleDaysBack, daysForward: settings.scheduleDaysForward },
@@ -139,6 +144,7 @@ export async function createCore(opts: {
     if (!session) return;
     const { dir, db, sync, scheduler } = session;
     session = null;
+    known.forget();
     scheduler.dispose();
     await sync.idle();
     db.close();
@@ -146,7 +152,27 @@ export async function createCore(opts: {
   }
 
   async function authState(): Promise<AuthState> {
-    return auth.state();
+    const state = await auth.state();
+    // The log redactor replaces whatever the console holds wherever it appears (names,
+    // subjects, PINs): the second line of defence behind log lines that never name anyone.
+    known.account('account' in state && state.account ? state.account : null);
+    return state;
+  }
+
+  /** The days the console showed lately (their subjects and PINs), for the log redactor. */
+  function rememberDay(schedule: DaySchedule, db: ScheduleDb): DaySchedule {
+    // After the answer is on its way: the view's day switch does not wait for this.
+    setImmediate(() => {
+      if (!session || session.db !== db) return;
+      known.day(
+        schedule.day,
+        schedule.meetings.map((m) => {
+          const room = db.meeting(m.id)?.room;
+          return { subject: m.subject, pins: room ? [room.hostPin, room.guestPin] : [] };
+        }),
+      );
+    });
+    return schedule;
   }
 
   const handlers: Handlers = {
@@ -188,9 +214,15 @@ export async function createCore(opts: {
       return { done: true as const };
     },
 
-    'schedule.day': async ({ day }) => (await userSession()).sync.day(day),
+    'schedule.day': async ({ day }) => {
+      const { sync, db } = await userSession();
+      return rememberDay(sync.day(day), db);
+    },
 
-    'schedule.refresh': async ({ day }) => (await userSession()).sync.refresh(day),
+    'schedule.refresh': async ({ day }) => {
+      const { sync, db } = await userSession();
+      return rememberDay(await sync.refresh(day), db);
+    },
 
     'schedule.watch': async ({ day, focus }) => {
       (await userSession()).scheduler.watch(day, { now: focus === true });

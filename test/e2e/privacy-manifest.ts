@@ -7,6 +7,7 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Stack } from '../stack/stack';
+import { IDENTITY_CODE } from '../stack/vdx/seed';
 import { projectRoot } from '../support/electron';
 
 const dir = join(projectRoot, '.cache', 'results');
@@ -37,7 +38,11 @@ export function recordStackSecrets(stack: Stack): void {
     text: [
       ...stack.idp.users.flatMap((u) => [u.name, u.username, u.password]),
       ...meetings.map((m) => m.subject),
+      // The invented identity numbers in subjects, on their own: found even without the subject.
+      ...meetings.flatMap((m) => m.subject.match(IDENTITY_CODE) ?? []),
       ...tokens,
+      // The Pexip double's Management API password (the waiting badge's status account).
+      ...(stack.pexip ? [stack.pexip.statusApi.password] : []),
     ],
     pins,
   });

@@ -8,9 +8,15 @@
 // has not started, one that opens in ten minutes, and one later on. Near midnight some of
 // today's meetings fall on the neighbouring day; pass `now` for exact per-day counts.
 //
+// Every third subject carries an invented personal identity number (Danish CPR, Finnish
+// henkilötunnus, Swedish personnummer in turn, drawn per run), as clinicians' subjects often
+// do: the privacy audit searches every file the console wrote for them.
+//
 // Platforms: where the sandbox has both Janus and Pexip, meetings alternate between them,
 // and of today's two joinable meetings the one in progress is on Janus and the one whose
 // room is open but which has not started is on Pexip, so a call can be hosted on either.
+
+import { randomInt } from 'node:crypto';
 
 export const MEETINGS_PER_DAY = 7;
 export const DEFAULT_VMR_AVAILABLE_BEFORE_MIN = 15;
@@ -98,7 +104,7 @@ export function seedMeetings(
       const kind = KINDS[(n - 1) % KINDS.length] ?? 'Video consultation';
       const patient = PATIENTS[(n - 1) % PATIENTS.length] ?? 'One';
       out.push({
-        subject: `${kind} (demo ${n})`,
+        subject: n % 3 === 0 ? `${kind} (demo ${n}) ${identityCode(n / 3)}` : `${kind} (demo ${n})`,
         description: `Invented appointment with Test Patient ${patient}, for testing only.`,
         startTime,
         endTime,
@@ -111,3 +117,33 @@ export function seedMeetings(
   }
   return out;
 }
+
+/** An invented personal identity number of the right shape: CPR, henkilötunnus, personnummer in turn. */
+export function identityCode(i: number): string {
+  const dd = String(randomInt(1, 29)).padStart(2, '0');
+  const mm = String(randomInt(1, 13)).padStart(2, '0');
+  const yy = String(randomInt(30, 100)).padStart(2, '0');
+  const date = `${dd}${mm}${yy}`;
+  switch (i % 3) {
+    case 0: // Danish CPR: DDMMYY-SSSS (no check digit since 2007)
+      return `${date}-${String(randomInt(0, 10_000)).padStart(4, '0')}`;
+    case 1: {
+      // Finnish henkilötunnus: DDMMYY-NNNC, C = DDMMYYNNN mod 31 in 0-9A-Y without G I O Q Z
+      const nnn = String(randomInt(2, 900)).padStart(3, '0');
+      return `${date}-${nnn}${'0123456789ABCDEFHJKLMNPRSTUVWXY'[Number(`${date}${nnn}`) % 31]}`;
+    }
+    default: {
+      // Swedish personnummer: YYMMDD-NNNC, C the Luhn digit of YYMMDDNNN
+      const digits = `${yy}${mm}${dd}${String(randomInt(0, 1000)).padStart(3, '0')}`;
+      let sum = 0;
+      for (const [k, ch] of [...digits].entries()) {
+        const d = Number(ch) * (k % 2 === 0 ? 2 : 1);
+        sum += d > 9 ? d - 9 : d;
+      }
+      return `${digits.slice(0, 6)}-${digits.slice(6)}${(10 - (sum % 10)) % 10}`;
+    }
+  }
+}
+
+/** The invented identity numbers in subjects (for the privacy audit). */
+export const IDENTITY_CODE = /\b\d{6}[-+A]\d{3}[0-9A-Y]\b/g;
