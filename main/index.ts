@@ -15,6 +15,7 @@ import { DEEP_LINK_SCHEME, findDeepLink } from './platform/deep-link';
 import { createExternalOpener, type ExternalOpener } from './platform/open-external';
 import { appPaths } from './platform/paths';
 import { proxyConfigFor } from './platform/proxy';
+import { createBrowsingDataCleaner } from './platform/browsing-data';
 import { createElectronDevicePreferences } from './platform/device-preferences-store';
 import { startUpdater } from './platform/updater';
 import { createSecretBox } from './platform/safe-storage';
@@ -123,6 +124,8 @@ async function start(): Promise<void> {
     openExternal: external.open,
     fetch: (input, init) => net.fetch(input as string, init as never),
     devicePreferences: createElectronDevicePreferences(),
+    // Sign-out empties the session's HTTP cache, storage and cookies (the next person's).
+    clearBrowsingData: createBrowsingDataCleaner(session.defaultSession, log.child('session')),
     screenSources,
     windows: windows.host,
   };

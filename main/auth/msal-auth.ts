@@ -8,10 +8,15 @@
  * the day view stays, with a prompt to sign in again). The account comes from the cache,
  * so an offline start needs no network; a network failure while renewing is "offline",
  * never "signed out".
+ *
+ * Shared workstations: every interactive sign-in asks the identity provider for its account
+ * picker (`prompt=select_account`), and sign-out also ends the provider's browser session
+ * (end-session.ts), so the next person is never signed in as the previous one.
  */
 import {
   InteractionRequiredAuthError,
   LogLevel,
+  PromptValue,
   PublicClientApplication,
   type AccountInfo,
   type AuthenticationResult,
@@ -24,6 +29,7 @@ import type { Settings } from '../settings/settings';
 import { SignInAbortedError, startSignInAttempt, type SignInAttempt } from './sign-in-attempt';
 import { MAX_CLOCK_SKEW_SECONDS, clockSkewSeconds, explainSignInError, isNetworkError } from './sign-in-errors';
 import { signInPage } from './sign-in-pages';
+import { DiscoveryError, endSessionUrl } from './end-session';
 import { fetchNetworkClient } from './fetch-network-client';
 import { createEncryptedCachePlugin } from './token-cache-plugin';
 
@@ -35,6 +41,10 @@ export interface Auth {
   signIn(): Promise<Account>;
   /** Stops the sign-in under way (closing MSAL's loopback listener); false if none was. */
   cancelSignIn(): boolean;
+  /**
+   * Forgets the account and its tokens, then (when someone was signed in) opens the identity
+   * provider's sign-out page in the system browser. Never fails for the provider's part.
+   */
   signOut(): Promise<void>;
   /** A valid access token for the booking API, renewed silently when needed. */
   getAccessToken(opts?: { forceRefresh?: boolean }): Promise<string>;
@@ -52,6 +62,9 @@ export class AuthUnreachableError extends Error {
 
 /** A refresh token nobody was issued: the token endpoint's answer tells a known client from an unknown one. */
 const REGISTRATION_PROBE = 'registration-check';
+
+/** Sign-out waits at most this long for the provider's discovery document (the UI already says "signed out"). */
+const END_SESSION_DISCOVERY_TIMEOUT_MS = 5_000;
 
 export function createAuth(opts: {
   settings: Settings;
@@ -135,6 +148,12 @@ export function createAuth(opts: {
           openBrowser,
           successTemplate: signInPage('success'),
           errorTemplate: signInPage('error'),
+          // Always, not only after a sign-out: the system browser may hold anyone's session
+          // (another app, an end-session page left unconfirmed, a sign-out while offline),
+          // and the console cannot know whose. Entra then shows its account picker with
+          // "Use another account"; the cost is one click on an interactive sign-in, which
+          // is rare (renewal is silent).
+          prompt: PromptValue.SELECT_ACCOUNT,
           ...(hint ? { loginHint: hint.username } : {}),
         }),
       openExternal: opts.openExternal,
@@ -179,6 +198,40 @@ export function createAuth(opts: {
     setNeedsSignIn(false);
     log.info('auth: signed in');
     return toAccount(signedIn);
+  }
+
+  /**
+   * Opens the identity provider's sign-out page (end-session.ts says what it carries and
+   * why). Best effort: offline, or with a provider that has no end_session_endpoint, the
+   * browser session stays, and the account picker on the next sign-in is what protects.
+   */
+  async function endProviderSession(): Promise<void> {
+    let url: URL | null;
+    try {
+      url = await endSessionUrl({
+        authority: settings.authority,
+        protocolMode: settings.protocolMode,
+        clientId: settings.clientId,
+        fetch: opts.fetch ?? fetch,
+        timeoutMs: Math.min(settings.requestTimeoutMs, END_SESSION_DISCOVERY_TIMEOUT_MS),
+      });
+    } catch (error) {
+      const reason = error instanceof DiscoveryError ? error.reason : codeOf(error);
+      log.warn(`auth: the sign-in service's session was not ended: no discovery document (${reason})`);
+      return;
+    }
+    if (!url) {
+      log.warn("auth: the sign-in service has no end_session_endpoint; its browser session was not ended");
+      return;
+    }
+    try {
+      // Through the openExternal guard: the endpoint's origin must be an allowed one (the authority's).
+      await opts.openExternal(url.href); // eng-disable OPEN_EXTERNAL_JS_CHECK (the platform opener checks the allowlist)
+      log.info("auth: opened the sign-in service's sign-out page");
+    } catch (error) {
+      const code = error instanceof UserFacingError ? error.code : codeOf(error);
+      log.warn(`auth: the sign-in service's sign-out page was not opened (${code})`);
+    }
   }
 
   async function acquireSilently(forceRefresh: boolean): Promise<string> {
@@ -240,11 +293,15 @@ export function createAuth(opts: {
     async signOut() {
       attempt?.cancel();
       const cache = pca.getTokenCache();
-      for (const a of await cache.getAllAccounts()) await cache.removeAccount(a);
+      const accounts = await cache.getAllAccounts();
+      for (const a of accounts) await cache.removeAccount(a);
       cachePlugin.wipe();
       needsSignIn = false;
       log.info('auth: signed out');
+      // The console is signed out now, whatever the provider does next.
       changed();
+      // Nobody was signed in: no provider session of theirs to end, no browser tab to open.
+      if (accounts.length > 0) await endProviderSession();
     },
 
     getAccessToken(options) {

@@ -65,6 +65,10 @@ export function createVdxSource(opts: VdxClientOptions): BookingSource {
       try {
         response = await doFetch(base + path, {
           headers: { authorization: `Bearer ${token}`, accept: 'application/hal+json, application/json' },
+          // Patients' names and PINs never enter Chromium's HTTP cache (net.fetch), which
+          // outlives a sign-out; the offline copy is the encrypted schedule database only.
+          // (Node's typings leave the standard `cache` out of RequestInit.)
+          ...({ cache: 'no-store' } as RequestInit),
           signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
         });
       } catch (error) {

@@ -204,6 +204,8 @@ export async function createCore(opts: {
       await calls.end();
       await closeSession(settings.wipeScheduleOnSignOut);
       await auth.signOut();
+      // Last, once nothing fetches for this user any more; sign-out stands even if it fails.
+      await platform.clearBrowsingData?.().catch((error: unknown) => log.warn('sign-out: the browsing data was not cleared', error));
       const state = await authState();
       emit('all', 'auth.changed', state);
       return state;

@@ -44,6 +44,9 @@ export interface Platform {
   /** Where the call window's device choices are remembered (electron-store in the app);
    *  default: a JSON file in userDataDir. */
   devicePreferences?: DevicePreferenceStore;
+  /** Empties the session's HTTP cache and web storage at sign-out (Electron: net.fetch answers
+   *  sit in Chromium's cache). Absent in the browser host, whose main fetches in Node, uncached. */
+  clearBrowsingData?(): Promise<void>;
   /** The console's own screen-share picker (Electron has none). Absent in the browser host,
    *  where getDisplayMedia shows the browser's picker. */
   screenSources?: {

@@ -164,6 +164,8 @@ async function launchElectron(
     };
   });
   const external = await chromium.launch(chromiumLaunchOptions({ trustSpki }));
+  // One profile for every tab, as in a real system browser: the IdP's session cookie outlives a tab.
+  const externalProfile = await external.newContext();
   return {
     kind: 'electron',
     page,
@@ -171,7 +173,7 @@ async function launchElectron(
     pid: app.process().pid!,
     async waitForExternalPage() {
       const url = await waitFor(() => app.evaluate(() => (globalThis as { __externalUrls?: string[] }).__externalUrls?.shift()));
-      const tab = await external.newPage();
+      const tab = await externalProfile.newPage();
       await tab.goto(url);
       return tab;
     },

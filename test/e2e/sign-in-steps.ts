@@ -1,4 +1,4 @@
-/** Steps and checks the sign-in specs share (sign-in.spec.ts, sign-in-renewal.spec.ts). */
+/** Steps and checks the sign-in specs share (sign-in.spec.ts, sign-in-renewal.spec.ts, sign-out.spec.ts). */
 import type { Page } from '@playwright/test';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,6 +20,27 @@ export async function startSignIn(app: ConsoleApp, button: string | RegExp = 'Si
   await app.page.getByRole('button', { name: button, exact: true }).click();
   const idp = await external;
   await expect(idp.getByLabel('Username')).toBeVisible();
+  return idp;
+}
+
+/**
+ * Clicks "Sign in" where the system browser holds someone's IdP session: returns the IdP's
+ * account picker (`prompt=select_account`), once it shows.
+ */
+export async function startSignInAtPicker(app: ConsoleApp): Promise<Page> {
+  const external = app.waitForExternalPage();
+  await app.page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  const idp = await external;
+  await expect(idp.getByRole('heading', { name: 'Pick an account' })).toBeVisible();
+  return idp;
+}
+
+/** Clicks "Sign out" and returns the IdP's sign-out page that the console opened in the system browser. */
+export async function signOut(app: ConsoleApp): Promise<Page> {
+  const external = app.waitForExternalPage();
+  await app.page.getByRole('button', { name: 'Sign out' }).click();
+  const idp = await external;
+  await expect(idp.getByRole('heading', { name: 'Sign out?' })).toBeVisible();
   return idp;
 }
 

@@ -5,8 +5,10 @@
 // consent screen, JWT access tokens for the booking API with `aud`/`scp`/`oid`/`tid`, and
 // ID tokens that carry `name` and `preferred_username` (MSAL fills the account from them).
 // The sign-in page is a real HTML form (no JavaScript needed), so tests drive the same
-// pages a person would.
-import Provider, { errors } from 'oidc-provider';
+// pages a person would. Like Entra it shows an account picker for `prompt=select_account`
+// while the browser holds a session, and ends that session through its end_session_endpoint
+// (RP-initiated logout), asking the person first as OpenID Connect says it should.
+import Provider, { errors, interactionPolicy } from 'oidc-provider';
 import type {
   Account,
   Adapter,
@@ -118,7 +120,26 @@ export interface IdpHandle {
    * silent renewal happen and search logs and caches for the exact token values.
    */
   readonly issuedTokens: readonly IssuedTokens[];
+  /** Every request to the end_session_endpoint (RP-initiated logout), newest last. */
+  readonly endSessionRequests: readonly EndSessionRequest[];
+  /**
+   * How many live sign-in sessions (browser sessions at the IdP, what `prompt=select_account`
+   * offers and end-session ends) exist, for one user or for all.
+   */
+  signedInSessions(username?: string): number;
   stop(): Promise<void>;
+}
+
+export interface EndSessionRequest {
+  /** The `client_id` parameter, if sent. */
+  clientId: string | null;
+  /** Whether an `id_token_hint` was sent (never its value: it names the person). */
+  idTokenHint: boolean;
+  /** Whether a `post_logout_redirect_uri` was sent. */
+  postLogoutRedirectUri: boolean;
+  /** The IdP's answer: 200 for its "sign out?" page, 400 for a refused request. */
+  status: number;
+  at: number;
 }
 
 export interface IssuedTokens {
@@ -234,6 +255,9 @@ function page(title: string, body: string): string {
   .actions { margin-top: 1.5rem; display: flex; gap: .75rem; }
   button { padding: .5rem 1rem; font-size: 1rem; }
   .error { color: #a4000f; border-left: 4px solid #a4000f; padding-left: .5rem; }
+  .accounts { list-style: none; padding: 0; }
+  .account { width: 100%; text-align: left; margin-bottom: .5rem; }
+  .account span { color: #555; font-size: .875rem; }
 </style>
 </head>
 <body>
@@ -242,6 +266,30 @@ ${body}
 </main>
 </body>
 </html>`;
+}
+
+/** Entra's account picker: the account(s) signed in in this browser, and "Use another account". */
+function accountPickerPage(uid: string, accounts: readonly DemoUser[], clientName: string): string {
+  const action = `/interaction/${encodeURIComponent(uid)}`;
+  const tiles = accounts
+    .map(
+      (a) => `<li><form method="post" action="${action}/select">
+    <input type="hidden" name="account" value="${esc(a.oid)}">
+    <button type="submit" class="account">${esc(a.name)}<br><span>${esc(a.username)}</span><br><span>Signed in</span></button>
+  </form></li>`,
+    )
+    .join('\n');
+  return page(
+    'Pick an account',
+    `<h1>Pick an account</h1>
+<p>to continue to ${esc(clientName)} (test identity provider)</p>
+<ul class="accounts" aria-label="Accounts">
+${tiles}
+</ul>
+<form method="get" action="${action}/login">
+  <button type="submit">Use another account</button>
+</form>`,
+  );
 }
 
 function loginPage(uid: string, opts: { username?: string; error?: string; clientName: string }): string {
@@ -294,6 +342,32 @@ function samePassword(a: string, b: string): boolean {
   const da = createHash('sha256').update(a).digest();
   const db = createHash('sha256').update(b).digest();
   return timingSafeEqual(da, db);
+}
+
+/**
+ * oidc-provider's default prompts (login, consent) plus Entra's `select_account`, first:
+ * asked for, it shows the picker whenever the browser holds a session, so nobody is signed
+ * in silently as whoever used the browser before. Without a session there is nothing to
+ * pick and the sign-in form is shown, as in Entra.
+ */
+function entraInteractionPolicy(): interactionPolicy.Prompt[] {
+  const { Check, Prompt, base } = interactionPolicy;
+  const policy = base();
+  const selectAccount = new Prompt({ name: 'select_account', requestable: true });
+  // The requestable prompt's own check asks even without a session; replaced by Entra's rule.
+  selectAccount.checks.remove('select_account_prompt');
+  selectAccount.checks.add(
+    new Check('select_account_prompt', 'account selection was requested', 'account_selection_required', (ctx) => {
+      const { oidc } = ctx;
+      if (!oidc.prompts.has('select_account') || !oidc.promptPending('select_account')) return Check.NO_NEED_TO_PROMPT;
+      if (!oidc.session?.accountId) return Check.NO_NEED_TO_PROMPT;
+      // Typing in credentials was the choice of account.
+      if (oidc.result?.login) return Check.NO_NEED_TO_PROMPT;
+      return Check.REQUEST_PROMPT;
+    }),
+  );
+  policy.add(selectAccount, 0);
+  return policy;
 }
 
 // ---------------------------------------------------------------------------------
@@ -382,6 +456,34 @@ export async function startIdp(opts: StartIdpOptions): Promise<IdpHandle> {
     features: {
       devInteractions: { enabled: false },
       revocation: { enabled: true },
+      // RP-initiated logout, as Entra's /oauth2/v2.0/logout: the end_session_endpoint in
+      // discovery; with a session it asks before signing out (no id_token_hint proves who
+      // asks), then ends the browser session and revokes the grants made in it.
+      rpInitiatedLogout: {
+        enabled: true,
+        logoutSource: (ctx, form) => {
+          const who = ctx.oidc.session?.accountId ? usersByOid.get(ctx.oidc.session.accountId) : undefined;
+          ctx.type = 'html';
+          ctx.body = page(
+            'Sign out',
+            `<h1>Sign out?</h1>
+${who ? `<p>You are signed in as ${esc(who.name)} (${esc(who.username)}).</p>` : ''}
+<p>This signs you out of the test identity provider in this browser.</p>
+${form}
+<div class="actions">
+  <button type="submit" form="op.logoutForm" name="logout" value="yes">Sign out</button>
+  <button type="submit" form="op.logoutForm">Stay signed in</button>
+</div>`,
+          );
+        },
+        postLogoutSuccessSource: (ctx) => {
+          ctx.type = 'html';
+          ctx.body = page(
+            'Signed out',
+            "<h1>You signed out of your account</h1><p>It's a good idea to close all browser windows.</p>",
+          );
+        },
+      },
       resourceIndicators: {
         enabled: true,
         // MSAL never sends `resource`; Entra derives the API from the scope. We default to
@@ -425,6 +527,7 @@ export async function startIdp(opts: StartIdpOptions): Promise<IdpHandle> {
       return { ...entraClaims(u), scp: scopeShortNames(token.scope), azp: token.clientId };
     },
     interactions: {
+      policy: entraInteractionPolicy(),
       url: (_ctx: KoaContextWithOIDC, interaction: Interaction) => `/interaction/${interaction.uid}`,
     },
     ttl: {
@@ -448,17 +551,17 @@ export async function startIdp(opts: StartIdpOptions): Promise<IdpHandle> {
   const provider = new Provider(issuer, configuration);
 
   // Entra issues refresh tokens to public clients that ask for offline_access (MSAL always
-  // does) without any consent screen, and it knows `prompt=select_account`. oidc-provider
-  // follows OIDC Core instead: it drops offline_access from every authorization request
-  // whose prompt lacks `consent` (a missing prompt counts as lacking it), and rejects
-  // select_account. We bridge that for our first-party client only: add `consent`, whose
-  // step is then granted automatically (see autoConsent), so nobody sees a consent page.
+  // does) without any consent screen. oidc-provider follows OIDC Core instead: it drops
+  // offline_access from every authorization request whose prompt lacks `consent` (a missing
+  // prompt counts as lacking it). We bridge that for our first-party client only: add
+  // `consent`, whose step is then granted automatically (see autoConsent), so nobody sees a
+  // consent page. `select_account` stays: the picker (entraInteractionPolicy) answers it.
   const issuedTokens: IssuedTokens[] = [];
+  const endSessionRequests: EndSessionRequest[] = [];
   provider.use(async (ctx, next) => {
     if (ctx.method === 'GET' && ctx.path === '/auth' && ctx.query.client_id === clientId) {
       const q = { ...ctx.query } as Record<string, string | string[] | undefined>;
       const prompts = new Set(typeof q.prompt === 'string' ? q.prompt.split(' ').filter(Boolean) : []);
-      prompts.delete('select_account');
       const wantsOffline = typeof q.scope === 'string' && q.scope.split(' ').includes('offline_access');
       // prompt=none cannot be combined with consent; there the OIDC rule stands.
       if (wantsOffline && !prompts.has('none')) prompts.add('consent');
@@ -467,6 +570,20 @@ export async function startIdp(opts: StartIdpOptions): Promise<IdpHandle> {
       ctx.query = q;
     }
     await next();
+    if (ctx.path === '/session/end') {
+      // The parameters as oidc-provider read them (query for GET, form body for POST).
+      const param = (name: string) => {
+        const value = (ctx.oidc?.params as Record<string, unknown> | undefined)?.[name] ?? ctx.query[name];
+        return typeof value === 'string' ? value : null;
+      };
+      endSessionRequests.push({
+        clientId: param('client_id'),
+        idTokenHint: param('id_token_hint') !== null,
+        postLogoutRedirectUri: param('post_logout_redirect_uri') !== null,
+        status: ctx.status,
+        at: Date.now(),
+      });
+    }
     if (ctx.path === '/token' && ctx.status === 200) {
       const body = ctx.body as { access_token?: unknown; refresh_token?: unknown; id_token?: unknown } | undefined;
       if (body && typeof body.access_token === 'string') {
@@ -537,6 +654,32 @@ export async function startIdp(opts: StartIdpOptions): Promise<IdpHandle> {
     const clientName = 'Clinician Console';
     const method = req.method ?? 'GET';
 
+    const pickingAccount = details.prompt.name === 'select_account';
+
+    if (action === undefined && method === 'GET' && pickingAccount) {
+      const signedIn = details.session?.accountId ? usersByOid.get(details.session.accountId) : undefined;
+      const html = signedIn ? accountPickerPage(uid, [signedIn], clientName) : loginPage(uid, { clientName });
+      res.writeHead(200, PAGE_HEADERS).end(html);
+      return;
+    }
+
+    // "Use another account" on the picker: the sign-in form, empty, as Entra shows it.
+    if (action === 'login' && method === 'GET' && pickingAccount) {
+      res.writeHead(200, PAGE_HEADERS).end(loginPage(uid, { clientName }));
+      return;
+    }
+
+    // The account tile: continue as the account signed in in this browser, without a password.
+    if (action === 'select' && method === 'POST' && pickingAccount) {
+      const form = await readForm(req);
+      if (!details.session?.accountId || form.get('account') !== details.session.accountId) {
+        res.writeHead(400, PAGE_HEADERS).end(page('Bad request', '<h1>Bad request</h1><p role="alert">That account is not signed in here.</p>'));
+        return;
+      }
+      await provider.interactionFinished(req, res, { select_account: {} }, { mergeWithLastSubmission: true });
+      return;
+    }
+
     if (action === undefined && method === 'GET') {
       if (details.prompt.name === 'login') {
         const hint = typeof details.params.login_hint === 'string' ? details.params.login_hint : '';
@@ -560,7 +703,7 @@ export async function startIdp(opts: StartIdpOptions): Promise<IdpHandle> {
       return;
     }
 
-    if (action === 'login' && method === 'POST' && details.prompt.name === 'login') {
+    if (action === 'login' && method === 'POST' && (details.prompt.name === 'login' || pickingAccount)) {
       const form = await readForm(req);
       const username = form.get('username') ?? '';
       const password = form.get('password') ?? '';
@@ -571,10 +714,12 @@ export async function startIdp(opts: StartIdpOptions): Promise<IdpHandle> {
           .end(loginPage(uid, { username, error: 'Incorrect username or password.', clientName }));
         return;
       }
+      // Someone else than the browser's signed-in account: oidc-provider ends that session
+      // first (one account per session), so the other person's session never carries over.
       await provider.interactionFinished(
         req,
         res,
-        { login: { accountId: user.oid, amr: ['pwd'] } },
+        { login: { accountId: user.oid, amr: ['pwd'] }, ...(pickingAccount ? { select_account: {} } : {}) },
         { mergeWithLastSubmission: false },
       );
       return;
@@ -585,7 +730,7 @@ export async function startIdp(opts: StartIdpOptions): Promise<IdpHandle> {
 
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const pathname = new URL(req.url ?? '/', issuer).pathname;
-    const m = /^\/interaction\/([A-Za-z0-9_-]+)(?:\/(login|abort))?$/.exec(pathname);
+    const m = /^\/interaction\/([A-Za-z0-9_-]+)(?:\/(login|abort|select))?$/.exec(pathname);
     if (m?.[1]) {
       handleInteraction(req, res, m[1], m[2]).catch(() => {
         if (!res.headersSent) res.writeHead(500, PAGE_HEADERS);
@@ -684,6 +829,23 @@ export async function startIdp(opts: StartIdpOptions): Promise<IdpHandle> {
     isDown: () => down,
 
     issuedTokens,
+
+    endSessionRequests,
+
+    signedInSessions(username?: string) {
+      let accountId: string | undefined;
+      if (username !== undefined) {
+        const u = userByName(username);
+        if (!u) throw new Error(`unknown demo user ${username}`);
+        accountId = u.oid;
+      }
+      let count = 0;
+      for (const [key, p] of [...store.matching('Session', (p) => typeof p.accountId === 'string')]) {
+        // store.get drops an expired session.
+        if (store.get(key) && (accountId === undefined || p.accountId === accountId)) count++;
+      }
+      return count;
+    },
 
     async stop() {
       await closeServer();

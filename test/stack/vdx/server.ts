@@ -72,6 +72,8 @@ export interface VdxRequestLogEntry {
   query: string;
   /** Set when the answer was sent; undefined while a request hangs. */
   status?: number;
+  /** The request's Cache-Control header, if any (fetch's `cache: 'no-store'` sends `no-cache`). */
+  cacheControl?: string;
 }
 
 export interface StartVdxOptions {
@@ -123,7 +125,7 @@ export interface VdxHandle {
   schedulingInfo(uuid: string): VdxSchedulingInfoJson;
   /** Provisions (or re-checks) rooms now; all meetings when no ids are given. */
   provisionRooms(uuids?: string[]): Promise<Record<string, ProvisionStatus>>;
-  /** Every request received: method and path (+ query) only, never headers or bodies. */
+  /** Every request received: method and path (+ query) and Cache-Control only, never other headers or bodies. */
   readonly requestLog: readonly VdxRequestLogEntry[];
   /** How many requests of each kind were received since the log was last cleared. */
   requestCounts(): Record<VdxRouteKind, number>;
@@ -600,6 +602,7 @@ export async function startVdx(opts: StartVdxOptions): Promise<VdxHandle> {
     const path = url.pathname;
     const r = route(path);
     const entry: VdxRequestLogEntry = { method: req.method ?? 'GET', route: r.kind, path, query: url.search };
+    if (req.headers['cache-control'] !== undefined) entry.cacheControl = req.headers['cache-control'];
     log.push(entry);
     res.on('finish', () => (entry.status = res.statusCode));
 

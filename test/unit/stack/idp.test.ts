@@ -80,8 +80,10 @@ async function interactive(
   pca: PublicClientApplication,
   drive: (page: Page) => Promise<void>,
   extra: Pick<InteractiveRequest, 'prompt' | 'loginHint'> = {},
+  /** A browser profile to reuse (its IdP session cookie with it); default a new one. */
+  reuse?: BrowserContext,
 ): Promise<{ result: Promise<AuthenticationResult>; page: Page; context: BrowserContext }> {
-  const context = await browser.newContext({ javaScriptEnabled: false });
+  const context = reuse ?? (await browser.newContext({ javaScriptEnabled: false }));
   const page = await context.newPage();
   let driveDone!: (v: void) => void;
   let driveFailed!: (e: unknown) => void;
@@ -237,6 +239,152 @@ describe('local identity provider (Entra stand-in)', () => {
       const r = await result;
       const again = await pca.acquireTokenSilent({ account: r.account!, scopes: [idp.apiScope], forceRefresh: true });
       expect(again.account?.username).toBe(clinician.username);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("shows Entra's account picker for prompt=select_account while the browser holds a session; another account replaces it", async () => {
+    const clinician = user('clinician');
+    const nurse = user('nurse');
+    // One browser profile throughout, as on a shared workstation.
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    try {
+      const sessionsBefore = { clinician: idp.signedInSessions(clinician.username), nurse: idp.signedInSessions(nurse.username) };
+      // Nothing signed in in this browser yet: no picker, the form.
+      const first = await interactive(
+        newPca(),
+        async (page) => {
+          await fillAndSubmit(page, clinician.username, clinician.password);
+          await continueToApp(page, SUCCESS_PAGE);
+        },
+        { prompt: 'select_account' },
+        context,
+      );
+      expect((await first.result).account?.username).toBe(clinician.username);
+      expect(idp.signedInSessions(clinician.username)).toBe(sessionsBefore.clinician + 1);
+
+      // Without a prompt the browser's session signs the clinician in again with no question
+      // at all (only form_post's Continue, which JavaScript would press): the hazard.
+      let formShown = true;
+      const silent = await interactive(
+        newPca(),
+        async (page) => {
+          formShown = (await page.getByLabel('Password').count()) > 0;
+          await continueToApp(page, SUCCESS_PAGE);
+        },
+        {},
+        context,
+      );
+      expect((await silent.result).account?.username).toBe(clinician.username);
+      expect(formShown).toBe(false);
+
+      // With select_account: the picker lists the signed-in account; its tile continues without a password.
+      let listed = '';
+      const picked = await interactive(
+        newPca(),
+        async (page) => {
+          await page.getByRole('heading', { name: 'Pick an account' }).waitFor();
+          listed = (await page.getByRole('list', { name: 'Accounts' }).textContent()) ?? '';
+          expect(await page.getByLabel('Password').count()).toBe(0);
+          await page.getByRole('button', { name: new RegExp(clinician.username.replace(/\./g, '\\.')) }).click();
+          await continueToApp(page, SUCCESS_PAGE);
+        },
+        { prompt: 'select_account' },
+        context,
+      );
+      expect((await picked.result).account?.username).toBe(clinician.username);
+      expect(listed).toContain(clinician.name);
+      expect(listed).toContain(clinician.username);
+      expect(listed).not.toContain(nurse.username);
+
+      // "Use another account": the empty form; the nurse signs in and the clinician's
+      // session in this browser ends (oidc-provider confirms that step with a form_post).
+      let prefilled = 'not read';
+      const other = await interactive(
+        newPca(),
+        async (page) => {
+          await page.getByRole('button', { name: 'Use another account' }).click();
+          prefilled = await page.getByLabel('Username').inputValue();
+          await fillAndSubmit(page, nurse.username, nurse.password);
+          await page.getByRole('button', { name: 'Continue' }).click();
+          await continueToApp(page, SUCCESS_PAGE);
+        },
+        { prompt: 'select_account' },
+        context,
+      );
+      expect((await other.result).account?.username).toBe(nurse.username);
+      expect(prefilled).toBe('');
+      expect(idp.signedInSessions(clinician.username)).toBe(sessionsBefore.clinician);
+      expect(idp.signedInSessions(nurse.username)).toBe(sessionsBefore.nurse + 1);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('ends the browser session at the end_session_endpoint from discovery (RP-initiated logout), after asking', async () => {
+    const f = trustingFetch(ca.caCertPem);
+    const disc = (await (await f(`${idp.issuer}.well-known/openid-configuration`)).json()) as { end_session_endpoint?: string };
+    expect(disc.end_session_endpoint).toBe(`${idp.issuer}session/end`);
+    const endSession = new URL(disc.end_session_endpoint!);
+    endSession.searchParams.set('client_id', idp.clientId);
+
+    const clinician = user('clinician');
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    try {
+      const signedIn = await interactive(
+        newPca(),
+        async (page) => {
+          await fillAndSubmit(page, clinician.username, clinician.password);
+          await continueToApp(page, SUCCESS_PAGE);
+        },
+        {},
+        context,
+      );
+      await signedIn.result;
+      const sessions = idp.signedInSessions(clinician.username);
+      const requests = idp.endSessionRequests.length;
+      const page = await context.newPage();
+
+      // "Stay signed in" keeps the session.
+      await page.goto(endSession.href);
+      await page.getByRole('heading', { name: 'Sign out?' }).waitFor();
+      expect(await page.getByText(clinician.username).count()).toBe(1);
+      await page.getByRole('button', { name: 'Stay signed in' }).click();
+      await page.waitForURL((u) => u.pathname !== '/session/end');
+      expect(idp.signedInSessions(clinician.username)).toBe(sessions);
+
+      // "Sign out" ends it.
+      await page.goto(endSession.href);
+      await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+      await page.getByRole('heading', { name: 'You signed out of your account' }).waitFor();
+      expect(idp.signedInSessions(clinician.username)).toBe(sessions - 1);
+      expect(idp.endSessionRequests.slice(requests)).toEqual([
+        expect.objectContaining({ clientId: idp.clientId, idTokenHint: false, postLogoutRedirectUri: false, status: 200 }),
+        expect.objectContaining({ clientId: idp.clientId, idTokenHint: false, postLogoutRedirectUri: false, status: 200 }),
+      ]);
+
+      // Nothing left to pick in this browser: select_account shows the form at once.
+      let formFirst = false;
+      const next = await interactive(
+        newPca(),
+        async (p) => {
+          formFirst = (await p.getByLabel('Password').count()) === 1;
+          await fillAndSubmit(p, clinician.username, clinician.password);
+          await continueToApp(p, SUCCESS_PAGE);
+        },
+        { prompt: 'select_account' },
+        context,
+      );
+      await next.result;
+      expect(formFirst).toBe(true);
+
+      // A client the IdP does not know is refused.
+      const unknown = new URL(endSession);
+      unknown.searchParams.set('client_id', 'not-a-registered-console');
+      const response = await page.goto(unknown.href);
+      expect(response?.status()).toBe(400);
+      expect(idp.endSessionRequests.at(-1)).toMatchObject({ clientId: 'not-a-registered-console', status: 400 });
     } finally {
       await context.close();
     }
