@@ -14,7 +14,10 @@
  *     the room under an id the guard did not issue (a copied token) is removed;
  *   - the lobby is the guard's own list of guests who knocked with the right guest PIN.
  *     The host (the console's main process, with its host session) admits with a token it
- *     minted; the guest, polling with its own secret, then gets that token and a feed id.
+ *     minted; the guest, polling with its own secret, then gets that token and a feed id;
+ *   - a lobby watcher (also bought with the host PIN) may only count who waits, by role:
+ *     no names, no ids, no host power, nothing a guest could notice. The console's day view
+ *     holds one per open meeting to say "patient waiting" before the clinician joins.
  *
  * Roles and names live here, not in Janus display names, so nobody can claim to be the host
  * by typing it.
@@ -84,6 +87,8 @@ interface Room {
   publishers: number;
   /** Host session token -> the host's feed id. */
   hosts: Map<string, { feedId: string; expiresAt: number }>;
+  /** Lobby watcher token -> when it expires unless used. */
+  watchers: Map<string, number>;
   guests: Map<string, Guest>;
   issued: Map<string, Issued>;
   lastSweep: number;
@@ -110,6 +115,15 @@ export interface Guard {
   prepare(room: string, session: string, name: string): Promise<{ feedId: string; token: string }>;
   /** Who waits in the lobby and who is in the room (with roles): what the host's window shows. */
   state(room: string, session: string): Promise<{ waiting: WaitingGuest[]; roster: RosterEntry[] }>;
+  /**
+   * A lobby watcher for the host PIN (the same attempt limit as a host session, and its right
+   * PIN does not reset the room's count of wrong ones): it reads `lobby` and nothing else.
+   * Far less than a host session, which can admit, remove and end.
+   */
+  watcher(room: string, pin: string, source: string): { watcher: string; expiresInMs: number };
+  releaseWatcher(room: string, watcher: string): void;
+  /** The roles of the guests waiting now (no names, no ids); touches neither Janus nor the guests. */
+  lobby(room: string, watcher: string): { waiting: Array<{ role: GuestRole }> };
   admit(room: string, session: string, guestId: string, token: string): Promise<{ feedId: string }>;
   deny(room: string, session: string, guestId: string): void;
   kick(room: string, session: string, feedId: string): Promise<void>;
@@ -143,6 +157,18 @@ export function createGuard(opts: GuardOptions): Guard {
     if (!h || h.expiresAt < now()) throw new GuardError('unauthorized');
     h.expiresAt = now() + hostSessionMs;
     return h;
+  }
+
+  function watching(r: Room, watcher: string): void {
+    const expiresAt = r.watchers.get(watcher);
+    if (expiresAt === undefined || expiresAt < now()) throw new GuardError('unauthorized');
+    r.watchers.set(watcher, now() + hostSessionMs);
+  }
+
+  /** Knocked with the right PIN, not let in or turned away, and still polling. */
+  function waitingGuests(r: Room): Guest[] {
+    const fresh = now() - guestStaleMs;
+    return [...r.guests.values()].filter((g) => g.state === 'waiting' && g.lastSeen >= fresh);
   }
 
   function guest(r: Room, guestId: string, secret: string): Guest {
@@ -223,7 +249,8 @@ export function createGuard(opts: GuardOptions): Guard {
     }
   }
 
-  function checkPin(r: Room, which: 'host' | 'guest', pin: string, source: string): void {
+  /** `reset`: a right PIN starts the room's count again (a person who mistyped); not for a machine's check. */
+  function checkPin(r: Room, which: 'host' | 'guest', pin: string, source: string, reset = true): void {
     const keys = { room: `${which}:${r.id}`, source };
     const verdict = limiter.check(keys);
     if (!verdict.ok) throw new GuardError('locked', verdict.retryAfterMs);
@@ -231,7 +258,7 @@ export function createGuard(opts: GuardOptions): Guard {
       limiter.failed(keys);
       throw new GuardError('wrong-pin');
     }
-    limiter.succeeded(keys);
+    if (reset) limiter.succeeded(keys);
   }
 
   /**
@@ -264,6 +291,7 @@ export function createGuard(opts: GuardOptions): Guard {
         guestPin: hashPin(guestPin),
         publishers,
         hosts: new Map(),
+        watchers: new Map(),
         guests: new Map(),
         issued: new Map(),
         lastSweep: 0,
@@ -308,11 +336,30 @@ export function createGuard(opts: GuardOptions): Guard {
       const r = room(id);
       host(r, session);
       await sweep(r);
-      const fresh = now() - guestStaleMs;
-      const waiting = [...r.guests.values()]
-        .filter((g) => g.state === 'waiting' && g.lastSeen >= fresh)
-        .map((g) => ({ guestId: g.id, name: g.name, role: g.role }));
+      const waiting = waitingGuests(r).map((g) => ({ guestId: g.id, name: g.name, role: g.role }));
       return { waiting, roster: roster(r) };
+    },
+
+    watcher(id, pin, source) {
+      const r = room(id);
+      // The console buys one automatically for every open meeting: its right PIN is no
+      // failure, but it must not wipe a guesser's count either.
+      checkPin(r, 'host', pin, source, false);
+      const watcher = token(24);
+      r.watchers.set(watcher, now() + hostSessionMs);
+      return { watcher, expiresInMs: hostSessionMs };
+    },
+
+    releaseWatcher(id, watcher) {
+      rooms.get(id)?.watchers.delete(watcher);
+    },
+
+    lobby(id, watcher) {
+      const r = room(id);
+      watching(r, watcher);
+      // Roles only, in the order they knocked: the count and "is it the patient" is all a
+      // day view needs. No sweep: reading the lobby must not change the room.
+      return { waiting: waitingGuests(r).map((g) => ({ role: g.role })) };
     },
 
     async admit(id, session, guestId, minted) {

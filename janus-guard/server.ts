@@ -4,7 +4,8 @@
  *     POST /v1/rooms, DELETE /v1/rooms/:room;
  *   - the host (the console's main process): POST /v1/rooms/:room/host {pin} buys a host
  *     session; then `Authorization: Bearer <session>` on prepare, state, admit, deny, kick,
- *     moderate, end, and DELETE …/host;
+ *     moderate, end, and DELETE …/host; or POST …/watcher {pin} buys a lobby watcher, which
+ *     may only GET …/lobby (the roles of who waits) and DELETE …/watcher;
  *   - a guest (the patient's page, from another origin, hence CORS): POST …/guests {pin,
  *     name, role} knocks; then `Authorization: Bearer <guest secret>` on GET …/guests/:id
  *     (long-poll), GET …/guests/:id/roster and DELETE …/guests/:id.
@@ -114,6 +115,17 @@ export async function startGuardServer(opts: {
       case 'DELETE host':
         guard.releaseHost(room, bearer);
         return send(res, 200, { ok: true });
+      case 'POST watcher': {
+        const { pin } = await body(bodies.host);
+        const { watcher, expiresInMs } = guard.watcher(room, pin, source);
+        log('guard: a lobby watcher was opened');
+        return send(res, 200, { watcher, expiresInMs });
+      }
+      case 'DELETE watcher':
+        guard.releaseWatcher(room, bearer);
+        return send(res, 200, { ok: true });
+      case 'GET lobby':
+        return send(res, 200, guard.lobby(room, bearer));
       case 'POST prepare':
         return send(res, 200, await guard.prepare(room, bearer, (await body(bodies.prepare)).name));
       case 'GET state':

@@ -35,6 +35,10 @@ if (useSandbox) {
   const configPath = join(dir, 'settings.json');
   writeFileSync(configPath, JSON.stringify(info.consoleSettings, null, 2));
   env.CLINICIAN_CONSOLE_CONFIG = configPath;
+  // The sandbox's stand-in for IT's policy (the Pexip status account behind the waiting badge).
+  const policyPath = join(dir, 'policy.json');
+  writeFileSync(policyPath, JSON.stringify(info.consolePolicy, null, 2));
+  env.CLINICIAN_CONSOLE_POLICY = policyPath;
   env.NODE_EXTRA_CA_CERTS = info.caCertPath;
   env.CLINICIAN_CONSOLE_USER_DATA ??= join(dir, 'profile');
   say('sandbox accounts (invented; sandbox only):');

@@ -1,7 +1,8 @@
 // `npm run sandbox`: the full test stack for trying the console by hand.
 //
 // stdout gets exactly one JSON line (issuer, client id, API scope, VDX, Janus, room guard
-// and Pexip URLs, CA path, the invented demo accounts and a ready bearer token), so scripts
+// and Pexip URLs, CA path, the invented demo accounts, a ready bearer token, and the console's
+// settings and policy), so scripts
 // can read it; everything else goes to stderr. Runs until SIGINT/SIGTERM, then stops
 // everything and exits 0. `--no-janus` and `--no-pexip` leave out that conference server.
 // `pexipUrl + "/api/client/v2/conferences/<alias>/request_token"` is the Pexip endpoint;
@@ -10,7 +11,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildGuestPage, serveGuestPage, type GuestServer } from './guest/build.mjs';
-import { consoleSettingsFor, startStack, type Stack } from './stack';
+import { consolePolicyFor, consoleSettingsFor, startStack, type Stack } from './stack';
 
 const withJanus = !process.argv.includes('--no-janus');
 const withPexip = !process.argv.includes('--no-pexip');
@@ -71,6 +72,8 @@ async function main(): Promise<void> {
     // Ready to write as the file named by CLINICIAN_CONSOLE_CONFIG.
     guestPageUrl: guests?.url ?? null,
     consoleSettings: { ...consoleSettingsFor(stack), ...(guests ? { invitationBaseUrl: guests.url } : {}) },
+    // What IT's policy would add: the Pexip Management API account for the waiting badge.
+    consolePolicy: consolePolicyFor(stack),
   };
   process.stdout.write(JSON.stringify(info) + '\n');
   process.stderr.write(

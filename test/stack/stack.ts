@@ -134,6 +134,19 @@ export type StackConsoleSettings = Pick<
   'authority' | 'protocolMode' | 'knownAuthorities' | 'clientId' | 'scopes' | 'bookingApiUrl' | 'conferenceServers'
 >;
 
+/**
+ * What the console also needs from IT's policy for this stack (policy-only keys, which a
+ * settings file may not set): the Pexip double's read-only Management API account, for the
+ * day view's waiting badge. Written to a file named by CLINICIAN_CONSOLE_POLICY.
+ */
+export function consolePolicyFor(stack: { pexip?: { domain: string; statusApi: { url: string; username: string; password: string } } }): Pick<Settings, 'pexipStatusApi'> {
+  return {
+    pexipStatusApi: stack.pexip
+      ? [{ domain: stack.pexip.domain, url: stack.pexip.statusApi.url, username: stack.pexip.statusApi.username, password: stack.pexip.statusApi.password }]
+      : [],
+  };
+}
+
 export function consoleSettingsFor(stack: Pick<Stack, 'idp' | 'vdx' | 'janus' | 'guard'> & { pexip?: { url: string; domain: string } }): StackConsoleSettings {
   return {
     // MSAL's authority form of the issuer (trailing slash); OIDC mode and knownAuthorities

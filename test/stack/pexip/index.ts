@@ -6,8 +6,10 @@
  *
  * What it leaves out is listed in the comments of conference.ts and media-relay.ts.
  */
+import { randomBytes } from 'node:crypto';
 import type { RoomConfig } from './conference';
 import { PexipNode } from './node';
+import type { StatusAccount } from './routes-status';
 import { PexipServer, type RequestLogEntry } from './server';
 
 export interface PexipRoom {
@@ -33,6 +35,8 @@ export interface StartPexipOptions {
   guestsOnlyTimeoutMs?: number;
   /** a dial-out nobody answers fails after this, default 30 s */
   ringTimeoutMs?: number;
+  /** the Management API's read-only account (status API); default: a random password per run */
+  statusApi?: StatusAccount;
 }
 
 export interface PexipParticipantState {
@@ -64,6 +68,8 @@ export interface PexipHandle {
   /** http://127.0.0.1:PORT ; url + '/api/client/v2/conferences/<alias>/request_token' is the endpoint */
   url: string;
   domain: string;
+  /** The Management API status (`url + '/api/admin/status/v1/participant/'`, HTTP Basic) and its read-only account. */
+  statusApi: StatusAccount & { url: string };
   addRoom(room: PexipRoom): void;
   /** Disconnects everyone in it ("Conference terminated by an administrator"). */
   removeRoom(alias: string): void;
@@ -100,7 +106,8 @@ export async function startPexip(opts: StartPexipOptions = {}): Promise<PexipHan
     guestsOnlyTimeoutMs: opts.guestsOnlyTimeoutMs ?? 60_000,
     ringTimeoutMs: opts.ringTimeoutMs ?? 30_000,
   });
-  const server = new PexipServer(node);
+  const statusApi = opts.statusApi ?? { username: 'console-status', password: randomBytes(18).toString('base64url') };
+  const server = new PexipServer(node, statusApi);
   const port = await server.listen();
   const url = `http://127.0.0.1:${port}`;
   let stopping: Promise<void> | undefined;
@@ -108,6 +115,7 @@ export async function startPexip(opts: StartPexipOptions = {}): Promise<PexipHan
   return {
     url,
     domain,
+    statusApi: { ...statusApi, url },
     addRoom: (room: PexipRoom) => node.addRoom({ ...room } satisfies RoomConfig),
     removeRoom: (alias) => node.removeRoom(alias),
     hasRoom: (alias) => node.hasRoom(alias),

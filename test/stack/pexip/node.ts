@@ -45,6 +45,11 @@ export class PexipNode {
     return this.rooms.get(this.key(alias));
   }
 
+  /** Every room's conference (the Management API's status lists them all). */
+  conferences(): Conference[] {
+    return [...this.rooms.values()];
+  }
+
   /** Adds a room, or updates the PINs and name of an existing one (its conference goes on). */
   addRoom(room: RoomConfig): void {
     if (!room.alias.trim()) throw new Error('a room needs an alias');

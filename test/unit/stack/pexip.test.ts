@@ -693,3 +693,115 @@ describe('CORS and the node going away', () => {
     await joinAs(px, ROOM.hostPin, 'Dr Sam Placeholder');
   });
 });
+
+describe('the Management API participant status', () => {
+  /** The fields docs.pexip.com lists for /api/admin/status/v1/participant/. */
+  const DOCUMENTED = [
+    'bandwidth', 'call_direction', 'call_quality', 'call_tag', 'call_uuid', 'conference', 'connect_time', 'conversation_id',
+    'destination_alias', 'display_name', 'encryption', 'has_media', 'id', 'idp_uuid', 'is_client_muted', 'is_direct',
+    'is_disconnect_supported', 'is_idp_authenticated', 'is_mute_supported', 'is_muted', 'is_on_hold', 'is_presentation_supported',
+    'is_presenting', 'is_recording', 'is_streaming', 'is_transcribing', 'is_transfer_supported', 'license_count', 'license_type',
+    'media_node', 'parent_id', 'participant_alias', 'protocol', 'proxy_node', 'remote_address', 'remote_port', 'resource_uri', 'role',
+    'rx_bandwidth', 'service_tag', 'service_type', 'signalling_node', 'source_alias', 'system_location', 'transcoding_enabled',
+    'tx_bandwidth', 'vendor',
+  ];
+
+  async function status(px: PexipHandle, query = '', opts: { auth?: string | null; method?: string; path?: string } = {}): Promise<ApiResponse> {
+    const auth = opts.auth === undefined ? `${px.statusApi.username}:${px.statusApi.password}` : opts.auth;
+    const res = await fetch(`${px.statusApi.url}/api/admin/status/v1/participant/${opts.path ?? ''}${query}`, {
+      method: opts.method ?? 'GET',
+      headers: auth === null ? {} : { authorization: `Basic ${Buffer.from(auth).toString('base64')}` },
+      signal: AbortSignal.timeout(10_000),
+    });
+    const text = await res.text();
+    const isJson = (res.headers.get('content-type') ?? '').startsWith('application/json');
+    return { status: res.status, headers: res.headers, body: isJson ? JSON.parse(text) : text };
+  }
+
+  /** A guest's request_token with the call tag its link set (the console's invitations: the role). */
+  async function guestWithTag(px: PexipHandle, name: string, callTag: string): Promise<Joined> {
+    const res = await api(px, 'request_token', { pin: ROOM.guestPin, body: { display_name: name, call_tag: callTag } });
+    expect(res.status).toBe(200);
+    return { token: res.body.result.token, uuid: res.body.result.participant_uuid, body: res.body };
+  }
+
+  test('answers only GET, only with the account (HTTP Basic), and is no browser API (no CORS)', async () => {
+    const px = await start();
+    const none = await status(px, '', { auth: null });
+    expect(none.status).toBe(401);
+    expect(none.headers.get('www-authenticate')).toMatch(/^Basic /);
+    expect(none.body).toBe('');
+    expect((await status(px, '', { auth: `${px.statusApi.username}:wrong-password` })).status).toBe(401);
+    expect((await status(px, '', { auth: `someone-else:${px.statusApi.password}` })).status).toBe(401);
+    expect((await status(px, '', { method: 'POST' })).status).toBe(405);
+    const ok = await status(px);
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get('access-control-allow-origin')).toBeNull();
+    // The request log keeps the path only: no query, no credentials.
+    expect(px.requestLog.filter((e) => e.path.startsWith('/api/admin/')).every((e) => !e.path.includes('?') && !e.path.includes(px.statusApi.password))).toBe(true);
+  });
+
+  test('lists participants in Tastypie form with the documented fields; `conference` filters by the VMR name', async () => {
+    const other: PexipRoom = { alias: 'vmr-clinic-2', hostPin: '11223344', guestPin: '55667788' };
+    const px = await start();
+    px.addRoom(other);
+    const guest = await guestWithTag(px, 'Alex Example', 'patient');
+    expect((await api(px, 'request_token', { alias: other.alias, pin: other.guestPin, body: { display_name: 'Jo Tester' } })).status).toBe(200);
+
+    const mine = await status(px, `?conference=${encodeURIComponent(ROOM.name!)}`);
+    expect(mine.status).toBe(200);
+    expect(mine.body.meta).toEqual({ limit: 20, next: null, offset: 0, previous: null, total_count: 1 });
+    const [p] = mine.body.objects;
+    expect(Object.keys(p).sort()).toEqual([...DOCUMENTED].sort());
+    expect(p).toMatchObject({
+      id: guest.uuid,
+      resource_uri: `/api/admin/status/v1/participant/${guest.uuid}/`,
+      conference: 'Clinic room',
+      display_name: 'Alex Example',
+      role: 'guest',
+      service_type: 'waiting_room',
+      call_tag: 'patient',
+      call_direction: 'in',
+      destination_alias: ROOM.alias,
+      protocol: 'API',
+      has_media: false,
+      is_muted: false,
+    });
+    expect(p.connect_time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}$/);
+    // An alias is not the conference's name; no filter lists every conference's participants.
+    expect((await status(px, `?conference=${ROOM.alias}`)).body.meta.total_count).toBe(0);
+    expect((await status(px)).body.meta.total_count).toBe(2);
+
+    // A host with media: role chair, in the conference; the waiting guest is let in.
+    const host = await joinWithMedia(px, ROOM.hostPin, 'Dr Sam Placeholder');
+    await until(() => serviceTypeOf(px, guest.uuid) === 'conference', 'the guest let in');
+    const after = (await status(px, `?conference=${encodeURIComponent(ROOM.name!)}`)).body.objects as Array<Record<string, unknown>>;
+    expect(after.find((o) => o.id === host.uuid)).toMatchObject({ role: 'chair', service_type: 'conference', protocol: 'WebRTC', has_media: true });
+    expect(after.find((o) => o.id === guest.uuid)).toMatchObject({ role: 'guest', service_type: 'conference' });
+  });
+
+  test('pages with limit and offset, finds one participant by id, and changes nothing by reading', async () => {
+    const px = await start();
+    const guests = [await guestWithTag(px, 'Alex Example', 'patient'), await guestWithTag(px, 'Jo Tester', 'relative'), await guestWithTag(px, 'Max Muster', 'interpreter')];
+    const events = await SseClient.open(px, guests[0]!.token);
+    await events.waitFor('participant_sync_end');
+    const seen = events.messages.length;
+
+    const first = await status(px, '?limit=2');
+    expect(first.body.objects).toHaveLength(2);
+    expect(first.body.meta).toMatchObject({ limit: 2, offset: 0, previous: null, total_count: 3 });
+    expect(first.body.meta.next).toBe('/api/admin/status/v1/participant/?limit=2&offset=2');
+    const second = await status(px, '?limit=2&offset=2');
+    expect(second.body.objects).toHaveLength(1);
+    expect(second.body.meta).toMatchObject({ next: null, previous: '/api/admin/status/v1/participant/?limit=2&offset=0' });
+    expect((await status(px, '?limit=0')).body.objects).toHaveLength(3);
+
+    const one = await status(px, '', { path: `${guests[1]!.uuid}/` });
+    expect(one.body).toMatchObject({ id: guests[1]!.uuid, call_tag: 'relative', service_type: 'waiting_room' });
+    expect((await status(px, '', { path: '00000000-0000-4000-8000-000000000000/' })).status).toBe(404);
+
+    // Nobody noticed: still waiting, no event on anyone's stream.
+    expect(guests.map((g) => serviceTypeOf(px, g.uuid))).toEqual(['waiting_room', 'waiting_room', 'waiting_room']);
+    expect(events.messages.length).toBe(seen);
+  });
+});

@@ -1,0 +1,229 @@
+/**
+ * "Is my patient already waiting?" in the day view, on both conference servers of the real
+ * stack (Debian's Janus behind the room guard; the Pexip double with its Management API and
+ * IT's read-only account from the policy): a patient who knocks at the meeting on now, which
+ * the clinician has not joined, shows as "Patient waiting" on its row within one sync
+ * interval and raises exactly one OS notification (role and time, never the name); nobody is
+ * let in. And what it costs: an idle minute sends at most one status request per open
+ * meeting per interval to each server, buys no second lobby watcher, and sign-out stops it
+ * all and gives the watchers back.
+ *
+ * Notifications are observed in the page: the permission is granted to the console's origin
+ * (the browser host; Electron's permission handler grants it to the app), and a subclass of
+ * the page's Notification constructs the real one and records it when the browser fires its
+ * `show` event, i.e. when it was really shown. These tests wait on purpose where what is
+ * measured is time passing.
+ */
+import { writeFileSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import type { IncomingMessage } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page, TestInfo } from '@playwright/test';
+import { localDay } from '../../common/days';
+import { canJoin } from '../../common/meeting-status';
+import { buildGuestPage, serveGuestPage, type GuestServer } from '../stack/guest/build.mjs';
+import { consolePolicyFor, type Stack } from '../stack/stack';
+import { closeGuests, enterPin, guestUrl, meetingOnNow, openGuest, WAITING, type Platform } from './call/call-steps';
+import { expect, test, type ConsoleApp, type LaunchOptions } from './fixtures';
+import { signIn } from './steps';
+
+/** The sync interval (MedCom's 15 s), and one interval plus the time a sync and a round take. */
+const INTERVAL_MS = 15_000;
+const ONE_INTERVAL = INTERVAL_MS + 10_000;
+
+/** Lets wall-clock time pass with nobody touching the console. */
+const idleFor = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+let guests: GuestServer;
+
+test.beforeAll(async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'cc-guest-'));
+  await buildGuestPage(dir);
+  guests = await serveGuestPage(dir);
+});
+test.afterEach(closeGuests);
+test.afterAll(async () => {
+  await guests?.stop();
+});
+
+test.describe.configure({ mode: 'serial' });
+test.setTimeout(180_000);
+
+/** The console with IT's policy for this stack: the Pexip double's status account (policy only). */
+async function launchWithPolicy(launchConsole: (opts?: LaunchOptions) => Promise<ConsoleApp>, stack: Stack, testInfo: TestInfo): Promise<ConsoleApp> {
+  const policy = testInfo.outputPath('policy.json');
+  writeFileSync(policy, JSON.stringify(consolePolicyFor(stack)));
+  return launchConsole({ env: { CLINICIAN_CONSOLE_POLICY: policy } });
+}
+
+interface Recorded {
+  title: string;
+  body: string;
+  tag: string;
+}
+
+/** Records every Notification the main window shows (constructed for real; recorded on its `show` event). */
+async function recordNotifications(app: ConsoleApp): Promise<() => Promise<Recorded[]>> {
+  if (app.kind === 'browser') await app.page.context().grantPermissions(['notifications'], { origin: new URL(app.page.url()).origin });
+  await app.page.evaluate(() => {
+    type Options = { body?: string; tag?: string };
+    type Shown = { addEventListener(type: 'show', listener: () => void): void };
+    const w = globalThis as unknown as { Notification: new (title: string, options?: Options) => Shown; __notifications: Recorded[] };
+    const Real = w.Notification;
+    const seen: Recorded[] = [];
+    w.__notifications = seen;
+    w.Notification = class extends Real {
+      constructor(title: string, options?: Options) {
+        super(title, options);
+        this.addEventListener('show', () => seen.push({ title, body: options?.body ?? '', tag: options?.tag ?? '' }));
+      }
+    };
+  });
+  return () => app.page.evaluate(() => (globalThis as unknown as { __notifications: Recorded[] }).__notifications);
+}
+
+/** Today's meetings on a platform that are open for joining now. */
+function openMeetings(stack: Stack, platform: Platform): Array<{ uuid: string; room: string }> {
+  return stack.vdx.meetingsOn(localDay(new Date())).flatMap((m) => {
+    if (stack.vdx.platformOf(m.uuid) !== platform) return [];
+    const info = stack.vdx.schedulingInfo(m.uuid);
+    const joinOpensAt = new Date(Date.parse(m.startTime) - info.vmrAvailableBefore * 60_000).toISOString();
+    return canJoin({ startTime: m.startTime, endTime: m.endTime, joinOpensAt, joinable: true }, new Date()) ? [{ uuid: m.uuid, room: info.provisionVmrId ?? '' }] : [];
+  });
+}
+
+/** Requests the room guard gets (method and path), from now until `stop`. */
+function guardRequests(stack: Stack) {
+  const seen: Array<{ method: string; path: string }> = [];
+  const listener = (req: IncomingMessage) => seen.push({ method: req.method ?? '', path: new URL(req.url ?? '/', 'http://guard').pathname });
+  stack.guard!.server.on('request', listener);
+  return {
+    seen,
+    count: (method: string, suffix: string) => seen.filter((r) => r.method === method && r.path.endsWith(suffix)).length,
+    clear: () => void seen.splice(0),
+    stop: () => void stack.guard!.server.off('request', listener),
+  };
+}
+
+const STATUS_PATH = '/api/admin/status/v1/participant/';
+const statusReads = (stack: Stack) => stack.pexip!.requestLog.filter((e) => e.path === STATUS_PATH).length;
+
+/** A round of asking the meeting's server has happened since `before` (a lobby read, a status read). */
+function roundsOn(platform: Platform, stack: Stack, guard: ReturnType<typeof guardRequests>, room: string): () => number {
+  return platform === 'janus' ? () => guard.count('GET', `/v1/rooms/${room}/lobby`) : () => statusReads(stack);
+}
+
+const row = (page: Page, uuid: string) => page.locator(`[data-meeting-id="${uuid}"]`);
+
+for (const platform of ['janus', 'pexip'] as const) {
+  test(`on ${platform === 'pexip' ? 'Pexip Infinity' : 'Janus'}: a patient waiting before the clinician joined shows on the row within one interval, with one notification`, async ({
+    launchConsole,
+    stack,
+    browser,
+  }, testInfo) => {
+    const app = await launchWithPolicy(launchConsole, stack, testInfo);
+    const notifications = await recordNotifications(app);
+    const guard = guardRequests(stack);
+    try {
+      await signIn(app, stack.idp.users[0]!);
+      const meeting = meetingOnNow(stack, platform);
+      const meetingRow = row(app.page, meeting.uuid);
+      await expect(meetingRow.getByRole('button', { name: /^Join/ })).toBeVisible();
+      await expect(meetingRow.getByTestId('meeting-waiting')).toHaveCount(0);
+
+      const patient = await openGuest(browser, guestUrl(guests, stack, meeting, 'Noor Example', 'patient'));
+      await enterPin(patient, meeting.guestPin);
+      await expect(patient.getByTestId('status')).toHaveText(WAITING, { timeout: 20_000 });
+
+      // Within one interval of the patient starting to wait.
+      const badge = meetingRow.getByTestId('meeting-waiting');
+      await expect(badge).toHaveText('Patient waiting', { timeout: ONE_INTERVAL });
+      await expect(badge).toHaveAttribute('data-roles', 'patient');
+      await expect(app.page.getByTestId('waiting-announcement')).toContainText('Patient waiting to join the appointment at');
+
+      // This meeting's (a guest an earlier test left behind may still wait in another meeting).
+      const mine = async () => (await notifications()).filter((n) => n.tag === `waiting-${meeting.uuid}`);
+      await expect.poll(async () => (await mine()).length).toBe(1);
+      expect(await mine()).toEqual([{ title: 'Patient waiting to join', body: expect.stringMatching(/^Your appointment at \d\d[:.]\d\d( [AP]M)?$/), tag: `waiting-${meeting.uuid}` }]);
+      expect(JSON.stringify(await notifications())).not.toContain('Noor');
+
+      // Another round (or two) later: still that one notification, and the patient still waits.
+      const rounds = roundsOn(platform, stack, guard, meeting.room);
+      const after = rounds();
+      await expect.poll(rounds, { timeout: ONE_INTERVAL * 2 }).toBeGreaterThanOrEqual(after + 2);
+      expect(await mine()).toHaveLength(1);
+      await expect(badge).toHaveText('Patient waiting');
+      await expect(patient.getByTestId('status')).toHaveText(WAITING);
+      if (platform === 'pexip') {
+        expect(stack.pexip!.participants(meeting.uri).filter((p) => p.role === 'guest').map((p) => p.serviceType)).toEqual(['waiting_room']);
+      }
+    } finally {
+      guard.stop();
+    }
+  });
+}
+
+test('an idle minute costs at most one status request per open meeting per interval; sign-out stops it and gives the watchers back', async ({
+  launchConsole,
+  stack,
+}, testInfo) => {
+  const janus = openMeetings(stack, 'janus');
+  const pexip = openMeetings(stack, 'pexip');
+  expect(janus.length, 'the sandbox has a Janus meeting open now').toBeGreaterThan(0);
+  expect(pexip.length, 'the sandbox has a Pexip meeting open now').toBeGreaterThan(0);
+  const app = await launchWithPolicy(launchConsole, stack, testInfo);
+  const guard = guardRequests(stack);
+  const statusAtStart = statusReads(stack);
+  try {
+    await signIn(app, stack.idp.users[0]!);
+    await expect(row(app.page, janus[0]!.uuid)).toBeVisible();
+    // The first round (which buys the lobby watchers) is done.
+    await expect
+      .poll(() => janus.every((m) => guard.count('GET', `/v1/rooms/${m.room}/lobby`) > 0) && statusReads(stack) - statusAtStart >= pexip.length, { timeout: ONE_INTERVAL })
+      .toBe(true);
+    const purchases = guard.count('POST', '/watcher');
+    expect(purchases).toBe(janus.length);
+
+    guard.clear();
+    const statusBefore = statusReads(stack);
+    const tokensBefore = stack.pexip!.requestLog.filter((e) => e.path.endsWith('/request_token')).length;
+    await idleFor(60_000);
+    const lobbyReads = janus.map((m) => guard.count('GET', `/v1/rooms/${m.room}/lobby`));
+    const status = statusReads(stack) - statusBefore;
+    testInfo.annotations.push({ type: 'idle minute', description: `lobby reads ${JSON.stringify(lobbyReads)}, Pexip status reads ${status} for ${pexip.length} open meeting(s)` });
+
+    // 60 s / 15 s: four rounds (three if a sync's own time pushed one past the minute, five at the edges).
+    const openPexip = Math.max(pexip.length, openMeetings(stack, 'pexip').length);
+    for (const reads of lobbyReads) {
+      expect(reads).toBeGreaterThanOrEqual(3);
+      expect(reads).toBeLessThanOrEqual(5);
+    }
+    expect(status).toBeGreaterThanOrEqual(3 * Math.min(pexip.length, openMeetings(stack, 'pexip').length));
+    expect(status).toBeLessThanOrEqual(5 * openPexip);
+    // No second watcher bought, no PIN tried, no Pexip token asked for.
+    expect(guard.count('POST', '/watcher')).toBe(0);
+    expect(guard.count('POST', '/host')).toBe(0);
+    expect(stack.pexip!.requestLog.filter((e) => e.path.endsWith('/request_token')).length).toBe(tokensBefore);
+
+    // Diagnostics says the status account works, and never shows its password.
+    await app.page.getByRole('button', { name: 'Diagnostics' }).click();
+    const panel = app.page.getByTestId('diagnostics');
+    await expect(panel.locator('[data-testid="reachability"][data-service="pexip-status"]')).toHaveAttribute('data-state', 'reachable');
+    await expect(panel.locator('[data-testid="setting"][data-key="pexipStatusApi"]')).toHaveAttribute('data-locked', 'true');
+    await expect(panel.locator('[data-testid="setting"][data-key="pexipStatusApi"]')).toContainText('(hidden)');
+    expect(await panel.textContent()).not.toContain(stack.pexip!.statusApi.password);
+
+    // Signed out: the watchers go back, and nothing more is asked.
+    await app.page.getByRole('button', { name: 'Sign out' }).click();
+    await expect(app.page.getByRole('button', { name: 'Sign in', exact: true })).toBeVisible();
+    await expect.poll(() => guard.count('DELETE', '/watcher')).toBe(janus.length);
+    guard.clear();
+    const statusAtSignOut = statusReads(stack);
+    await idleFor(ONE_INTERVAL);
+    expect(guard.seen.filter((r) => r.path.endsWith('/lobby') || r.path.endsWith('/watcher'))).toEqual([]);
+    expect(statusReads(stack)).toBe(statusAtSignOut);
+  } finally {
+    guard.stop();
+  }
+});
