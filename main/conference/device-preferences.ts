@@ -1,5 +1,6 @@
 /**
- * The call window's remembered camera, microphone and speaker, kept by main. Behind a small
+ * The call window's remembered camera, microphone and speaker, and whether this workstation
+ * skips the device and connection check before joining ("skip next time"), kept by main. Behind a small
  * interface: the installed app uses electron-store (platform/device-preferences-store.ts);
  * this JSON file in the user's data folder serves the browser host, where Electron cannot
  * run. Both check the same schema. Device ids are the browser's per-origin ids: not
@@ -14,6 +15,8 @@ export const DevicePrefs = z
     camera: z.string().max(512).optional(),
     microphone: z.string().max(512).optional(),
     speaker: z.string().max(512).optional(),
+    /** Per workstation, not per meeting: a clinician who ticked it goes straight into calls. */
+    skipCheck: z.boolean().optional(),
   })
   .strict();
 export type DevicePrefs = z.infer<typeof DevicePrefs>;

@@ -2,12 +2,13 @@
  * The Electron implementation of the core's WindowHost port, plus the lookups the rest of
  * the shell needs (which kind a webContents or frame is, where to send an event).
  */
-import { webContents, type BrowserWindow, type WebFrameMain } from 'electron';
+import { screen, webContents, type BrowserWindow, type WebFrameMain } from 'electron';
 import type { WindowKind } from '../../preload/contract';
 import type { WindowHost } from '../core/ports';
 import type { Logger } from '../log/logger';
 import { createCallWindow } from './call-window';
 import { createMainWindow } from './main-window';
+import { attachMiniView, type MiniView } from './mini-view';
 import type { WindowOptionsInput } from './window-options';
 import { WindowRegistry, type TrackedContents } from './window-registry';
 
@@ -32,6 +33,8 @@ export function createWindowManager(options: WindowManagerOptions): WindowManage
   const factory = { preloadPath: options.preloadPath, devTools: options.devTools, registry, log };
   let main: BrowserWindow | undefined;
   let call: { window: BrowserWindow; loaded: Promise<void> } | undefined;
+  /** The current call window's mini view (the core uses it only where policy allows). */
+  let miniView: MiniView | undefined;
 
   const live = (window: BrowserWindow | undefined) => (window && !window.isDestroyed() ? window : undefined);
 
@@ -59,15 +62,20 @@ export function createWindowManager(options: WindowManagerOptions): WindowManage
     async openCallWindow() {
       const existing = call && live(call.window) ? call : undefined;
       if (existing) {
+        // Join pressed again in the day view: the whole call window, not its mini view.
+        miniView?.expand();
         bringToFront(existing.window);
         return existing.loaded;
       }
       const created = createCallWindow(factory);
+      const mini = attachMiniView(created.window, { workAreaFor: (bounds) => screen.getDisplayMatching(bounds).workArea });
       created.window.on('closed', () => {
         if (call === created) call = undefined;
+        if (miniView === mini) miniView = undefined;
         options.onCallWindowClosed?.();
       });
       call = created;
+      miniView = mini;
       return created.loaded;
     },
     closeCallWindow() {
@@ -76,6 +84,10 @@ export function createWindowManager(options: WindowManagerOptions): WindowManage
     },
     focusMain() {
       showMain();
+    },
+    callMiniView: {
+      allow: (allowed) => miniView?.allow(allowed),
+      expand: () => miniView?.expand(),
     },
   };
 

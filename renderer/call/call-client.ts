@@ -48,6 +48,26 @@ export interface RemoteMedia {
   stream: MediaStream;
 }
 
+/**
+ * A chat message of this call: kept in the window's memory for the call only, never stored
+ * and never logged (it may say anything about the patient).
+ */
+export interface ChatMessage {
+  /** Unique within the call (the server's id, or one the sender made). */
+  id: string;
+  /** The sender's participant id, as the server knows it (not what the message claims). */
+  from: string;
+  displayName: string;
+  text: string;
+  /** Milliseconds since the epoch, when this window sent or received it. */
+  at: number;
+  /** Sent from this window. */
+  own: boolean;
+}
+
+/** Longer messages are refused before sending (and cut when received). */
+export const CHAT_MAX_LENGTH = 1000;
+
 /** Inbound media of one remote stream since the call began, from getStats. */
 export interface MediaStats {
   id: string;
@@ -73,6 +93,8 @@ export interface CallClientEvents {
   media: RemoteMedia[];
   /** Meeting-wide state, where the server has it. */
   conference: { locked: boolean; guestsMuted: boolean };
+  /** A chat message from someone else in the call. */
+  message: ChatMessage;
   /** Non-fatal problems, for the log (technical text: no names, no PINs). */
   warning: string;
 }
@@ -89,6 +111,8 @@ export interface CallClient {
   /** A new camera, microphone or shared screen, in place of the current one. */
   replaceTrack(track: MediaStreamTrack): Promise<void>;
   stats(): Promise<MediaStats[]>;
+  /** Sends a chat message to everybody in the call; resolves with it as this window shows it. */
+  sendMessage(text: string): Promise<ChatMessage>;
   on<K extends keyof CallClientEvents>(event: K, listener: (payload: CallClientEvents[K]) => void): () => void;
 }
 

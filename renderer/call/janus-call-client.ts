@@ -4,7 +4,7 @@
  * mutes from main's roster, the lobby from main (the guard keeps it).
  */
 import type { JoinInfo, RosterEntry, WaitingGuest } from '../../common/call';
-import type { CallClient, CallClientEvents, CallParticipant, EndReason, HostPort, MediaStats, RemoteMedia } from './call-client';
+import type { CallClient, CallClientEvents, CallParticipant, ChatMessage, EndReason, HostPort, MediaStats, RemoteMedia } from './call-client';
 import { Emitter } from './emitter';
 import { JanusRoom, type EndReason as RoomEndReason, type Participant } from './janus-room';
 
@@ -84,6 +84,7 @@ export class JanusCallClient implements CallClient {
       this.emitMedia();
     });
     room.on('warning', (w) => this.events.emit('warning', w));
+    room.on('chat', (m) => this.events.emit('message', { ...m, at: Date.now(), own: false }));
     await room.join(local);
   }
 
@@ -102,6 +103,13 @@ export class JanusCallClient implements CallClient {
 
   async replaceTrack(track: MediaStreamTrack): Promise<void> {
     await this.room?.replaceTrack(track);
+  }
+
+  async sendMessage(text: string): Promise<ChatMessage> {
+    const room = this.room;
+    if (!room?.id) throw new Error('not in the call');
+    const id = await room.sendChat(text);
+    return { id, from: room.id, displayName: this.displayName, text: text.trim(), at: Date.now(), own: true };
   }
 
   async stats(): Promise<MediaStats[]> {

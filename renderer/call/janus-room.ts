@@ -10,6 +10,13 @@
  *   room guard, through main), never from what a participant typed.
  * - If the signalling connection drops (Janus restarted, network blip), the room tries a
  *   full rejoin with a new session for `reconnectTimeoutMs`, reusing the local stream.
+ * - Chat rides on VideoRoom data channels: each publisher also publishes a data channel, and
+ *   Janus relays what it sends to everybody subscribed to that feed, which is everybody
+ *   admitted to the room (the room guard's allowed list), so no other plugin, room or secret
+ *   is needed. Janus labels each relayed message with the sending feed's id (the channel's
+ *   label on our subscriber connection), so the sender is the server's word, not the
+ *   message's; it is shown under the name that feed joined with. Like Pexip's conference
+ *   messages, a message reaches whoever is connected when it is sent (no history).
  */
 import Janus, { type JanusJS } from 'janus-gateway';
 import adapter from 'webrtc-adapter';
@@ -85,8 +92,21 @@ export interface RemoteTrackEvent {
   stream: MediaStream;
 }
 
+/** A chat message another participant sent over their feed's data channel. */
+export interface RoomChat {
+  id: string;
+  /** The sender's feed id (a participant of the room). */
+  from: string;
+  displayName: string;
+  text: string;
+}
+
+/** Longest chat text sent or shown (characters). */
+export const ROOM_CHAT_MAX = 1000;
+
 export interface JanusRoomEvents {
   state: StateChange;
+  chat: RoomChat;
   participants: Participant[];
   trackAdded: RemoteTrackEvent;
   trackRemoved: RemoteTrackEvent;
@@ -321,6 +341,25 @@ export class JanusRoom {
     if (!local.getTrackById(track.id)) local.addTrack(track);
   }
 
+  /**
+   * Sends a chat message to everybody in the room over our feed's data channel (Janus queues
+   * nothing: janus.js holds it until the channel is open). Resolves with the message's id.
+   */
+  sendChat(text: string): Promise<string> {
+    const pub = this.pub;
+    const body = text.trim().slice(0, ROOM_CHAT_MAX);
+    if (!pub || !this.myId || this.current.state !== 'joined') return Promise.reject(new JanusRoomError('error', 'not in the room'));
+    if (!body) return Promise.reject(new JanusRoomError('error', 'empty message'));
+    const id = crypto.randomUUID();
+    return new Promise((resolve, reject) =>
+      pub.data({
+        text: JSON.stringify({ chat: 1, id, text: body }),
+        success: () => resolve(id),
+        error: (err) => reject(new JanusRoomError('error', `data channel: ${String(err)}`)),
+      }),
+    );
+  }
+
   get isAudioEnabled(): boolean {
     return this.audioEnabled;
   }
@@ -482,6 +521,8 @@ export class JanusRoom {
     // dontStop: janus.js would otherwise stop our tracks on hangup, and we reuse them on rejoin.
     if (audio) tracks.push({ type: 'audio', capture: audio, recv: false, dontStop: true });
     if (video) tracks.push({ type: 'video', capture: video, recv: false, dontStop: true });
+    // The chat's data channel (see the header): what we send goes to every subscriber of our feed.
+    tracks.push({ type: 'data', capture: false });
     return new Promise((resolve, reject) => {
       pub.createOffer({
         tracks,
@@ -605,6 +646,7 @@ export class JanusRoom {
         plugin: VIDEOROOM,
         onmessage: (msg, jsep) => this.onSubscriberMessage(gen, msg as VideoRoomMessage, jsep),
         onremotetrack: (track, mid, on) => this.onRemoteTrack(gen, track, mid, on),
+        ondata: (data: unknown, label: unknown) => this.onData(gen, data, label),
       });
       if (gen !== this.gen) return;
       this.sub.send({
@@ -646,8 +688,9 @@ export class JanusRoom {
     const sub = this.sub;
     sub.createAnswer({
       jsep,
-      // Receive only: no local tracks on the subscriber PeerConnection.
-      tracks: [],
+      // Receive only: no local media on the subscriber PeerConnection, but the data channel
+      // on which Janus relays the others' chat.
+      tracks: [{ type: 'data', capture: false }],
       success: (answer) => {
         if (gen === this.gen) sub.send({ message: { request: 'start' }, jsep: answer });
         this.resolveOffer();
@@ -657,6 +700,25 @@ export class JanusRoom {
         this.resolveOffer();
       },
     });
+  }
+
+  /** A chat message relayed by Janus from the feed `label` names: shown only when that feed is in the room. */
+  private onData(gen: number, data: unknown, label: unknown): void {
+    if (gen !== this.gen || typeof data !== 'string' || typeof label !== 'string' || data.length > 16 * ROOM_CHAT_MAX) return;
+    let message: unknown;
+    try {
+      message = JSON.parse(data);
+    } catch {
+      return;
+    }
+    if (typeof message !== 'object' || message === null) return;
+    const { chat, id, text } = message as Record<string, unknown>;
+    if (chat !== 1 || typeof id !== 'string' || typeof text !== 'string') return;
+    const sender = this.publishers.get(label);
+    const body = text.trim().slice(0, ROOM_CHAT_MAX);
+    if (!sender || !body || id.length > 64) return;
+    // The id is the sender's: prefixed with the feed, so no one can collide with another's.
+    this.events.emit('chat', { id: `${label}:${id}`, from: label, displayName: sender.displayName, text: body });
   }
 
   private resolveOffer(): void {

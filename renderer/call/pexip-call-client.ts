@@ -21,7 +21,7 @@ import {
   type Participant as PexipParticipant,
 } from '@pexip/infinity';
 import { GuestRole, type JoinInfo, type RosterEntry, type WaitingGuest } from '../../common/call';
-import { STAGE, type CallClient, type CallClientEvents, type CallParticipant, type EndReason, type HostPort, type MediaStats } from './call-client';
+import { CHAT_MAX_LENGTH, STAGE, type CallClient, type CallClientEvents, type CallParticipant, type ChatMessage, type EndReason, type HostPort, type MediaStats } from './call-client';
 import { Emitter } from './emitter';
 
 type PexipJoin = Extract<JoinInfo, { provider: 'pexip' }>;
@@ -100,6 +100,16 @@ export class PexipCallClient implements CallClient {
     }
     if (!local.getTrackById(track.id)) local.addTrack(track);
     this.client?.setStream(local);
+  }
+
+  /** Pexip's conference messages (the `message` request; the others get `message_received`). */
+  async sendMessage(text: string): Promise<ChatMessage> {
+    const body = text.trim().slice(0, CHAT_MAX_LENGTH);
+    const client = this.client;
+    if (!client || !this.me || !body) throw new Error('not in the call');
+    const result = await client.sendMessage({ payload: body });
+    if (result?.status !== 200) throw new Error(`the message was refused (${result?.status ?? 'no answer'})`);
+    return { id: crypto.randomUUID(), from: this.me, displayName: this.displayName, text: body, at: Date.now(), own: true };
   }
 
   async stats(): Promise<MediaStats[]> {
@@ -181,6 +191,12 @@ export class PexipCallClient implements CallClient {
       this.port.sessionToken(token);
     });
     signals.onConferenceStatus.add(({ status }) => this.events.emit('conference', { locked: status.locked, guestsMuted: status.guestsMuted }));
+    // Sender and name as the node stamped them (the participant's uuid), not as typed.
+    signals.onMessage.add((m) => {
+      const text = m.message.trim().slice(0, CHAT_MAX_LENGTH);
+      if (!text || m.userId === this.me) return;
+      this.events.emit('message', { id: m.id, from: m.userId, displayName: m.displayName, text, at: Date.now(), own: false });
+    });
     callSignals.onRemoteStream.add((stream) => this.events.emit('media', [{ id: STAGE, stream }]));
     callSignals.onCallConnected.add(() => {
       this.rejoinUntil = 0;

@@ -1,12 +1,39 @@
 /**
  * axe-core (WCAG 2.x A and AA rules) in the sign-in view and the day view, including the
- * day view's offline banner and empty state: no serious or critical violation.
+ * day view's offline banner and empty state, and in the call window on both conference
+ * servers: no serious or critical violation.
  */
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
+import { buildGuestPage, serveGuestPage, type GuestServer } from '../stack/guest/build.mjs';
+import {
+  closeGuests,
+  consoleFrames,
+  enterPin,
+  expectAllDecoding,
+  guestFramesFrom,
+  guestUrl,
+  knockAndAdmit,
+  meetingOnNow,
+  openGuest,
+  openMeeting,
+  passCheck,
+} from './call/call-steps';
 import { expect, test } from './fixtures';
 import { banner, dayFromToday, expectSandboxDay, showDay, today } from './schedule-steps';
 import { signIn } from './steps';
+
+let guests: GuestServer;
+test.beforeAll(async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'cc-guest-'));
+  await buildGuestPage(dir);
+  guests = await serveGuestPage(dir);
+});
+test.afterAll(() => guests?.stop());
+test.afterEach(closeGuests);
 
 async function seriousViolations(page: Page): Promise<string[]> {
   const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
@@ -41,3 +68,103 @@ test('the day view has no serious or critical accessibility violation', async ({
   await expect(page.getByTestId('day-state')).toHaveAttribute('data-state', 'empty', { timeout: 30_000 });
   expect(await seriousViolations(page)).toEqual([]);
 });
+
+/**
+ * The call window, on each conference server (Janus shows a tile per participant, Pexip one
+ * stage with name cards): the check before joining, alone, with someone in the lobby, with
+ * three participants, with the add-participant dialog, the chat, the devices panel and the
+ * shortcuts open. Keyboard: the dialog keeps the focus inside and Escape closes it.
+ */
+for (const platform of ['janus', 'pexip'] as const) {
+  test(`the call window on ${platform === 'pexip' ? 'Pexip' : 'Janus'} has no serious or critical accessibility violation, from the check to the chat`, async ({
+    launchConsole,
+    stack,
+    browser,
+  }) => {
+    test.setTimeout(180_000);
+    const app = await launchConsole();
+    await signIn(app, stack.idp.users[0]!);
+    const meeting = meetingOnNow(stack, platform);
+    const call = await openMeeting(app, meeting);
+
+    // The check before joining, once everything has been checked.
+    for (const item of ['check-camera', 'check-microphone', 'check-server', 'check-media']) {
+      await expect(call.getByTestId(item)).toHaveAttribute('data-state', 'ok', { timeout: 20_000 });
+    }
+    expect(await seriousViolations(call)).toEqual([]);
+
+    // Alone in the call.
+    await passCheck(call);
+    await expect(call.getByTestId('call-state')).toHaveAttribute('data-state', 'joined', { timeout: 30_000 });
+    await expect(call.getByText('Waiting for others to join.')).toBeVisible();
+    expect(await seriousViolations(call)).toEqual([]);
+
+    // Someone in the lobby (Pexip lets guests straight in unless the meeting is locked).
+    if (platform === 'pexip') {
+      await call.getByRole('button', { name: 'Lock meeting' }).click();
+      await expect(call.getByRole('button', { name: 'Unlock meeting' })).toHaveAttribute('aria-pressed', 'true');
+    }
+    const patient = await openGuest(browser, guestUrl(guests, stack, meeting, 'Pat Example', 'patient'));
+    await enterPin(patient, meeting.guestPin);
+    await expect(call.getByTestId('waiting-guest')).toBeVisible({ timeout: 20_000 });
+    expect(await seriousViolations(call)).toEqual([]);
+
+    // Three participants: the host, the patient and a relative.
+    await call.getByRole('button', { name: 'Admit Pat Example' }).click();
+    await expect(patient.getByTestId('status')).toHaveText('In the meeting', { timeout: 20_000 });
+    const relative = await openGuest(browser, guestUrl(guests, stack, meeting, 'Rel Example', 'relative'));
+    await knockAndAdmit(call, relative, meeting.guestPin, 'Rel Example');
+    await expect(call.getByTestId('remote-tile')).toHaveCount(2, { timeout: 20_000 });
+    await expectAllDecoding(() => consoleFrames(call), platform === 'pexip' ? 1 : 2);
+    expect(await seriousViolations(call)).toEqual([]);
+
+    // The add-participant dialog: modal (the focus stays in it), Escape closes it and the focus
+    // goes back to the button that opened it.
+    const addButton = call.getByRole('button', { name: 'Add participant' });
+    await addButton.click();
+    const dialog = call.getByTestId('add-participant');
+    await expect(dialog).toBeVisible();
+    expect(await seriousViolations(call)).toEqual([]);
+    // Tabbing through never reaches the page behind it (past the last field the browser's own
+    // toolbar may take the focus: the document's body, then the dialog again).
+    for (let i = 0; i < 12; i++) {
+      await call.keyboard.press('Tab');
+      const behind = await dialog.evaluate((d) => {
+        const active = d.ownerDocument.activeElement;
+        return active !== null && active !== d.ownerDocument.body && !d.contains(active);
+      });
+      expect(behind).toBe(false);
+    }
+    await call.keyboard.press('Escape');
+    await expect(dialog).toBeHidden();
+    await expect(addButton).toBeFocused();
+
+    // The chat, with a message in it.
+    await expectAllDecoding(() => guestFramesFrom(patient), platform === 'pexip' ? 1 : 2);
+    await patient.getByLabel('Message').fill('Hello from the patient.');
+    await patient.getByRole('button', { name: 'Send' }).click();
+    await expect(call.getByTestId('chat-unread')).toHaveText('1', { timeout: 20_000 });
+    await call.getByRole('button', { name: /^Chat/ }).click();
+    await expect(call.getByTestId('chat-message')).toHaveCount(1);
+    expect(await seriousViolations(call)).toEqual([]);
+
+    // The devices panel, and the shortcuts.
+    await call.getByRole('button', { name: 'Devices' }).click();
+    await expect(call.getByTestId('devices-panel')).toBeVisible();
+    expect(await seriousViolations(call)).toEqual([]);
+    await call.getByRole('button', { name: 'Keyboard shortcuts' }).click();
+    await expect(call.getByTestId('shortcuts-help')).toBeVisible();
+    expect(await seriousViolations(call)).toEqual([]);
+    await call.keyboard.press('Escape');
+
+    // The compact layout the installed app's mini view gets (a window this small; the browser
+    // host has no always-on-top window, so only the layout is seen here): one picture and the
+    // microphone, camera, back-to-the-call and leave buttons.
+    await call.setViewportSize({ width: 360, height: 240 });
+    await expect(call.getByRole('button', { name: 'Back to the call' })).toBeVisible();
+    await expect(call.getByRole('button', { name: 'Mute microphone' })).toBeVisible();
+    await expect(call.getByRole('button', { name: 'Add participant' })).toBeHidden();
+    await expect(call.getByTestId('chat-panel')).toHaveCount(0);
+    expect(await seriousViolations(call)).toEqual([]);
+  });
+}

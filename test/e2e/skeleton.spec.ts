@@ -11,7 +11,7 @@ import { localDay } from '../../common/days';
 import { buildGuestPage, serveGuestPage, type GuestServer } from '../stack/guest/build.mjs';
 import { expect, test } from './fixtures';
 import { signIn } from './steps';
-import { closeGuests, consoleFrames, guestFramesFrom, guestUrl, meetingOnNow, openGuest } from './call/call-steps';
+import { closeGuests, consoleFrames, guestFramesFrom, guestUrl, meetingOnNow, openGuest, passCheck } from './call/call-steps';
 
 let guests: GuestServer;
 
@@ -40,6 +40,7 @@ test('sign in, see today, host a call in which guest and clinician see each othe
   const callWindow = app.waitForCallWindow();
   await app.page.locator(`[data-meeting-id="${open.uuid}"]`).getByRole('button', { name: /^Join/ }).click();
   const call = await callWindow;
+  await passCheck(call);
   await expect(call.getByTestId('call-state')).toHaveAttribute('data-state', 'joined');
 
   // A patient joins from a browser with the guest PIN.

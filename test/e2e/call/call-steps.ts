@@ -50,11 +50,30 @@ export function guestUrl(guests: GuestServer, stack: Stack, meeting: OpenMeeting
     : guests.pageUrl({ provider: 'janus', server: stack.janus!.wsUrl, guard: stack.guard!.url, room: meeting.room, name, role });
 }
 
-/** Clicks Join on the meeting in the day view; resolves with the call window once joined. */
-export async function hostMeeting(app: ConsoleApp, meeting: OpenMeeting): Promise<Page> {
+/** Clicks Join on the meeting in the day view; resolves with the call window (on its check screen, unless skipped). */
+export async function openMeeting(app: ConsoleApp, meeting: OpenMeeting): Promise<Page> {
   const callWindow = app.waitForCallWindow();
   await app.page.locator(`[data-meeting-id="${meeting.uuid}"]`).getByRole('button', { name: /^Join/ }).click();
-  const call = await callWindow;
+  return callWindow;
+}
+
+/**
+ * The device and connection check before joining: presses its Join once the camera and
+ * microphone are open. Where this workstation skips the check, the call is already joining.
+ */
+export async function passCheck(call: Page): Promise<void> {
+  const join = call.getByTestId('check-join');
+  await expect(join.or(call.getByTestId('call-state'))).toBeVisible({ timeout: 30_000 });
+  if (await join.isVisible()) {
+    await expect(join).toBeEnabled({ timeout: 30_000 });
+    await join.click();
+  }
+}
+
+/** Clicks Join on the meeting in the day view and on the check screen; resolves with the call window once joined. */
+export async function hostMeeting(app: ConsoleApp, meeting: OpenMeeting): Promise<Page> {
+  const call = await openMeeting(app, meeting);
+  await passCheck(call);
   await expect(call.getByTestId('call-state')).toHaveAttribute('data-state', 'joined', { timeout: 30_000 });
   return call;
 }

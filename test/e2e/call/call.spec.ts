@@ -6,15 +6,19 @@
  * address; Janus: invited), the host's powers through main (mute a participant for
  * everybody, remove, end for all), closing the window; then what only one server does:
  * a wrong host PIN and the PIN lockout (Pexip), device switching, a Janus restart and the
- * speaker and quality cues of Janus's tiles.
+ * speaker and quality cues of Janus's tiles. Issue 13 adds, on both: the device and
+ * connection check before joining (a live preview, a moving level for Chromium's fake
+ * microphone, the server answering or not, "skip next time"), the chat both ways with its
+ * unread count, and the keyboard shortcuts.
  */
 import { mkdtemp } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from '@playwright/test';
 import { buildGuestPage, serveGuestPage, type GuestServer } from '../../stack/guest/build.mjs';
 import { startSmsGateway, type SmsGatewayHandle } from '../../stack/sms/server';
-import type { Stack } from '../../stack/stack';
+import { consoleSettingsFor, type Stack } from '../../stack/stack';
 import { expect, test, type ConsoleApp } from '../fixtures';
 import { signIn } from '../steps';
 import {
@@ -33,6 +37,8 @@ import {
   knockAndAdmit,
   meetingOnNow,
   openGuest,
+  openMeeting,
+  passCheck,
   WAITING,
   type GuestWindow,
   type OpenMeeting,
@@ -246,7 +252,175 @@ for (const platform of ['pexip', 'janus'] as const) {
       await expect(ask).toBeHidden();
       await expect(patient.getByTestId('status')).toHaveText('The meeting has ended');
     });
+
+    test('the check before joining shows the camera live, the microphone level moving and the server answering; "skip next time" is remembered', async ({
+      launchConsole,
+      stack,
+    }) => {
+      const app = await launchConsole();
+      await signIn(app, stack.idp.users[0]!);
+      const meeting = meetingOnNow(stack, platform);
+      const call = await openMeeting(app, meeting);
+      const check = call.getByTestId('device-check');
+      await expect(check.getByRole('heading', { name: 'Check your camera, microphone and connection' })).toBeVisible();
+
+      // The camera's picture is live: frames keep coming (Chromium's fake camera).
+      const preview = check.getByTestId('check-preview');
+      const videoTime = () => preview.evaluate((v) => (v as unknown as { currentTime: number }).currentTime);
+      await expect.poll(() => preview.evaluate((v) => (v as unknown as { videoWidth: number }).videoWidth)).toBeGreaterThan(0);
+      await expectGrows(videoTime);
+
+      // The microphone's level moves (the fake microphone beeps): several levels, some loud.
+      const seen = new Set<number>();
+      await expect
+        .poll(
+          async () => {
+            seen.add(Number(await check.getByTestId('check-level').getAttribute('data-level')));
+            return seen.size >= 3 && Math.max(...seen) > 0.1 && Math.min(...seen) < Math.max(...seen);
+          },
+          { timeout: 20_000, intervals: [100] },
+        )
+        .toBe(true);
+
+      // Everything answers: camera, microphone, the conference server (asked by main) and the media loopback.
+      for (const item of ['check-camera', 'check-microphone', 'check-server', 'check-media']) {
+        await expect(check.getByTestId(item)).toHaveAttribute('data-state', 'ok', { timeout: 20_000 });
+      }
+      await expect(check.getByTestId('check-server')).toContainText('The video server answers.');
+
+      // "Skip this check next time": the next call on this workstation goes straight in.
+      await check.getByLabel('Skip this check next time on this computer').check();
+      await check.getByRole('button', { name: 'Join the call' }).click();
+      await expect(call.getByTestId('call-state')).toHaveAttribute('data-state', 'joined', { timeout: 30_000 });
+      const closed = call.waitForEvent('close');
+      await call.getByRole('button', { name: 'Leave call' }).click();
+      await call.getByRole('alertdialog', { name: 'Leave the call?' }).getByRole('button', { name: 'Leave', exact: true }).click();
+      await closed;
+
+      const again = await openMeeting(app, meeting);
+      await expect(again.getByTestId('call-state')).toHaveAttribute('data-state', 'joined', { timeout: 30_000 });
+      await expect(again.getByTestId('device-check')).toHaveCount(0);
+      // ... until the host asks for it again, in the devices panel.
+      await again.getByRole('button', { name: 'Devices' }).click();
+      await expect(again.getByTestId('check-first')).not.toBeChecked();
+      await again.getByLabel('Check the camera, microphone and connection before each call').check();
+      const closedAgain = again.waitForEvent('close');
+      await again.getByRole('button', { name: 'Leave call' }).click();
+      await again.getByRole('alertdialog', { name: 'Leave the call?' }).getByRole('button', { name: 'Leave', exact: true }).click();
+      await closedAgain;
+      const third = await openMeeting(app, meeting);
+      await expect(third.getByTestId('device-check')).toBeVisible();
+    });
+
+    test('a conference server that does not answer is reported on the check screen, before joining', async ({ launchConsole, stack }) => {
+      const meeting = meetingOnNow(stack, platform);
+      let settings: Record<string, unknown> = {};
+      if (platform === 'janus') {
+        // Janus unreachable from this workstation: its address leads nowhere (nothing listens there).
+        const port = await closedPort();
+        settings = {
+          conferenceServers: consoleSettingsFor(stack).conferenceServers.map((s) => (s.provider === 'janus' ? { ...s, url: `ws://127.0.0.1:${port}/` } : s)),
+        };
+      }
+      const app = await launchConsole({ settings });
+      await signIn(app, stack.idp.users[0]!);
+      // The Pexip node goes down (every connection cut, new ones refused), as a node that went away.
+      if (platform === 'pexip') stack.pexip!.setDown(true);
+      try {
+        const call = await openMeeting(app, meeting);
+        const server = call.getByTestId('check-server');
+        await expect(server).toHaveAttribute('data-state', 'failed', { timeout: 20_000 });
+        await expect(server).toContainText('The video server cannot be reached from this computer.');
+        await expect(server).toContainText('contact IT');
+        // Only the server: this computer's own camera, microphone and media are fine.
+        await expect(call.getByTestId('check-media')).toHaveAttribute('data-state', 'ok', { timeout: 20_000 });
+        await expect(call.getByTestId('check-camera')).toHaveAttribute('data-state', 'ok');
+        await expect(call.getByTestId('call-state')).toHaveCount(0);
+        if (platform === 'pexip') {
+          // Back up: "Check again" says so.
+          stack.pexip!.setDown(false);
+          await call.getByRole('button', { name: 'Check again' }).click();
+          await expect(server).toHaveAttribute('data-state', 'ok', { timeout: 20_000 });
+        }
+      } finally {
+        if (platform === 'pexip') stack.pexip!.setDown(false);
+      }
+    });
+
+    test('chat goes both ways, the unread count clears when the chat is opened, and the shortcuts work', async ({ launchConsole, stack, browser }) => {
+      const { call, patient } = await hostWithPatient(launchConsole, stack, browser, platform);
+      // Each sees the other: connected both ways (a message reaches whoever is connected when it is sent).
+      await expectAllDecoding(() => consoleFrames(call), 1);
+      await expectAllDecoding(() => guestFramesFrom(patient), 1);
+
+      // The patient writes: the console counts it unread and a screen reader hears it.
+      await patient.getByLabel('Message').fill('Hello, can you hear me?');
+      await patient.getByRole('button', { name: 'Send' }).click();
+      await expect(call.getByTestId('chat-unread')).toHaveText('1', { timeout: 20_000 });
+      await expect(call.getByRole('button', { name: 'Chat (1 unread message)' })).toBeVisible();
+      await expect(call.getByTestId('chat-announcer')).toHaveText('Message from Pat Example (Patient): Hello, can you hear me?');
+      await patient.getByLabel('Message').fill('And a second one.');
+      await patient.getByRole('button', { name: 'Send' }).click();
+      await expect(call.getByTestId('chat-unread')).toHaveText('2', { timeout: 20_000 });
+
+      // Ctrl+Shift+E opens the chat: both messages are there, the count is gone.
+      await call.keyboard.press('Control+Shift+E');
+      const panel = call.getByTestId('chat-panel');
+      await expect(panel).toBeVisible();
+      await expect(call.getByTestId('chat-unread')).toHaveCount(0);
+      await expect(panel.getByTestId('chat-message')).toHaveText([/Pat Example \(Patient\).*Hello, can you hear me\?/, /And a second one\./]);
+
+      // The host answers (the box has the focus); the patient reads it.
+      await expect(panel.getByLabel('Message', { exact: true })).toBeFocused();
+      await call.keyboard.type('Yes. The spelling is I-b-u-p-r-o-f-e-n.');
+      await call.keyboard.press('Enter');
+      await expect(patient.getByTestId('chat-log')).toContainText('Yes. The spelling is I-b-u-p-r-o-f-e-n.', { timeout: 20_000 });
+      await expect(panel.getByTestId('chat-message').last()).toHaveAttribute('data-own', 'true');
+      // A message while the chat is open is not unread.
+      await patient.getByLabel('Message').fill('Thank you.');
+      await patient.getByRole('button', { name: 'Send' }).click();
+      await expect(panel.getByTestId('chat-message').last()).toContainText('Thank you.', { timeout: 20_000 });
+      await expect(call.getByTestId('chat-unread')).toHaveCount(0);
+      await call.keyboard.press('Control+Shift+E');
+      await expect(panel).toBeHidden();
+
+      // Microphone and camera by keyboard.
+      await call.keyboard.press('Control+Shift+M');
+      await expect(call.getByRole('button', { name: 'Unmute microphone' })).toHaveAttribute('aria-pressed', 'true');
+      await call.keyboard.press('Control+Shift+M');
+      await expect(call.getByRole('button', { name: 'Mute microphone' })).toHaveAttribute('aria-pressed', 'false');
+      await call.keyboard.press('Control+Shift+O');
+      await expect(call.getByTestId('self-no-video')).toBeVisible();
+      await call.keyboard.press('Control+Shift+O');
+      await expect(call.getByTestId('self-no-video')).toHaveCount(0);
+
+      // Ctrl+/ lists the shortcuts; Escape closes the list.
+      await call.keyboard.press('Control+/');
+      const help = call.getByTestId('shortcuts-help');
+      await expect(help).toBeVisible();
+      await expect(help).toContainText('Ctrl+Shift+M');
+      await expect(help).toContainText('Mute or unmute the microphone');
+      await call.keyboard.press('Escape');
+      await expect(help).toBeHidden();
+
+      // Ctrl+Shift+H asks to leave; Escape stays in the call.
+      await call.keyboard.press('Control+Shift+H');
+      const leave = call.getByRole('alertdialog', { name: 'Leave the call?' });
+      await expect(leave).toBeVisible();
+      await call.keyboard.press('Escape');
+      await expect(leave).toBeHidden();
+      await expect(call.getByTestId('call-state')).toHaveAttribute('data-state', 'joined');
+    });
   });
+}
+
+/** A loopback port with nothing listening on it (bound, then closed). */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
 
 test('Pexip: a wrong host PIN is said once and never retried; after too many wrong PINs the console says the room is locked', async ({
@@ -275,6 +449,9 @@ test('Pexip: a wrong host PIN is said once and never retried; after too many wro
       return callWindow;
     };
     const call = await open();
+    // The check screen asks nothing of the node; the host PIN goes at Join.
+    expect(tokenRequests()).toBe(0);
+    await passCheck(call);
     await expect(call.getByTestId('call-error')).toHaveText(
       "The video server did not accept this appointment's host PIN. Check the appointment in the booking system.",
     );
@@ -296,6 +473,7 @@ test('Pexip: a wrong host PIN is said once and never retried; after too many wro
     // ... and the clinician, trying again, is told the room is locked for a while.
     await call.close();
     const again = await open();
+    await passCheck(again);
     await expect(again.getByTestId('call-error')).toHaveText('The video room is locked for about 10 minutes after too many wrong PINs.');
   } finally {
     await stack.vdx.deleteMeeting(booked.uuid);
@@ -311,6 +489,7 @@ test('Janus: camera and microphone switch mid-call, and the call survives a Janu
   // camera, so the camera is switched only where a second one exists): the patient keeps
   // receiving the clinician's audio and video.
   let chosenMicrophone = '';
+  await call.getByRole('button', { name: 'Devices' }).click();
   const hostId = await patient.evaluate(async () => (await (globalThis as unknown as GuestWindow).guestStats())[0]!.participantId);
   for (const select of ['microphone-select', 'camera-select']) {
     const options = await call.getByTestId(select).locator('option').evaluateAll((os) => os.map((o) => (o as unknown as { value: string }).value));
@@ -354,6 +533,7 @@ test('Janus: camera and microphone switch mid-call, and the call survives a Janu
   await call.getByRole('dialog', { name: 'Leave the call?' }).or(call.getByRole('alertdialog', { name: 'Leave the call?' })).getByRole('button', { name: 'Leave', exact: true }).click();
   await closed;
   const again = await hostMeeting(app, meeting);
+  await again.getByRole('button', { name: 'Devices' }).click();
   await expect(again.getByTestId('microphone-select')).toHaveValue(chosenMicrophone);
 });
 

@@ -11,6 +11,9 @@
  *     waiting room until the host is in (or admits them, when the meeting is locked).
  *   Optional: &name=<prefill> (a portal that knows the guest), &debug=1.
  *
+ * Once in, the guest can chat with everybody in the call (Janus: VideoRoom data channels,
+ * through the same JanusRoom as the console; Pexip: conference messages).
+ *
  * For tests: window.guestStats(), window.guestLocalStats(), window.guestTimings,
  * window.guestStates, window.guestLimitFrameRate(fps).
  */
@@ -73,6 +76,10 @@ const controls = $<HTMLDivElement>('controls');
 const muteBtn = $<HTMLButtonElement>('mute');
 const cameraBtn = $<HTMLButtonElement>('camera');
 const leaveBtn = $<HTMLButtonElement>('leave');
+const chatSection = $<HTMLElement>('chat');
+const chatLog = $<HTMLOListElement>('chat-log');
+const chatForm = $<HTMLFormElement>('chat-form');
+const chatInput = $<HTMLInputElement>('chat-input');
 
 nameInput.value = params.get('name') ?? '';
 let localStream: MediaStream | null = null;
@@ -116,6 +123,30 @@ async function join(name: string, pin: string): Promise<void> {
   }
   if (provider === 'janus') await joinJanus(name, pin, localStream);
   else await joinPexip(name, pin, localStream);
+}
+
+/** Shows the chat once in the call; `send` is the server's way of sending a message. */
+function chatControls(send: (text: string) => Promise<unknown>): void {
+  chatSection.hidden = false;
+  chatForm.onsubmit = (ev) => {
+    ev.preventDefault();
+    const text = chatInput.value.trim();
+    if (!text) return;
+    send(text).then(
+      () => {
+        addChat('You', text);
+        chatInput.value = '';
+      },
+      () => addChat('', 'The message could not be sent.'),
+    );
+  };
+}
+
+function addChat(who: string, text: string): void {
+  const item = document.createElement('li');
+  item.dataset.testid = 'chat-message';
+  item.textContent = who ? `${who}: ${text}` : text;
+  chatLog.append(item);
 }
 
 function mediaControls(setAudio: (on: boolean) => void, setVideo: (on: boolean) => void, leave: () => void): void {
@@ -220,6 +251,8 @@ async function joinJanus(name: string, pin: string, local: MediaStream): Promise
   window.guestStats = async () => (await room.stats()).map((s) => ({ participantId: s.participantId, framesDecoded: s.framesDecoded, audioBytesReceived: s.audioBytesReceived, audioLevel: s.audioLevel }));
   window.guestLocalStats = () => room.localStats();
   mediaControls((on) => room.setAudioEnabled(on), (on) => room.setVideoEnabled(on), () => void room.leave());
+  chatControls((text) => room.sendChat(text));
+  room.on('chat', (m) => addChat(m.displayName, m.text));
 
   // Who has which role comes from the guard, not from display names.
   const refreshRoles = async () => {
@@ -247,6 +280,7 @@ async function joinJanus(name: string, pin: string, local: MediaStream): Promise
 
 function onJanusState(room: JanusRoom, roles: Map<string, Role>, s: StateChange, rolesTimer: ReturnType<typeof setInterval>): void {
   window.guestStates.push(s.reason ? `${s.state}:${s.reason}` : s.state);
+  if (s.state === 'left' || s.state === 'failed') chatSection.hidden = true;
   switch (s.state) {
     case 'connecting':
       setStatus('Connecting…');
@@ -304,6 +338,10 @@ async function joinPexip(name: string, pin: string, local: MediaStream): Promise
     },
     () => void client.disconnect({ reason: 'User initiated disconnect' }),
   );
+  chatControls(async (text) => {
+    const res = await client.sendMessage({ payload: text });
+    if (res?.status !== 200) throw new Error(`message refused (${res?.status ?? 'no answer'})`);
+  });
 }
 
 const peerConnections: RTCPeerConnection[] = [];
@@ -375,6 +413,7 @@ function createPexipClient(): InfinityClient {
       enableForm();
     }
   });
+  signals.onMessage.add((m) => addChat(m.displayName, m.message));
   signals.onPinRequired.add(() => {
     setStatus('Enter the meeting PIN to join.');
     enableForm();
@@ -408,6 +447,7 @@ function createPexipClient(): InfinityClient {
           : 'error';
     window.guestStates.push(`left:${reason}`);
     controls.hidden = true;
+    chatSection.hidden = true;
     videos.replaceChildren();
     setStatus(endMessage(reason));
   });
