@@ -6,5 +6,6 @@ export function diagnosticsText(d: Diagnostics): string {
   for (const s of d.settings) lines.push(`  ${s.key} = ${s.value}  [${s.source}${s.locked ? ', locked' : ''}]`);
   lines.push('', `Policy sources: ${d.policySources.length ? d.policySources.join(', ') : 'none'}`, '', 'Reachability:');
   for (const r of d.reachability) lines.push(`  ${r.service}: ${r.state}${r.detail ? ` (${r.detail})` : ''} ${r.url}`);
+  if (d.updates) lines.push('', `Updates: ${d.updates.enabled ? (d.updates.state ?? 'on') : 'off'}${d.updates.detail ? ` (${d.updates.detail})` : ''}`);
   return lines.join('\n');
 }

@@ -17,7 +17,7 @@ import { appPaths } from './platform/paths';
 import { proxyConfigFor } from './platform/proxy';
 import { createBrowsingDataCleaner } from './platform/browsing-data';
 import { createElectronDevicePreferences } from './platform/device-preferences-store';
-import { startUpdater } from './platform/updater';
+import { startUpdater, type UpdaterHandle } from './platform/updater';
 import { createSecretBox } from './platform/safe-storage';
 import { createScreenSources } from './platform/screen-sources';
 import { hardenWebContents } from './windows/navigation';
@@ -39,7 +39,7 @@ let log: Logger | undefined;
 let external: ExternalOpener | undefined;
 let windows: WindowManager | undefined;
 let core: Core | undefined;
-let stopUpdater: () => void = () => {};
+let stopUpdater: (() => void) & { status?: UpdaterHandle['status'] } = () => {};
 const bootLog = createLogger([stderrSink], 'boot');
 
 // Every webContents is hardened from its creation. Until the opener exists, no link opens.
@@ -126,6 +126,8 @@ async function start(): Promise<void> {
     devicePreferences: createElectronDevicePreferences(),
     // Sign-out empties the session's HTTP cache, storage and cookies (the next person's).
     clearBrowsingData: createBrowsingDataCleaner(session.defaultSession, log.child('session')),
+    // Started after the core (it must know whether a call is on); until then: starting.
+    updateStatus: () => stopUpdater.status?.() ?? { enabled: false, reason: 'the updater is starting' },
     screenSources,
     windows: windows.host,
   };

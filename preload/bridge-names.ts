@@ -45,6 +45,9 @@ export const CHANNEL_NAMES = [
   'call.setDevices',
   'call.shareSources',
   'call.shareChoose',
+  'call.check',
+  'call.miniView',
+  'call.expand',
 ] as const satisfies readonly Channel[];
 
 export const EVENT_NAMES = [
@@ -55,6 +58,7 @@ export const EVENT_NAMES = [
   'call.lobby',
   'call.roster',
   'call.askEnd',
+  'waiting.changed',
 ] as const satisfies readonly EventName[];
 
 const channelSet: ReadonlySet<string> = new Set(CHANNEL_NAMES);

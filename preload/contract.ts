@@ -104,12 +104,21 @@ export const Diagnostics = z.object({
   policySources: z.array(z.string()),
   reachability: z.array(
     z.object({
-      service: z.enum(['identity-provider', 'booking-api', 'conference-server', 'room-guard']),
+      /** pexip-status: the Pexip Management API account the waiting badge reads with (not-configured: no badge for Pexip). */
+      service: z.enum(['identity-provider', 'booking-api', 'conference-server', 'room-guard', 'pexip-status']),
       url: z.string(),
       state: z.enum(['reachable', 'unreachable', 'not-configured']),
       detail: z.string().optional(),
     }),
   ),
+  /** The updater (Electron only): off, with IT's reason, or its state; detail is technical (English). */
+  updates: z
+    .object({
+      enabled: z.boolean(),
+      state: z.enum(['idle', 'checking', 'up-to-date', 'downloading', 'downloaded', 'refused', 'failed']).optional(),
+      detail: z.string().max(300).optional(),
+    })
+    .optional(),
 });
 export type Diagnostics = z.infer<typeof Diagnostics>;
 
@@ -131,13 +140,21 @@ export const ShareSources = z.discriminatedUnion('picker', [
 ]);
 export type ShareSources = z.infer<typeof ShareSources>;
 
-/** Device ids the call window remembers (the browser's per-origin ids). */
+/** Device ids the call window remembers (the browser's per-origin ids), and whether this
+ *  workstation skips the device and connection check before joining. */
 export const CallDevices = z.object({
   camera: z.string().max(512).optional(),
   microphone: z.string().max(512).optional(),
   speaker: z.string().max(512).optional(),
+  skipCheck: z.boolean().optional(),
 });
 export type CallDevices = z.infer<typeof CallDevices>;
+
+/** The check before joining, main's half: whether the meeting's servers answer (never a URL). */
+export const ServerCheck = z.object({
+  services: z.array(z.object({ service: z.enum(['conference-server', 'room-guard']), state: z.enum(['reachable', 'unreachable']) })),
+});
+export type ServerCheck = z.infer<typeof ServerCheck>;
 
 /** The guest invitation "Add participant" produces, written by main. The PIN goes only to the call window. */
 export const Invitation = z.object({ link: z.string(), pin: z.string(), text: z.string() });
@@ -233,6 +250,13 @@ export const channels = {
     Ok,
     ['call'],
   ),
+  /** The device and connection check before joining: does the meeting's conference server answer? */
+  'call.check': channel(Empty, ServerCheck, ['call']),
+  /** The window is in the call (allowed: it may shrink to the mini view when the host switches
+   *  away) or not; answers whether this console has a mini view at all (policy, Electron only). */
+  'call.miniView': channel(z.object({ allowed: z.boolean() }).strict(), z.object({ available: z.boolean() }), ['call']),
+  /** From the mini view back to the full call window. */
+  'call.expand': channel(Empty, Ok, ['call']),
 } as const;
 
 export type Channel = keyof typeof channels;
@@ -257,6 +281,17 @@ export const events = {
   'call.roster': z.object({ entries: z.array(RosterEntry) }),
   /** The host closed the call window: ask the main window whether to end the meeting for everyone. */
   'call.askEnd': z.object({ subject: z.string() }),
+  /**
+   * Who waits in the watched day's meetings open now, by role (never a name), from each
+   * meeting's conference server; sent when it changes. `meetings` lists only meetings with
+   * someone waiting; `arrived`: meetings whose first guest just came before the clinician
+   * opened the call (one notification each, once per meeting).
+   */
+  'waiting.changed': z.object({
+    day: IsoDay,
+    meetings: z.array(z.object({ meetingId: z.uuid(), roles: z.array(GuestRole).min(1).max(500) })),
+    arrived: z.array(z.uuid()),
+  }),
 } as const;
 
 export type EventName = keyof typeof events;

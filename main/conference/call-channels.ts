@@ -15,7 +15,16 @@ import type { GuestRoomRef } from './invitation';
 import { createJanusProvider } from './janus/janus-provider';
 import { createPexipProvider } from './pexip/pexip-provider';
 import type { ConferenceProvider } from './provider';
+import { checkServer } from './server-check';
 import type { SmsSender } from './sms-gateway';
+
+/** The compact always-on-top call window (Electron; absent where there is none, or policy turned it off). */
+export interface MiniViewControl {
+  /** The window is in the call (it may shrink when the host switches away), or not. */
+  allow(allowed: boolean): void;
+  /** Back to the full window. */
+  expand(): void;
+}
 
 type CallChannel = Extract<keyof Handlers, `call.${string}`>;
 
@@ -48,11 +57,14 @@ export function createCallChannels(opts: {
   openExternal: OpenExternal;
   devices: DevicePreferenceStore;
   screenSources?: Platform['screenSources'];
+  miniView?: MiniViewControl;
   openWindow(): Promise<void>;
   closeWindow(): void;
 }): CallChannels {
   const { log } = opts;
   let session: CallSession | null = null;
+  /** The current session's conference server (what the check before joining asks). */
+  let sessionServer: ConferenceServer | null = null;
   /** Set when Leave, End or sign-out closes the window (not the host's own closing). */
   let closingOnPurpose = false;
   const ok = { done: true as const };
@@ -90,11 +102,16 @@ export function createCallChannels(opts: {
           ? { provider: 'pexip', nodeUrl: server.url, alias: meeting.room.uri }
           : { provider: 'janus', serverUrl: server.url, guardUrl: server.guardUrl, room: meeting.room.id };
       closingOnPurpose = false;
+      sessionServer = server;
       const opened: CallSession = createCallSession({
         meeting: { id: meeting.id, subject: meeting.subject, guestPin: meeting.room.guestPin, portalLink: meeting.room.portalLink },
         room,
         guestRoom,
         displayName,
+        // Where the window shows the check before joining, the room is readied (the host PIN
+        // used) only when the host presses Join: a session prepared minutes earlier may have
+        // expired (Pexip's token lives 120 s unless the client refreshes it).
+        prepareAtOpen: opts.devices.get().skipCheck === true,
         invitationBaseUrl: opts.invitationBaseUrl,
         emit: opts.emit,
         openExternal: opts.openExternal,
@@ -169,6 +186,21 @@ export function createCallChannels(opts: {
         current();
         if (!opts.screenSources) throw new UserFacingError('share-no-picker');
         opts.screenSources.choose(sourceId);
+        return ok;
+      },
+      'call.check': async () => {
+        current();
+        if (!sessionServer) throw new UserFacingError('no-call');
+        // Short: the window shows "checking" meanwhile, and a blocked server should be said soon.
+        return checkServer(sessionServer, { fetch: opts.fetch, timeoutMs: Math.min(opts.requestTimeoutMs, 5_000) });
+      },
+      'call.miniView': async ({ allowed }) => {
+        current();
+        opts.miniView?.allow(allowed);
+        return { available: opts.miniView !== undefined };
+      },
+      'call.expand': async () => {
+        opts.miniView?.expand();
         return ok;
       },
     },

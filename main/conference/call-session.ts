@@ -12,7 +12,8 @@
  *   joined/ready/reconnecting --leave | end for all--> ended
  *   joined --window closed by the host--> asking-end --end | keep--> ended
  *
- * Preparing starts the moment the call is opened, while the window loads. A failure to
+ * Preparing starts the moment the call is opened, while the window loads (or, where the window
+ * first shows the device check, when the host presses Join there). A failure to
  * prepare is told once (a wrong host PIN is never retried). While joined, the lobby and the
  * roster are watched where the server needs it (Janus, through the guard, once a second),
  * and a muted participant who comes back (their connection dropped, Janus restarted) is
@@ -81,6 +82,8 @@ export function createCallSession(opts: {
   /** Where guests join (the invitation link's target). */
   guestRoom: GuestRoomRef;
   displayName: string;
+  /** Default true. False: ready the room at the window's first prepare (after its device check). */
+  prepareAtOpen?: boolean;
   invitationBaseUrl: string;
   emit: EventSink;
   openExternal: OpenExternal;
@@ -93,20 +96,26 @@ export function createCallSession(opts: {
 }): CallSession {
   const { meeting, room, log } = opts;
   let phase: CallPhase = 'preparing';
-  /** The preparation started at open, handed to the window's first join. */
-  let first: Promise<JoinInfo> | null = room.prepare(opts.displayName);
   /** Why preparing failed: said again to a window that asks again, never asked of the server again. */
   let failure: unknown = null;
-  first.then(
-    () => {
-      if (phase === 'preparing') phase = 'ready';
-    },
-    (error: unknown) => {
-      failure = error;
-      if (phase === 'preparing') phase = 'failed';
-      log.warn(`call: the room could not be prepared (${error instanceof UserFacingError ? error.code : 'unexpected error'})`);
-    },
-  );
+  /** The first preparation (the host PIN checked at the server), once started. */
+  function prepareFirst(): Promise<JoinInfo> {
+    const pending = room.prepare(opts.displayName);
+    pending.then(
+      () => {
+        if (phase === 'preparing') phase = 'ready';
+      },
+      (error: unknown) => {
+        failure = error;
+        if (phase === 'preparing') phase = 'failed';
+        log.warn(`call: the room could not be prepared (${error instanceof UserFacingError ? error.code : 'unexpected error'})`);
+      },
+    );
+    return pending;
+  }
+  /** The preparation started at open, handed to the window's first join. */
+  let first: Promise<JoinInfo> | null = opts.prepareAtOpen === false ? null : prepareFirst();
+  let started = first !== null;
   let self: string | null = null;
   /** The host's mutes, by participant: kept here, applied again when someone comes back. */
   const mutes = new Map<string, { audio?: string | null; video?: string | null }>();
@@ -243,6 +252,10 @@ export function createCallSession(opts: {
         first = null;
         return pending;
       }
+      if (!started) {
+        started = true;
+        return prepareFirst();
+      }
       if (phase === 'failed' && failure) throw failure;
       live();
       phase = 'reconnecting';
@@ -297,8 +310,8 @@ export function createCallSession(opts: {
     },
     async inviteByEmail(request) {
       live();
-      // eng-disable OPEN_EXTERNAL_JS_CHECK: a mailto: built here, through the external-link guard
-      await opts.openExternal(invitationMailto(request.to, invitation(request), request.lang));
+      // A mailto: built here, through the external-link guard (reviewed scanner finding):
+      await opts.openExternal(invitationMailto(request.to, invitation(request), request.lang)); // eng-disable OPEN_EXTERNAL_JS_CHECK
     },
     async inviteBySms(request) {
       live();

@@ -17,14 +17,15 @@ import { createVdxSource } from '../booking/vdx-client';
 import { loadOrCreateKey } from '../cache/database-key';
 import { openScheduleDb, type ScheduleDb } from '../cache/schedule-db';
 import type { Handlers } from '../ipc/router';
-import { createKnownSecrets } from '../log/known-secrets';
 import type { Logger } from '../log/logger';
+import { createKnownSecrets } from '../log/known-secrets';
 import type { Settings } from '../settings/settings';
 import type { EffectiveSettings } from '../settings/policy';
 import { buildDiagnostics } from '../diagnostics/diagnostics';
 import { createCallChannels } from '../conference/call-channels';
 import { createJsonDevicePreferences } from '../conference/device-preferences';
 import { createSmsSender } from '../conference/sms-gateway';
+import { createWaitingWatch, type WaitingWatch } from '../conference/waiting-watch';
 import { UserFacingError } from './errors';
 import { resolveDeepLink, type MeetingLookup } from './deep-links';
 import type { EventSink, Platform } from './ports';
@@ -45,6 +46,8 @@ interface UserSession {
   db: ScheduleDb;
   sync: ScheduleSync;
   scheduler: SyncScheduler;
+  /** Who waits in the watched day's open meetings: rides on the scheduler's syncs. */
+  waiting: WaitingWatch;
 }
 
 /** How many recently shown days' subjects and PINs the log redactor knows. */
@@ -102,6 +105,7 @@ export async function createCore(opts: {
     openExternal: platform.openExternal,
     devices: platform.devicePreferences ?? createJsonDevicePreferences(join(platform.userDataDir, 'call-devices.json')),
     ...(platform.screenSources ? { screenSources: platform.screenSources } : {}),
+    ...(settings.callMiniView && platform.windows.callMiniView ? { miniView: platform.windows.callMiniView } : {}),
     openWindow: () => platform.windows.openCallWindow(),
     closeWindow: () => platform.windows.closeCallWindow(),
   });
@@ -126,7 +130,11 @@ export async function createCore(opts: {
       source,
       log: opts.log.child('sync'),
       onChanged: (schedule) => emit('main', 'schedule.changed', rememberDay(schedule, db)),
-      onOutcome: (day, ok) => scheduler.outcome(day, ok),
+      onOutcome: (day, ok) => {
+        scheduler.outcome(day, ok);
+        // Whatever the sync's outcome: the conference servers may answer when VDX does not.
+        if (day === scheduler.watched) waiting.tick(day);
+      },
       now,
       retention: { daysBack: settings.scheduleDaysBack, daysForward: settings.scheduleDaysForward },
       recovered: db.recoveredFrom !== null,
@@ -136,16 +144,29 @@ export async function createCore(opts: {
       intervalMs: SYNC_INTERVAL_MS,
       backoff: createBackoff(),
     });
-    session = { dir, db, sync, scheduler };
+    const waiting = createWaitingWatch({
+      servers: settings.conferenceServers,
+      statusApis: settings.pexipStatusApi,
+      meetingsOf: (day) => db.readDay(day).meetings,
+      watched: () => scheduler.watched,
+      emit: (payload) => emit('main', 'waiting.changed', payload),
+      fetch: platform.fetch,
+      timeoutMs: settings.requestTimeoutMs,
+      log: opts.log.child('waiting'),
+      intervalMs: SYNC_INTERVAL_MS,
+      now,
+    });
+    session = { dir, db, sync, scheduler, waiting };
     return session;
   }
 
   async function closeSession(wipe: boolean): Promise<void> {
     if (!session) return;
-    const { dir, db, sync, scheduler } = session;
+    const { dir, db, sync, scheduler, waiting } = session;
     session = null;
     known.forget();
     scheduler.dispose();
+    await waiting.dispose();
     await sync.idle();
     db.close();
     if (wipe) rmSync(dir, { recursive: true, force: true });
@@ -175,6 +196,7 @@ export async function createCore(opts: {
     return schedule;
   }
 
+
   const handlers: Handlers = {
     'app.info': async () => ({ version: platform.version, host: platform.host, locale: platform.locale }),
 
@@ -184,6 +206,7 @@ export async function createCore(opts: {
         host: platform.host,
         fetch: platform.fetch,
         effective: opts.effective ?? { settings, sources: defaultSources(settings), locked: [], policySources: [] },
+        ...(platform.updateStatus ? { updates: platform.updateStatus() } : {}),
       }),
 
     'auth.state': authState,
@@ -227,7 +250,10 @@ export async function createCore(opts: {
     },
 
     'schedule.watch': async ({ day, focus }) => {
-      (await userSession()).scheduler.watch(day, { now: focus === true });
+      const { scheduler, waiting } = await userSession();
+      scheduler.watch(day, { now: focus === true });
+      // A view that (re)starts watching gets what is known at once, not at the next change.
+      if (day !== null) waiting.resend(day);
       return { done: true as const };
     },
 
@@ -237,13 +263,15 @@ export async function createCore(opts: {
     },
 
     'call.open': async ({ meetingId }) => {
-      const { db } = await userSession();
+      const { db, waiting } = await userSession();
       const meeting = db.meeting(meetingId);
       if (!meeting) throw new UserFacingError('appointment-not-found');
       if (!meeting.room) throw new UserFacingError('no-room');
       if (!canJoin({ ...meeting, joinable: true }, now())) throw new UserFacingError('not-open');
       const account = await auth.currentAccount();
       await calls.open(meeting, account?.name ?? 'Clinician');
+      // The clinician is on the way in: a guest arriving now needs no notification.
+      waiting.joined(meeting.id);
       return { done: true as const };
     },
     ...calls.handlers,

@@ -6,6 +6,7 @@
 import type { EventName, EventPayload, WindowKind } from '../../preload/contract';
 import type { DevicePreferenceStore } from '../conference/device-preferences';
 import type { ScreenSource } from '../platform/screen-sources';
+import type { UpdaterStatus } from '../updates/update-guard';
 
 /** OS-protected encryption (Electron safeStorage: DPAPI, Keychain, libsecret). */
 export interface SecretBox {
@@ -24,6 +25,8 @@ export interface WindowHost {
   closeCallWindow(): void;
   /** Brings the main window to the front (sign-in finished in the system browser). */
   focusMain(): void;
+  /** The call window's compact always-on-top view (Electron only: a browser tab cannot float). */
+  callMiniView?: { allow(allowed: boolean): void; expand(): void };
 }
 
 /** How the core pushes an event to one kind of window, or to all. */
@@ -47,6 +50,8 @@ export interface Platform {
   /** Empties the session's HTTP cache and web storage at sign-out (Electron: net.fetch answers
    *  sit in Chromium's cache). Absent in the browser host, whose main fetches in Node, uncached. */
   clearBrowsingData?(): Promise<void>;
+  /** The updater's state for Diagnostics (Electron only; the browser host does not update itself). */
+  updateStatus?(): UpdaterStatus;
   /** The console's own screen-share picker (Electron has none). Absent in the browser host,
    *  where getDisplayMedia shows the browser's picker. */
   screenSources?: {

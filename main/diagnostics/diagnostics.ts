@@ -2,10 +2,13 @@
  * The diagnostics report IT asks for: versions, where each setting came from (default,
  * settings file, policy; locked or not), and whether the identity provider, the booking
  * API and the conference server answer. Settings hold server addresses and ids, never
- * personal data; the report is safe to copy into a ticket.
+ * personal data; the one secret among them (the Pexip status account's password) is shown
+ * as hidden, and URLs lose credentials, query and fragment (a gateway's `?apikey=` must not
+ * end up in an IT ticket). The report is safe to copy into a ticket.
  */
 import type { Diagnostics } from '../../preload/contract';
 import type { EffectiveSettings, SettingKey } from '../settings/policy';
+import type { UpdaterStatus } from '../updates/update-guard';
 
 type Probe = Diagnostics['reachability'][number];
 
@@ -15,6 +18,8 @@ export async function buildDiagnostics(opts: {
   effective: EffectiveSettings;
   fetch?: typeof fetch;
   timeoutMs?: number;
+  /** The updater's state (Electron only). */
+  updates?: UpdaterStatus;
 }): Promise<Diagnostics> {
   const { settings, sources, locked } = opts.effective;
   const doFetch = opts.fetch ?? fetch;
@@ -32,6 +37,27 @@ export async function buildDiagnostics(opts: {
     }
   };
 
+  /** The waiting badge's Pexip status account for a server: does the Management API accept it? */
+  const statusProbe = async (domain: string): Promise<Probe> => {
+    const account = settings.pexipStatusApi.find((a) => a.domain === domain);
+    if (!account) return { service: 'pexip-status', url: domain, state: 'not-configured', detail: 'no waiting badge for these meetings' };
+    // One Management Node may serve several domains: checked once (see the filter below).
+    // A conference name no VMR has: the answer proves the account and lists nobody.
+    const target = `${account.url.replace(/\/+$/, '')}/api/admin/status/v1/participant/?conference=&limit=1`;
+    try {
+      const response = await doFetch(target, {
+        headers: { authorization: `Basic ${Buffer.from(`${account.username}:${account.password}`, 'utf8').toString('base64')}` },
+        signal: AbortSignal.timeout(timeoutMs),
+        redirect: 'manual',
+      });
+      await response.body?.cancel();
+      const refused = response.status === 401 || response.status === 403;
+      return { service: 'pexip-status', url: account.url, state: 'reachable', detail: `HTTP ${response.status}${refused ? ', account refused' : ''}` };
+    } catch (error) {
+      return { service: 'pexip-status', url: account.url, state: 'unreachable', detail: (error as Error).name };
+    }
+  };
+
   const authority = settings.authority.replace(/\/?$/, '/');
   const reachability = await Promise.all([
     probe('identity-provider', settings.authority, `${authority}.well-known/openid-configuration`),
@@ -40,9 +66,9 @@ export async function buildDiagnostics(opts: {
       ? [probe('conference-server', '', '')]
       : settings.conferenceServers.flatMap((s) => [
           probe('conference-server', s.url, s.provider === 'pexip' ? `${s.url.replace(/\/+$/, '')}/api/client/v2/status` : s.url.replace(/^ws/, 'http')),
-          ...(s.provider === 'janus' ? [probe('room-guard', s.guardUrl, `${s.guardUrl.replace(/\/+$/, '')}/v1/rooms`)] : []),
+          ...(s.provider === 'janus' ? [probe('room-guard', s.guardUrl, `${s.guardUrl.replace(/\/+$/, '')}/v1/rooms`)] : [statusProbe(s.domain)]),
         ])),
-  ]);
+  ]).then((all) => all.filter((r, i) => r.service !== 'pexip-status' || all.findIndex((o) => o.service === r.service && o.url === r.url) === i));
 
   return {
     version: opts.version,
@@ -52,11 +78,46 @@ export async function buildDiagnostics(opts: {
     ) as Record<string, string>,
     settings: (Object.keys(settings) as SettingKey[]).sort().map((key) => ({
       key,
-      value: typeof settings[key] === 'string' ? (settings[key] as string) : JSON.stringify(settings[key]),
+      value: typeof settings[key] === 'string' ? safeUrl(settings[key] as string) : JSON.stringify(settings[key], hideSecrets),
       source: sources[key],
       locked: locked.includes(key),
     })),
     policySources: opts.effective.policySources,
-    reachability,
+    reachability: reachability.map((r) => ({ ...r, url: safeUrl(r.url) })),
+    ...(opts.updates ? { updates: updatesOf(opts.updates) } : {}),
   };
+}
+
+function updatesOf(status: UpdaterStatus): NonNullable<Diagnostics['updates']> {
+  if (!status.enabled) return { enabled: false, detail: status.reason.slice(0, 300) };
+  return { enabled: true, state: status.state, ...(status.detail || status.version ? { detail: [status.version, status.detail].filter(Boolean).join(': ').slice(0, 300) } : {}) };
+}
+
+/**
+ * A URL as a ticket may show it: no user name or password, and no query or fragment (an SMS
+ * gateway's `?apikey=`, a feed's signed `?token=`): `?…` says one was there. Anything that
+ * is not an absolute URL is left as it is.
+ */
+export function safeUrl(value: string): string {
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return value;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return value;
+  }
+  const hidden = url.search !== '' || url.hash !== '';
+  // Nothing to take out: the value as it was written (URL would add a trailing slash).
+  if (!hidden && url.username === '' && url.password === '' && !/^[^/]*\/\/[^/]*@/.test(value)) return value;
+  url.username = '';
+  url.password = '';
+  url.search = '';
+  url.hash = '';
+  return `${url.href}${hidden ? '?…' : ''}`;
+}
+
+/** JSON.stringify replacer: a password is shown as set, never as it is; URLs as safeUrl shows them. */
+function hideSecrets(key: string, value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  return key === 'password' ? '(hidden)' : safeUrl(value);
 }

@@ -58,6 +58,32 @@ export const ConferenceServer = z.preprocess(
 );
 export type ConferenceServer = z.infer<typeof ConferenceServer>;
 
+/**
+ * A read-only account for Pexip's Management API (its Management Node, `url`), for the Pexip
+ * server of `domain`: the day view's "who is waiting" reads the participant status with it
+ * (a host token would start the conference and let waiting guests in). Policy only: it holds
+ * a password, which never goes to a log or to Diagnostics. A JSON string per REG_MULTI_SZ line.
+ */
+export const PexipStatusApi = z.preprocess(
+  (value) => {
+    if (typeof value !== 'string') return value;
+    try {
+      return JSON.parse(value) as unknown;
+    } catch {
+      return value;
+    }
+  },
+  z
+    .object({
+      domain: Domain,
+      url: HttpsUrl.refine((value) => !new URL(value).username && !new URL(value).password, 'put the account in username and password, not in the URL'),
+      username: z.string().min(1).max(200),
+      password: z.string().min(1).max(500),
+    })
+    .strict(),
+);
+export type PexipStatusApi = z.infer<typeof PexipStatusApi>;
+
 export const SettingsSchema = z
   .object({
     /** The identity provider's authority: Entra ID's tenant URL, or any OIDC issuer. */
@@ -107,6 +133,16 @@ export const SettingsSchema = z
     invitationBaseUrl: z.union([HttpsUrl, z.literal('')]).default(''),
     /** The hospital's SMS gateway for invitations: POST JSON {to, text}. Empty: no SMS option. */
     smsGatewayUrl: z.union([HttpsUrl, z.literal('')]).default(''),
+    /** The call window shrinks to a small always-on-top view when the host switches to another
+     *  window (the patient record); false keeps it a normal window (installed app only). */
+    callMiniView: z.boolean().default(true),
+    /** Policy only: Pexip Management API accounts (read-only) for the waiting badge, by the Pexip
+     *  server's domain. Without one, that server's meetings show no badge. */
+    pexipStatusApi: z
+      .array(PexipStatusApi)
+      .max(50)
+      .refine((list) => new Set(list.map((s) => s.domain)).size === list.length, 'each domain may be listed once')
+      .default([]),
     /** Policy only: an installed console reads the file named by CLINICIAN_CONSOLE_CONFIG only when IT allows it. */
     allowUserSettingsFile: z.boolean().default(false),
   })
@@ -128,6 +164,8 @@ export const POLICY_ONLY_KEYS = [
   'proxyBypassRules',
   'externalAllowlist',
   'allowUserSettingsFile',
+  // A password for the conference server's management API: IT's to hand out, never a user's.
+  'pexipStatusApi',
 ] as const satisfies ReadonlyArray<keyof Settings>;
 
 export class SettingsError extends Error {
