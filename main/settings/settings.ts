@@ -20,6 +20,8 @@ export function isLoopbackHost(hostname: string): boolean {
 function secureUrl(secure: 'https' | 'wss', plain: 'http' | 'ws') {
   return z.url({ protocol: new RegExp(`^(${secure}|${plain})$`) }).refine(
     (value) => {
+      // zod runs refinements after a failed format check too: the URL error is said already.
+      if (!URL.canParse(value)) return true;
       const url = new URL(value);
       return url.protocol === `${secure}:` || isLoopbackHost(url.hostname);
     },

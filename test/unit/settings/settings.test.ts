@@ -128,6 +128,11 @@ describe("IT's managed policy", () => {
     expect(() => loadEffectiveSettings({ env: {}, allowEnvPolicy: false, policies: [jsonFilePolicy(policy)] })).toThrow(
       new RegExp(`Invalid policy in ${policy.replace(/[/.]/g, '\\$&')}: updateChannel`),
     );
+    // Text that is no URL at all is a settings error naming the key, never a crash.
+    const notUrl = file(JSON.stringify({ bookingApiUrl: 'not a url' }), 'policy.json');
+    expect(() => loadEffectiveSettings({ env: {}, allowEnvPolicy: false, policies: [jsonFilePolicy(notUrl)] })).toThrow(
+      expect.objectContaining({ name: 'SettingsError', message: expect.stringContaining('bookingApiUrl') }),
+    );
     const unknown = file(JSON.stringify({ autoUpdate: true }), 'policy.json');
     expect(() => loadEffectiveSettings({ env: {}, allowEnvPolicy: false, policies: [jsonFilePolicy(unknown)] })).toThrow(/Unknown setting "autoUpdate" in policy/);
   });
