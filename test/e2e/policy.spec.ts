@@ -31,8 +31,12 @@ test('a valid policy beats the settings file, and diagnostics show each source a
   await expect(setting('clientId')).toHaveAttribute('data-source', 'settings file');
   await expect(setting('clientId')).toHaveAttribute('data-locked', 'false');
   await expect(setting('proxyMode')).toHaveAttribute('data-source', 'default');
-  for (const service of ['identity-provider', 'booking-api', 'conference-server']) {
-    await expect(panel.locator(`[data-testid="reachability"][data-service="${service}"]`)).toHaveAttribute('data-state', 'reachable');
+  // One identity provider and booking API; two conference servers (Pexip, Janus) and Janus's guard.
+  const probes = { 'identity-provider': 1, 'booking-api': 1, 'conference-server': 2, 'room-guard': 1 };
+  for (const [service, count] of Object.entries(probes)) {
+    const rows = panel.locator(`[data-testid="reachability"][data-service="${service}"]`);
+    await expect(rows).toHaveCount(count);
+    for (const row of await rows.all()) await expect(row).toHaveAttribute('data-state', 'reachable');
   }
 });
 
