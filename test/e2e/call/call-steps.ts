@@ -89,10 +89,21 @@ export async function openGuest(browser: Browser, url: string): Promise<Page> {
   return page;
 }
 
-/** Closes every guest's page (for afterEach): they leave the rooms they were in. */
+/**
+ * Closes every guest's page (for afterEach). Each leaves its meeting first, as its Leave
+ * button would: a page that just vanished would stay a participant until the server notices
+ * (Pexip: until its token expires), and the next test would meet it in the room.
+ */
 export async function closeGuests(): Promise<void> {
   const open = [...guestContexts];
   guestContexts.clear();
+  // Bounded: a page whose server is already gone (a test that stopped it) is closed anyway.
+  const leave = (page: Page) =>
+    Promise.race([
+      page.evaluate(() => (globalThis as unknown as { guestLeave?: () => Promise<void> }).guestLeave?.()).catch(() => undefined),
+      new Promise((resolve) => setTimeout(resolve, 5_000)),
+    ]);
+  await Promise.all(open.flatMap((c) => c.pages().map(leave)));
   await Promise.all(open.map((c) => c.close()));
 }
 

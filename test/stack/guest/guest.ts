@@ -53,6 +53,8 @@ declare global {
     /** Every state in order, e.g. lobby, connecting, joined, reconnecting, joined. */
     guestStates: string[];
     guestLimitFrameRate: (fps: number) => Promise<void>;
+    /** Leaves the meeting as the Leave button does, resolving once the server was told (tests, before closing the page). */
+    guestLeave: () => Promise<void>;
   }
 }
 
@@ -149,7 +151,8 @@ function addChat(who: string, text: string): void {
   chatLog.append(item);
 }
 
-function mediaControls(setAudio: (on: boolean) => void, setVideo: (on: boolean) => void, leave: () => void): void {
+function mediaControls(setAudio: (on: boolean) => void, setVideo: (on: boolean) => void, leave: () => Promise<void>): void {
+  window.guestLeave = leave;
   let audio = true;
   let video = true;
   muteBtn.onclick = () => {
@@ -164,7 +167,7 @@ function mediaControls(setAudio: (on: boolean) => void, setVideo: (on: boolean) 
     cameraBtn.setAttribute('aria-pressed', String(!video));
     cameraBtn.textContent = video ? 'Turn camera off' : 'Turn camera on';
   };
-  leaveBtn.onclick = leave;
+  leaveBtn.onclick = () => void leave();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -250,7 +253,11 @@ async function joinJanus(name: string, pin: string, local: MediaStream): Promise
   });
   window.guestStats = async () => (await room.stats()).map((s) => ({ participantId: s.participantId, framesDecoded: s.framesDecoded, audioBytesReceived: s.audioBytesReceived, audioLevel: s.audioLevel }));
   window.guestLocalStats = () => room.localStats();
-  mediaControls((on) => room.setAudioEnabled(on), (on) => room.setVideoEnabled(on), () => void room.leave());
+  mediaControls(
+    (on) => room.setAudioEnabled(on),
+    (on) => room.setVideoEnabled(on),
+    () => room.leave(),
+  );
   chatControls((text) => room.sendChat(text));
   room.on('chat', (m) => addChat(m.displayName, m.text));
 
@@ -336,7 +343,9 @@ async function joinPexip(name: string, pin: string, local: MediaStream): Promise
       local.getVideoTracks().forEach((t) => (t.enabled = on));
       void client.muteVideo({ muteVideo: !on });
     },
-    () => void client.disconnect({ reason: 'User initiated disconnect' }),
+    async () => {
+      await client.disconnect({ reason: 'User initiated disconnect' });
+    },
   );
   chatControls(async (text) => {
     const res = await client.sendMessage({ payload: text });
