@@ -81,6 +81,9 @@ export interface MediaStats {
   audioBytesReceived?: number;
   /** 0..1, the current level of that stream's audio (active speaker). */
   audioLevel?: number;
+  /** getStats' running sums for that audio: level² × seconds, and seconds (the level over an interval). */
+  totalAudioEnergy?: number;
+  totalSamplesDuration?: number;
 }
 
 export interface CallClientEvents {

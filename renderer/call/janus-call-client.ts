@@ -124,6 +124,8 @@ export class JanusCallClient implements CallClient {
       ...(s.frameRate !== undefined ? { frameRate: s.frameRate } : {}),
       ...(s.audioBytesReceived !== undefined ? { audioBytesReceived: s.audioBytesReceived } : {}),
       ...(s.audioLevel !== undefined ? { audioLevel: s.audioLevel } : {}),
+      ...(s.totalAudioEnergy !== undefined ? { totalAudioEnergy: s.totalAudioEnergy } : {}),
+      ...(s.totalSamplesDuration !== undefined ? { totalSamplesDuration: s.totalSamplesDuration } : {}),
     }));
   }
 

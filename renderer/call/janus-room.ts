@@ -130,6 +130,9 @@ export interface RemoteVideoStats {
   audioBytesReceived?: number;
   /** 0..1, the current level of their audio (active speaker). */
   audioLevel?: number;
+  /** Running sums of their audio (level² × seconds, and seconds). */
+  totalAudioEnergy?: number;
+  totalSamplesDuration?: number;
   audioPacketsLost?: number;
 }
 
@@ -375,11 +378,11 @@ export class JanusRoom {
     const report = await pc.getStats();
     const rtt = selectedPairRtt(report);
     const out: RemoteVideoStats[] = [];
-    const audio = new Map<string, { bytes: number; level?: number; lost: number }>();
-    report.forEach((s: RTCInboundRtpStreamStats & { mid?: string; audioLevel?: number }) => {
+    const audio = new Map<string, { bytes: number; level?: number; energy?: number; duration?: number; lost: number }>();
+    report.forEach((s: RTCInboundRtpStreamStats & { mid?: string; audioLevel?: number; totalAudioEnergy?: number; totalSamplesDuration?: number }) => {
       if (s.type !== 'inbound-rtp' || s.kind !== 'audio' || !s.mid) return;
       const participantId = this.midFeed.get(s.mid);
-      if (participantId) audio.set(participantId, { bytes: s.bytesReceived ?? 0, level: s.audioLevel, lost: s.packetsLost ?? 0 });
+      if (participantId) audio.set(participantId, { bytes: s.bytesReceived ?? 0, level: s.audioLevel, energy: s.totalAudioEnergy, duration: s.totalSamplesDuration, lost: s.packetsLost ?? 0 });
     });
     report.forEach((s: RTCInboundRtpStreamStats & { mid?: string }) => {
       if (s.type !== 'inbound-rtp' || s.kind !== 'video' || !s.mid) return;
@@ -397,6 +400,8 @@ export class JanusRoom {
         frameHeight: s.frameHeight,
         audioBytesReceived: audio.get(participantId)?.bytes,
         audioLevel: audio.get(participantId)?.level,
+        totalAudioEnergy: audio.get(participantId)?.energy,
+        totalSamplesDuration: audio.get(participantId)?.duration,
         audioPacketsLost: audio.get(participantId)?.lost,
       });
     });

@@ -117,11 +117,11 @@ export class PexipCallClient implements CallClient {
     if (!pc) return [];
     const report = await pc.getStats();
     let video: RTCInboundRtpStreamStats | undefined;
-    let audio: (RTCInboundRtpStreamStats & { audioLevel?: number }) | undefined;
+    let audio: (RTCInboundRtpStreamStats & { audioLevel?: number; totalAudioEnergy?: number; totalSamplesDuration?: number }) | undefined;
     let rtt: number | undefined;
     report.forEach((s: RTCStats & Record<string, unknown>) => {
       if (s.type === 'inbound-rtp' && s.kind === 'video' && (!video || (s.framesDecoded as number) > (video.framesDecoded ?? 0))) video = s as unknown as RTCInboundRtpStreamStats;
-      if (s.type === 'inbound-rtp' && s.kind === 'audio') audio = s as unknown as RTCInboundRtpStreamStats & { audioLevel?: number };
+      if (s.type === 'inbound-rtp' && s.kind === 'audio') audio = s as unknown as RTCInboundRtpStreamStats & { audioLevel?: number; totalAudioEnergy?: number; totalSamplesDuration?: number };
       if (s.type === 'candidate-pair' && s.nominated === true && typeof s.currentRoundTripTime === 'number') rtt = s.currentRoundTripTime;
     });
     if (!video && !audio) return [];
@@ -135,6 +135,8 @@ export class PexipCallClient implements CallClient {
         ...(video?.framesPerSecond !== undefined ? { frameRate: video.framesPerSecond } : {}),
         ...(audio?.bytesReceived !== undefined ? { audioBytesReceived: audio.bytesReceived } : {}),
         ...(audio?.audioLevel !== undefined ? { audioLevel: audio.audioLevel } : {}),
+        ...(audio?.totalAudioEnergy !== undefined ? { totalAudioEnergy: audio.totalAudioEnergy } : {}),
+        ...(audio?.totalSamplesDuration !== undefined ? { totalSamplesDuration: audio.totalSamplesDuration } : {}),
       },
     ];
   }

@@ -16,6 +16,9 @@ export interface StatsSample {
   bitrateKbps?: number;
   frameRate?: number;
   audioLevel?: number;
+  /** getStats' running sums (level² × seconds, and seconds): their change is the level over an interval. */
+  totalAudioEnergy?: number;
+  totalSamplesDuration?: number;
 }
 
 export interface Quality {
@@ -44,9 +47,26 @@ export function judgeQuality(now: StatsSample, before: StatsSample | undefined):
   return { poor, lost, ...(rttMs !== undefined ? { rttMs } : {}), ...(kbps !== undefined ? { kbps } : {}), ...(fps !== undefined ? { fps } : {}) };
 }
 
-/** The loudest participant above a floor, or null when nobody speaks. */
-export function activeSpeaker(stats: StatsSample[], floor = 0.02): string | null {
-  let best: StatsSample | null = null;
-  for (const s of stats) if ((s.audioLevel ?? 0) > floor && (!best || (s.audioLevel ?? 0) > (best.audioLevel ?? 0))) best = s;
+/**
+ * How loud a participant was since the previous sample (0..1, root mean square).
+ * Why not `audioLevel`: that is the level of the last few milliseconds, and sampled once a second
+ * it can keep landing in the pauses between words (or between the beeps of a test microphone,
+ * which also come once a second) and never see the speech at all. The running energy sums cover
+ * every sample in between. Without two samples with those sums, the instantaneous level is all there is.
+ */
+export function speechLevel(now: StatsSample, before: StatsSample | undefined): number {
+  const energy = (now.totalAudioEnergy ?? NaN) - (before?.totalAudioEnergy ?? NaN);
+  const seconds = (now.totalSamplesDuration ?? NaN) - (before?.totalSamplesDuration ?? NaN);
+  if (seconds > 0 && energy >= 0) return Math.sqrt(energy / seconds);
+  return now.audioLevel ?? 0;
+}
+
+/** The loudest participant since the previous sample, above a floor; null when nobody speaks. */
+export function activeSpeaker(stats: StatsSample[], previous: Record<string, StatsSample | undefined> = {}, floor = 0.02): string | null {
+  let best: { id: string; level: number } | null = null;
+  for (const s of stats) {
+    const level = speechLevel(s, previous[s.id]);
+    if (level > floor && (!best || level > best.level)) best = { id: s.id, level };
+  }
   return best?.id ?? null;
 }
