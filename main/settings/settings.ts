@@ -39,20 +39,23 @@ const Domain = z
   .toLowerCase()
   .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'expected a domain such as video.hospital.example');
 
+/** A registry REG_MULTI_SZ line holds an object as JSON: parsed here, anything else left to the schema. */
+function jsonLine(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return value;
+  }
+}
+
 /**
  * The conference server for the meetings whose room address is in `domain`: a Pexip
  * Infinity Conferencing Node, or a Janus server with the room guard in front of it.
  * In the registry each entry is a REG_MULTI_SZ line of JSON, so a JSON string is accepted.
  */
 export const ConferenceServer = z.preprocess(
-  (value) => {
-    if (typeof value !== 'string') return value;
-    try {
-      return JSON.parse(value) as unknown;
-    } catch {
-      return value;
-    }
-  },
+  jsonLine,
   z.discriminatedUnion('provider', [
     z.object({ domain: Domain, provider: z.literal('pexip'), url: HttpsUrl }).strict(),
     z.object({ domain: Domain, provider: z.literal('janus'), url: WssUrl, guardUrl: HttpsUrl }).strict(),
@@ -67,14 +70,7 @@ export type ConferenceServer = z.infer<typeof ConferenceServer>;
  * a password, which never goes to a log or to Diagnostics. A JSON string per REG_MULTI_SZ line.
  */
 export const PexipStatusApi = z.preprocess(
-  (value) => {
-    if (typeof value !== 'string') return value;
-    try {
-      return JSON.parse(value) as unknown;
-    } catch {
-      return value;
-    }
-  },
+  jsonLine,
   z
     .object({
       domain: Domain,
