@@ -1,8 +1,12 @@
 import { defineConfig } from '@playwright/test';
+import { pinDaytimeZone } from './test/support/daytime-zone';
+
+// Mid-morning for the whole run, wherever and whenever it starts (why: in that module).
+pinDaytimeZone();
 
 /**
  * One worker: the stack (IdP, VDX sandbox, Janus) is started once per worker and a call
- * needs most of this machine's two cores. Traces on retry, as Element does.
+ * needs most of this machine's two cores. A trace is kept for each failure.
  */
 export default defineConfig({
   testDir: 'test/e2e',
@@ -14,5 +18,5 @@ export default defineConfig({
   expect: { timeout: 15_000 },
   reporter: [['list'], ['json', { outputFile: '.cache/results/playwright.json' }]],
   outputDir: '.cache/test-results',
-  use: { trace: 'on-first-retry' },
+  use: { trace: 'retain-on-failure' },
 });

@@ -1,4 +1,8 @@
 import { defineConfig } from '@playwright/test';
+import { pinDaytimeZone } from '../../test/support/daytime-zone';
+
+// The pictures show a morning's day view, whenever they are taken.
+pinDaytimeZone();
 
 /**
  * `npm run screenshots`: the README's pictures, taken from the embedded sandbox with the e2e
