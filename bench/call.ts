@@ -152,6 +152,14 @@ export async function runCallBench(opts: { log?: (line: string) => void; rendere
         'the call window to show a remote frame',
       );
       log(`call (${provider}): console join to first remote frame ${Math.round(consoleMs)} ms`);
+      // Where the console's time goes (ms since the window opened), to know what to cut.
+      const steps = await call.evaluate(() => {
+        // (The bench is type-checked without the DOM library: the entry's field, by name.)
+        const nav = (performance.getEntriesByType as (type: string) => Array<{ domContentLoadedEventEnd?: number }>)('navigation')[0];
+        const t = (globalThis as unknown as { callTimings?: Record<string, number> }).callTimings ?? {};
+        return { domContentLoaded: nav?.domContentLoadedEventEnd, ...t };
+      });
+      log(`call (${provider}): console steps ${Object.entries(steps).map(([k, v]) => `${k} ${Math.round(Number(v))}`).join(', ')}`);
 
       // 3-party call: console + two guests, the console decoding. Sample the console's CPU.
       await waitFor(

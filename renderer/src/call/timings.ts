@@ -4,6 +4,12 @@
  * frame was shown. Numbers only, nothing personal.
  */
 export interface CallTimings {
+  /** The window's code ran and asked main for the ticket. */
+  startAt?: number;
+  /** Camera and microphone open. */
+  mediaAt?: number;
+  /** Main answered what to join with. */
+  preparedAt?: number;
   joinedAt?: number;
   firstRemoteFrameAt?: number;
 }
