@@ -42,8 +42,13 @@ export function createSyncScheduler(opts: {
   let watched: string | null = null;
   let timer: ReturnType<typeof setTimeout> | null = null;
   let disposed = false;
-  /** Syncs this scheduler started whose outcome has not come back yet. */
-  let running = 0;
+  /**
+   * A sync this scheduler asked for has not reported back yet. A flag, not a count: the sync
+   * folds a request for a day already queued into that one (one outcome for two asks), and a
+   * count then never came back to zero, and the timer was never armed again (seen in CI: a
+   * watched day stopped syncing, and the waiting badge with it). Any outcome clears it.
+   */
+  let inFlight = false;
   let lastOutcomeAt = -Infinity;
 
   function stop(): void {
@@ -53,7 +58,7 @@ export function createSyncScheduler(opts: {
 
   function runNow(day: string): void {
     stop();
-    running++;
+    inFlight = true;
     opts.run(day);
   }
 
@@ -79,15 +84,16 @@ export function createSyncScheduler(opts: {
       const changed = day !== watched;
       watched = day;
       if (changed) runNow(day);
-      else if (now && running === 0 && Date.now() - lastOutcomeAt >= focusGapMs) runNow(day);
-      else if (!timer && running === 0) arm(opts.intervalMs);
+      else if (now && !inFlight && Date.now() - lastOutcomeAt >= focusGapMs) runNow(day);
+      else if (!timer && !inFlight) arm(opts.intervalMs);
     },
     outcome(_day, ok) {
-      running = Math.max(0, running - 1);
+      inFlight = false;
       lastOutcomeAt = Date.now();
-      // The service is what fails, not a day: any day's outcome moves the backoff.
+      // The service is what fails, not a day: any day's outcome moves the backoff. The timer
+      // counts from the latest outcome, so syncs stay an interval apart however they ended.
       const delay = ok ? (opts.backoff.reset(), opts.intervalMs) : opts.backoff.next();
-      if (watched !== null && running === 0) arm(delay);
+      if (watched !== null) arm(delay);
     },
     get watched() {
       return watched;

@@ -51,6 +51,21 @@ describe('sync scheduler', () => {
     expect(runs).toHaveLength(5);
   });
 
+  it('keeps syncing when two asks fold into one sync (one outcome for both)', () => {
+    const { runs, scheduler } = setup();
+    scheduler.watch('2026-11-22');
+    // Hidden and shown again before that sync ran: asked twice; the sync runs it once.
+    scheduler.watch(null);
+    scheduler.watch('2026-11-22');
+    expect(runs).toEqual(['2026-11-22', '2026-11-22']);
+    scheduler.outcome('2026-11-22', true);
+    vi.advanceTimersByTime(15_000);
+    expect(runs).toHaveLength(3);
+    scheduler.outcome('2026-11-22', true);
+    vi.advanceTimersByTime(15_000);
+    expect(runs).toHaveLength(4);
+  });
+
   it('follows the day the view shows, at once', () => {
     const { runs, scheduler } = setup();
     scheduler.watch('2026-11-22');
