@@ -86,6 +86,8 @@ export function createWaitingWatch(opts: {
   let running: Promise<void> | null = null;
   let due: ReturnType<typeof setTimeout> | null = null;
   let dueDay: string | null = null;
+  /** A sync ended while a round ran. */
+  let missed = false;
   let disposed = false;
 
   function keyOf(m: BookedMeeting, server: ConferenceServer): string {
@@ -192,24 +194,39 @@ export function createWaitingWatch(opts: {
       .catch((error: unknown) => log.warn(`waiting: a round failed (${(error as Error)?.name ?? 'error'})`))
       .finally(() => {
         running = null;
+        // A sync ended while this round ran: its round comes at the interval's end (or now,
+        // if this one took longer), never dropped. Dropping it made rounds come every second
+        // sync whenever a server was slow to answer (seen in CI: 2 lobby reads in a minute).
+        if (missed && !disposed) {
+          missed = false;
+          if (dueDay !== null && opts.watched() === dueDay) plan();
+        }
       });
+  }
+
+  /** The next round: now if the interval since the last one has passed, else at its end. */
+  function plan(): void {
+    if (due || running) return;
+    const wait = lastRoundAt + opts.intervalMs - clock();
+    if (wait <= 0) return start(dueDay!);
+    due = setTimeout(() => {
+      due = null;
+      const which = dueDay;
+      if (disposed || which === null || opts.watched() !== which) return;
+      if (running) missed = true;
+      else start(which);
+    }, wait);
+    // Never keep a process alive for a badge.
+    due.unref?.();
   }
 
   return {
     tick(day) {
       if (disposed) return;
       dueDay = day;
-      // A round under way or already due reads the day when it runs: never a second one.
-      if (running || due) return;
-      const wait = lastRoundAt + opts.intervalMs - clock();
-      if (wait <= 0) return start(day);
-      due = setTimeout(() => {
-        due = null;
-        const which = dueDay;
-        if (!disposed && which !== null && opts.watched() === which && !running) start(which);
-      }, wait);
-      // Never keep a process alive for a badge.
-      due.unref?.();
+      // A round already due reads the day when it runs; one under way plans the next when it ends.
+      if (running) missed = true;
+      else plan();
     },
     resend(day) {
       if (!disposed && last && last.day === day) opts.emit(last);

@@ -281,6 +281,18 @@ describe('the waiting watch on Janus', () => {
     await watch.dispose();
   });
 
+  it('a sync that ends while a round runs is not lost: the next round follows at the interval without another tick', async () => {
+    const { watch, starts } = watching([meetingIn(await provisioned())], { intervalMs: 200 });
+    watch.tick(DAY); // a round starts
+    watch.tick(DAY); // the next sync ends while it runs
+    await expect.poll(() => starts.length, { timeout: 5000 }).toBe(2);
+    // Timers may fire a millisecond early against performance.now(): a small allowance.
+    expect(starts[1]! - starts[0]!).toBeGreaterThanOrEqual(195);
+    await watch.idle();
+    await watch.dispose();
+    expect(starts).toHaveLength(2);
+  });
+
   it('never starts rounds closer than the interval, however often syncs end; one lobby read per open meeting per round', async () => {
     const rooms = [await provisioned(), await provisioned()];
     const intervalMs = 300;
