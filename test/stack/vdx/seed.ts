@@ -70,8 +70,11 @@ const TODAY_SLOTS: ReadonlyArray<readonly [number, number]> = [
   [-180, 30], // ended
   [-120, 30], // ended
   [-70, 30], // ended 40 min ago
-  [-10, 30], // in progress (Janus)
-  [10, 30], // room open (15 min before start), not started yet (Pexip)
+  // The two joinable meetings last two hours: a whole e2e run (about 25 minutes, 90 at most)
+  // hosts calls in them, and with half an hour the Janus one ended mid-run (CI: the waiting
+  // specs, 17 minutes in, found their meeting closed and its lobby no longer watched).
+  [-10, 120], // in progress (Janus)
+  [10, 120], // room open (15 min before start), not started yet (Pexip)
   [25, 30], // room opens in 10 minutes
   [120, 45], // later today
 ];
