@@ -119,6 +119,8 @@ export function createCallSession(opts: {
   let self: string | null = null;
   /** The host's mutes, by participant: kept here, applied again when someone comes back. */
   const mutes = new Map<string, { audio?: string | null; video?: string | null }>();
+  /** Participants back in the room whose mutes are still to be applied again. */
+  const remute = new Set<string>();
   /** Roles main knows: the host, and whoever the host dialled. */
   const roles = new Map<string, RosterEntry['role']>();
   let serverRoster: RoomState['roster'] = [];
@@ -157,15 +159,28 @@ export function createCallSession(opts: {
     opts.emit('call', 'call.lobby', { waiting });
   }
 
-  /** Someone muted by the host is back in the room (a new connection): mute them again. */
+  /**
+   * Someone muted by the host is back in the room (a new connection): mute them again. A try
+   * that fails (a participant back in the room but not yet publishing that stream) is tried
+   * again next round, while they stay; dropping it let a patient muted before a Janus restart
+   * be heard after it (seen with --repeat-each 3).
+   */
   async function reapplyMutes(previous: RoomState['roster'], next: RoomState['roster']): Promise<void> {
     for (const p of next) {
       const was = previous.find((q) => q.id === p.id);
-      if (!p.present || was?.present) continue;
-      const m = mutes.get(p.id);
-      for (const kind of ['audio', 'video'] as const) {
-        const mid = m?.[kind];
-        if (mid !== undefined && mid !== null) await room.mute(p.id, kind, true, mid).catch(() => undefined);
+      if (!p.present) remute.delete(p.id);
+      else if (!was?.present && mutes.has(p.id)) remute.add(p.id);
+    }
+    for (const id of remute) {
+      const m = mutes.get(id);
+      try {
+        for (const kind of ['audio', 'video'] as const) {
+          const mid = m?.[kind];
+          if (mid !== undefined && mid !== null) await room.mute(id, kind, true, mid);
+        }
+        remute.delete(id);
+      } catch {
+        // Not publishing yet, or the server away for a moment: next round.
       }
     }
   }
@@ -259,6 +274,10 @@ export function createCallSession(opts: {
       if (phase === 'failed' && failure) throw failure;
       live();
       phase = 'reconnecting';
+      // The host lost the room, and the server may have lost everyone with it (a Janus
+      // restart): whoever is present from now on counts as back, even one who rejoined
+      // before the watch saw the room again (else their mute was never applied again).
+      serverRoster = serverRoster.map((p) => ({ ...p, present: false }));
       const join = await room.prepare(opts.displayName);
       if (phase === 'reconnecting') phase = 'ready';
       return join;
