@@ -386,8 +386,14 @@ function createPexipClient(): InfinityClient {
   const people = new Map<string, PexipParticipant>();
   let me: string | null = null;
   let joined = false;
+  // The library hands participant events on in batches up to 50 ms late, but `disconnect`
+  // at once: an update sent just before the host refused this guest would otherwise arrive
+  // after the refusal and put "Please wait" back. Once the node sent this guest away, the
+  // page's last word stands.
+  let ended = false;
 
   const render = () => {
+    if (ended) return;
     const others = [...people.values()].filter((p) => p.uuid !== me && !p.isWaiting);
     renderParticipants(others.map((p) => ({ id: p.uuid, name: p.displayName ?? p.uri, role: p.isHost ? 'host' : 'other', video: p.callType === 'video' })));
     const mine = me ? people.get(me) : undefined;
@@ -442,6 +448,7 @@ function createPexipClient(): InfinityClient {
   });
   signals.onDisconnected.add(({ error }) => {
     joined = false;
+    ended = true;
     const text = String(error);
     // Sent away from the waiting room: the host did not let this guest in.
     const wasWaiting = me !== null && people.get(me)?.isWaiting === true;
