@@ -7,6 +7,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Removes the temporary directories a file made with test/support/temp-dir.ts.
+    setupFiles: ['test/support/vitest-setup.ts'],
     reporters: ['default', ['json', { outputFile: '.cache/results/vitest.json' }]],
     // @pexip/infinity-api's ES modules import directories, which only a bundler resolves.
     server: { deps: { inline: ['electron-store', '@pexip/infinity-api'] } },

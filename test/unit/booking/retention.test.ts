@@ -3,8 +3,7 @@
  * "offline copy was rebuilt" notice, against the real VDX sandbox and the real encrypted db.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, localDay, startOfDay } from '../../../common/days';
@@ -16,6 +15,7 @@ import { openScheduleDb } from '../../../main/cache/schedule-db';
 import { nullLogger } from '../../../main/log/logger';
 import { parseSettings } from '../../../main/settings/settings';
 import { startStack, type Stack } from '../../stack/stack';
+import { tempDir } from '../../support/temp-dir';
 
 let stack: Stack;
 let source: ReturnType<typeof createVdxSource>;
@@ -49,7 +49,7 @@ function cachedMeeting(day: string, n: number): BookedMeeting {
 }
 
 function tempDbPath() {
-  return join(mkdtempSync(join(tmpdir(), 'cc-retention-')), 'schedule.db');
+  return join(tempDir('cc-retention-'), 'schedule.db');
 }
 
 describe('retention window', () => {

@@ -4,8 +4,6 @@
  * the cached day; a good one replaces it whole, and says so only when something changed.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { addDays, localDay, startOfDay } from '../../../common/days';
@@ -15,6 +13,7 @@ import { openScheduleDb, type ScheduleDb } from '../../../main/cache/schedule-db
 import { nullLogger } from '../../../main/log/logger';
 import type { DaySchedule } from '../../../preload/contract';
 import { startStack, type Stack } from '../../stack/stack';
+import { tempDir } from '../../support/temp-dir';
 
 let stack: Stack;
 let db: ScheduleDb;
@@ -25,7 +24,7 @@ let sync: ReturnType<typeof createScheduleSync>;
 beforeAll(async () => {
   stack = await startStack();
   const token = await stack.idp.mintAccessToken(stack.idp.users[0]!.username);
-  db = openScheduleDb(join(mkdtempSync(join(tmpdir(), 'cc-sync-')), 'schedule.db'), randomBytes(32), nullLogger);
+  db = openScheduleDb(join(tempDir('cc-sync-'), 'schedule.db'), randomBytes(32), nullLogger);
   sync = createScheduleSync({
     db,
     source: createVdxSource({ baseUrl: stack.vdx.baseUrl, tokens: { getAccessToken: async () => token }, log: nullLogger, timeoutMs: 1000 }),

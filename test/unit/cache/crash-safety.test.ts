@@ -6,8 +6,6 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
@@ -15,6 +13,7 @@ import { openScheduleDb } from '../../../main/cache/schedule-db';
 import { nullLogger } from '../../../main/log/logger';
 import { projectRoot } from '../../support/electron';
 import { daySet, SET_SIZE } from './crash-sets';
+import { tempDir } from '../../support/temp-dir';
 
 const DAY = '2026-11-22';
 const KILLS = 20;
@@ -48,7 +47,7 @@ function killWhileWriting(env: Record<string, string>, afterBegins: number, extr
 
 describe('crash safety', () => {
   it(`opens after ${KILLS} SIGKILLs mid-write and always holds one whole version of the day`, { timeout: 240_000 }, async () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'cc-crash-')), 'schedule.db');
+    const path = join(tempDir('cc-crash-'), 'schedule.db');
     const key = randomBytes(32);
     const first = openScheduleDb(path, key, nullLogger);
     first.writeDay(DAY, daySet('a', DAY), '2026-01-01T00:00:00.000Z', 0);

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { BookedMeeting } from '../../../main/booking/booking-source';
 import { openScheduleDb } from '../../../main/cache/schedule-db';
 import { nullLogger } from '../../../main/log/logger';
+import { tempDir } from '../../support/temp-dir';
 
 function meeting(n: number, day = '2026-11-22', room = true): BookedMeeting {
   const start = new Date(`${day}T08:00:00Z`);
@@ -23,7 +23,7 @@ function meeting(n: number, day = '2026-11-22', room = true): BookedMeeting {
 }
 
 function tempDb() {
-  const dir = mkdtempSync(join(tmpdir(), 'cc-db-'));
+  const dir = tempDir('cc-db-');
   return { dir, path: join(dir, 'schedule.db'), key: randomBytes(32) };
 }
 

@@ -4,8 +4,6 @@
  * it is down); the window's "skip next time" decides whether the room is readied at open or
  * at Join; `call.miniView` reaches the window host's mini view only where there is one.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BookedMeeting } from '../../../main/booking/booking-source';
@@ -14,6 +12,7 @@ import { createJsonDevicePreferences } from '../../../main/conference/device-pre
 import { createSmsSender } from '../../../main/conference/sms-gateway';
 import { nullLogger } from '../../../main/log/logger';
 import { startPexip, type PexipHandle } from '../../stack/pexip';
+import { tempDir } from '../../support/temp-dir';
 
 let pexip: PexipHandle;
 let rooms = 0;
@@ -23,7 +22,7 @@ beforeAll(async () => {
 afterAll(() => pexip?.stop());
 
 function setup(opts: { skipCheck?: boolean; miniView?: MiniViewControl } = {}) {
-  const devices = createJsonDevicePreferences(join(mkdtempSync(join(tmpdir(), 'cc-channels-')), 'call-devices.json'));
+  const devices = createJsonDevicePreferences(join(tempDir('cc-channels-'), 'call-devices.json'));
   if (opts.skipCheck !== undefined) devices.set({ skipCheck: opts.skipCheck });
   const alias = `vmr-channels-${++rooms}@${pexip.domain}`;
   pexip.addRoom({ alias, hostPin: '64019283', guestPin: '57201846' });

@@ -3,16 +3,16 @@
  * the browser host's JSON file (electron-store's twin is tested in platform/), merged with
  * the device choices, and refused when it is not a boolean.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createJsonDevicePreferences, DevicePrefs } from '../../../main/conference/device-preferences';
 import { CallDevices } from '../../../preload/contract';
+import { tempDir } from '../../support/temp-dir';
 
 describe('skip the device check next time', () => {
   it('is remembered with the devices, and can be turned back off', () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'cc-prefs-')), 'call-devices.json');
+    const file = join(tempDir('cc-prefs-'), 'call-devices.json');
     const store = createJsonDevicePreferences(file);
     expect(store.get().skipCheck).toBeUndefined();
     store.set({ microphone: 'mic-1' });
@@ -23,7 +23,7 @@ describe('skip the device check next time', () => {
   });
 
   it('a damaged value counts as not skipping (the check shows)', () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'cc-prefs-')), 'call-devices.json');
+    const file = join(tempDir('cc-prefs-'), 'call-devices.json');
     writeFileSync(file, JSON.stringify({ skipCheck: 'yes' }));
     expect(createJsonDevicePreferences(file).get()).toEqual({});
   });

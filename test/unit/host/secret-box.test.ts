@@ -5,12 +5,12 @@
  * only when policy allows plain storage, and otherwise nowhere at all.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createHostSecretBox } from '../../../host/secret-box';
 import { createLogger } from '../../../main/log/logger';
+import { tempDir } from '../../support/temp-dir';
 
 const root = join(__dirname, '..', '..', '..');
 
@@ -30,20 +30,20 @@ function inKeyringSession(home: string, args: string[]): { store: string; plain?
 
 describe('the browser host secret box', () => {
   it('keeps its key in the Secret Service: what one session encrypted, the next decrypts, and no key file is written', () => {
-    const home = mkdtempSync(join(tmpdir(), 'cc-keyring-home-'));
-    const profile = mkdtempSync(join(tmpdir(), 'cc-keyring-profile-'));
+    const home = tempDir('cc-keyring-home-');
+    const profile = tempDir('cc-keyring-profile-');
     const file = join(profile, 'sealed.bin');
     expect(inKeyringSession(home, ['encrypt', profile, file])).toEqual({ store: 'keyring' });
     expect(inKeyringSession(home, ['decrypt', profile, file])).toEqual({ store: 'keyring', plain: 'invented secret' });
     expect(existsSync(join(profile, 'host-secret.key'))).toBe(false);
     // Another profile folder has another key: it cannot read this one's secrets.
-    const other = mkdtempSync(join(tmpdir(), 'cc-keyring-profile-'));
+    const other = tempDir('cc-keyring-profile-');
     expect(() => inKeyringSession(home, ['decrypt', other, file])).toThrow();
   });
 
   it('without a keyring: a 0600 key file only where policy allows plain storage; otherwise nothing is kept', () => {
     const log = createLogger([]);
-    const profile = mkdtempSync(join(tmpdir(), 'cc-nokeyring-'));
+    const profile = tempDir('cc-nokeyring-');
     const noKeyring = () => null;
 
     const plain = createHostSecretBox({ profileDir: profile, allowPlainStorage: true, log, keyring: noKeyring });
@@ -62,7 +62,7 @@ describe('the browser host secret box', () => {
   });
 
   it('finds no keyring where no Secret Service runs (no session bus)', () => {
-    const profile = mkdtempSync(join(tmpdir(), 'cc-nobus-'));
+    const profile = tempDir('cc-nobus-');
     const saved = process.env.DBUS_SESSION_BUS_ADDRESS;
     process.env.DBUS_SESSION_BUS_ADDRESS = 'unix:path=/nonexistent/bus';
     try {

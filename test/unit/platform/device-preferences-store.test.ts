@@ -2,12 +2,12 @@
  * electron-store holds the user's device choices in the app. Electron itself cannot run
  * here, so only its `app` object is stood in for; electron-store and conf run for real.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
+import { tempDir } from '../../support/temp-dir';
 
-const userData = mkdtempSync(join(tmpdir(), 'cc-store-'));
+const userData = tempDir('cc-store-');
 vi.mock('electron', () => {
   const app = { getPath: () => userData, getVersion: () => '0.0.0-test', getName: () => 'Clinician Console' };
   return { default: { app, ipcMain: { on() {}, handle() {} } }, app };
@@ -17,7 +17,7 @@ const { createElectronDevicePreferences } = await import('../../../main/platform
 
 describe('device preferences in electron-store', () => {
   it('remembers and merges choices across instances, in the user data folder', () => {
-    const cwd = mkdtempSync(join(tmpdir(), 'cc-store-'));
+    const cwd = tempDir('cc-store-');
     createElectronDevicePreferences({ cwd }).set({ camera: 'cam-1', microphone: 'mic-2' });
     createElectronDevicePreferences({ cwd }).set({ microphone: 'mic-3' });
     expect(createElectronDevicePreferences({ cwd }).get()).toEqual({ camera: 'cam-1', microphone: 'mic-3' });
@@ -25,7 +25,7 @@ describe('device preferences in electron-store', () => {
   });
 
   it('refuses values outside the schema and ignores a damaged file', () => {
-    const cwd = mkdtempSync(join(tmpdir(), 'cc-store-'));
+    const cwd = tempDir('cc-store-');
     const store = createElectronDevicePreferences({ cwd });
     expect(() => store.set({ camera: 'x'.repeat(600) })).toThrow();
     writeFileSync(join(cwd, 'preferences.json'), '{ broken');

@@ -20,9 +20,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NsisUpdater, type AppUpdater } from 'electron-updater';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -30,6 +29,7 @@ import type { Logger } from '../../../main/log/logger';
 import { armUpdater } from '../../../main/updates/update-guard';
 import { CHECK_EVERY_MS } from '../../../main/updates/update-policy';
 import { assessUpdate, sha512OfFile, windowsUpdateVerifier, type AuthenticodeResult } from '../../../main/updates/update-verification';
+import { tempDir } from '../../support/temp-dir';
 
 const require = createRequire(import.meta.url);
 const runtime = require('builder-util-runtime') as {
@@ -124,7 +124,7 @@ afterAll(() => new Promise<void>((ok) => server.close(() => ok())));
 
 /** A real NsisUpdater for a console at CURRENT, with its own cache folder, armed by the console's code. */
 function consoleUpdater(feed: string, opts: { callActive?: boolean; publisherNames?: string[] } = {}) {
-  const dir = mkdtempSync(join(tmpdir(), 'cc-update-'));
+  const dir = tempDir('cc-update-');
   // What electron-builder writes into the installed app's resources.
   const names = opts.publisherNames ?? ['Example Clinic Software ApS'];
   writeFileSync(
@@ -202,7 +202,7 @@ describe('the update logic against a local test feed', () => {
   });
 
   it('our own verifier refuses the served tampered file too, had electron-updater’s check passed it', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'cc-tampered-'));
+    const dir = tempDir('cc-tampered-');
     const response = await fetch(`${base}/tampered/Clinician-Console-Setup-1.3.0.exe`);
     const path = join(dir, 'Setup.exe');
     writeFileSync(path, Buffer.from(await response.arrayBuffer()));

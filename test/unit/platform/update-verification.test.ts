@@ -4,8 +4,7 @@
  * (update-feed.test.ts) runs the same checks inside a real electron-updater.
  */
 import { createHash } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -24,6 +23,7 @@ import {
   windowsUpdateVerifier,
   type AuthenticodeResult,
 } from '../../../main/updates/update-verification';
+import { tempDir } from '../../support/temp-dir';
 
 const sha = (text: string) => createHash('sha512').update(text).digest('base64');
 const SUBJECT = 'CN=Example Publisher ApS, O=Example Publisher ApS, L=Aarhus, S=Midtjylland, C=DK';
@@ -77,7 +77,7 @@ describe('assessUpdate (before anything is downloaded)', () => {
   });
 
   it('hashes a file as electron-builder does', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'cc-sha-'));
+    const dir = tempDir('cc-sha-');
     writeFileSync(join(dir, 'f'), 'payload');
     expect(await sha512OfFile(join(dir, 'f'))).toBe(sha('payload'));
     await expect(sha512OfFile(join(dir, 'missing'))).rejects.toThrow();

@@ -3,15 +3,15 @@
  * (JSON or the Windows registry as a DWORD) wins over a user's settings file and is locked;
  * a value that is not a boolean stops the start, naming the key.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadEffectiveSettings } from '../../../main/settings/load';
 import { jsonFilePolicy, parseRegQuery, registryPolicy } from '../../../main/settings/policy';
+import { tempDir } from '../../support/temp-dir';
 
 function file(content: string, name = 'settings.json'): string {
-  const path = join(mkdtempSync(join(tmpdir(), 'cc-settings-')), name);
+  const path = join(tempDir('cc-settings-'), name);
   writeFileSync(path, content);
   return path;
 }

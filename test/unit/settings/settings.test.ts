@@ -1,13 +1,13 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadEffectiveSettings } from '../../../main/settings/load';
 import { jsonFilePolicy, managedPreferencesPolicy, parseRegQuery, registryPolicy } from '../../../main/settings/policy';
 import { isConfigured } from '../../../main/settings/settings';
+import { tempDir } from '../../support/temp-dir';
 
 function file(content: string, name = 'settings.json'): string {
-  const path = join(mkdtempSync(join(tmpdir(), 'cc-settings-')), name);
+  const path = join(tempDir('cc-settings-'), name);
   writeFileSync(path, content);
   return path;
 }

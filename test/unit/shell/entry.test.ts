@@ -2,12 +2,11 @@
  * The Electron entry, run against the fake Electron module with a stand-in core: checks the
  * order of the security set-up and that the pieces are wired to each other.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { BRIDGE_GLOBAL, IPC_INVOKE, type Result } from '../../../preload/contract';
 import type { Platform } from '../../../main/core/ports';
+import { tempDir } from '../../support/temp-dir';
 
 const core = vi.hoisted(() => ({
   createCore: vi.fn(),
@@ -20,7 +19,7 @@ vi.mock('electron', async () => (await import('./fake-electron')).electronModule
 vi.mock('../../../main/core/app-core', () => ({ createCore: core.createCore }));
 
 const fake = await import('./fake-electron');
-const profile = mkdtempSync(join(tmpdir(), 'cc-entry-'));
+const profile = tempDir('cc-entry-');
 
 beforeAll(async () => {
   core.createCore.mockImplementation(async (opts: { platform: Platform }) => {

@@ -1,16 +1,17 @@
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { APP_SCHEME_PRIVILEGES, resolveAppRequest } from '../../../main/windows/protocol';
 import { buildCsp } from '../../../main/windows/csp';
 import { nullLogger } from '../../../main/log/logger';
+import { tempDir } from '../../support/temp-dir';
 
 vi.mock('electron', async () => (await import('./fake-electron')).electronModule);
 const fake = await import('./fake-electron');
 const { handleAppProtocol, registerAppScheme } = await import('../../../main/windows/register-protocol');
 
-const root = mkdtempSync(join(tmpdir(), 'cc-renderer-'));
+const root = tempDir('cc-renderer-');
 beforeAll(() => {
   mkdirSync(join(root, 'assets'));
   writeFileSync(join(root, 'index.html'), '<!doctype html><title>main</title>');
