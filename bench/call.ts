@@ -20,7 +20,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -28,7 +27,7 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { localDay } from '../common/days';
 import { canJoin } from '../common/meeting-status';
-import { buildGuestPage, serveGuestPage } from '../test/stack/guest/build.mjs';
+import { startGuestPage } from '../test/stack/guest/build.mjs';
 import { consoleSettingsFor, startStack } from '../test/stack/stack';
 import { chromiumLaunchOptions } from '../test/support/chromium';
 import type { Bench } from './bench';
@@ -76,10 +75,7 @@ export async function runCallBench(opts: { log?: (line: string) => void; rendere
   const stack = await startStack({ withJanus: true, withPexip: true });
   const cleanups: Array<() => Promise<unknown>> = [() => stack.stop()];
   try {
-    const guestDir = await mkdtemp(join(tmpdir(), 'bench-guest-'));
-    cleanups.push(async () => rmSync(guestDir, { recursive: true, force: true }));
-    await buildGuestPage(guestDir);
-    const guests = await serveGuestPage(guestDir);
+    const guests = await startGuestPage();
     cleanups.push(() => guests.stop());
     const guestBrowser = await chromium.launch(chromiumLaunchOptions());
     cleanups.push(() => guestBrowser.close());

@@ -4,11 +4,10 @@
  * interpreter and the chat open, and the compact layout of the installed app's mini view.
  * Written to docs/screenshots/*.png. Run with `npm run screenshots` (it builds first).
  */
-import { mkdir, mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { buildGuestPage, serveGuestPage, type GuestServer } from '../../test/stack/guest/build.mjs';
+import { startGuestPage, type GuestServer } from '../../test/stack/guest/build.mjs';
 import {
   closeGuests,
   consoleFrames,
@@ -32,9 +31,7 @@ const SIZE = { width: 1280, height: 800 };
 let guests: GuestServer;
 test.beforeAll(async () => {
   await mkdir(OUT, { recursive: true });
-  const dir = await mkdtemp(join(tmpdir(), 'cc-guest-'));
-  await buildGuestPage(dir);
-  guests = await serveGuestPage(dir);
+  guests = await startGuestPage();
 });
 test.afterAll(async () => {
   await closeGuests();

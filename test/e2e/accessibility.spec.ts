@@ -3,12 +3,9 @@
  * day view's offline banner and empty state, and in the call window on both conference
  * servers: no serious or critical violation.
  */
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
-import { buildGuestPage, serveGuestPage, type GuestServer } from '../stack/guest/build.mjs';
+import { startGuestPage, type GuestServer } from '../stack/guest/build.mjs';
 import {
   closeGuests,
   consoleFrames,
@@ -28,9 +25,7 @@ import { signIn } from './steps';
 
 let guests: GuestServer;
 test.beforeAll(async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'cc-guest-'));
-  await buildGuestPage(dir);
-  guests = await serveGuestPage(dir);
+  guests = await startGuestPage();
 });
 test.afterAll(() => guests?.stop());
 test.afterEach(closeGuests);

@@ -9,7 +9,6 @@
 import { _electron, chromium, test as base, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { consoleSettingsFor, startStack, type Stack } from '../stack/stack';
@@ -74,7 +73,9 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   launchConsole: async ({ stack, browser }, use, testInfo) => {
     const launched: ConsoleApp[] = [];
     await use(async (opts = {}) => {
-      const userDataDir = opts.userDataDir ?? mkdtempSync(join(tmpdir(), 'cc-profile-'));
+      // In the test's own output folder: Playwright empties it at the start of each run,
+      // the privacy audit reads it after the suite, and a failure's profile sits by its trace.
+      const userDataDir = opts.userDataDir ?? mkdtempSync(testInfo.outputPath('profile-'));
       const configPath = join(userDataDir, 'settings.json');
       writeFileSync(configPath, JSON.stringify({ ...consoleSettingsFor(stack), ...opts.settings }));
       // This machine has no OS keyring (no Secret Service): as IT would on such Linux

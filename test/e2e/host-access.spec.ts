@@ -6,7 +6,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { request as httpRequest } from 'node:http';
@@ -71,7 +70,7 @@ function raw(host: Host, opts: { method?: string; path: string; headers?: Record
 }
 
 function profileEnv(stack: Parameters<typeof consoleSettingsFor>[0] & { ca: { caCertPath: string } }, policy?: Record<string, unknown>): Record<string, string> {
-  const dir = mkdtempSync(join(tmpdir(), 'cc-host-'));
+  const dir = mkdtempSync(test.info().outputPath('profile-'));
   writeFileSync(join(dir, 'settings.json'), JSON.stringify(consoleSettingsFor(stack)));
   const env: Record<string, string> = {
     CLINICIAN_CONSOLE_CONFIG: join(dir, 'settings.json'),

@@ -2,13 +2,11 @@
  * IT's managed policy: an invalid policy gives a clear error screen naming the bad key,
  * never a half-configured console.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { expect, test } from './fixtures';
 
 test('an invalid policy shows an error screen naming the bad key, and nothing else', async ({ launchConsole }) => {
-  const policy = join(mkdtempSync(join(tmpdir(), 'cc-policy-')), 'policy.json');
+  const policy = test.info().outputPath('policy.json');
   writeFileSync(policy, JSON.stringify({ bookingApiUrl: 'not a url', updateChannel: 'off' }));
   const app = await launchConsole({ env: { CLINICIAN_CONSOLE_POLICY: policy } });
   const screen = app.page.getByTestId('config-error');
@@ -18,7 +16,7 @@ test('an invalid policy shows an error screen naming the bad key, and nothing el
 });
 
 test('a valid policy beats the settings file, and diagnostics show each source and what is locked', async ({ launchConsole, stack }) => {
-  const policy = join(mkdtempSync(join(tmpdir(), 'cc-policy-')), 'policy.json');
+  const policy = test.info().outputPath('policy.json');
   writeFileSync(policy, JSON.stringify({ bookingApiUrl: stack.vdx.baseUrl, updateChannel: 'off', wipeScheduleOnSignOut: true }));
   const app = await launchConsole({ env: { CLINICIAN_CONSOLE_POLICY: policy } });
   await expect(app.page.getByRole('button', { name: 'Sign in' })).toBeVisible();

@@ -1,7 +1,6 @@
 /** Steps and checks the sign-in specs share (sign-in.spec.ts, sign-in-renewal.spec.ts, sign-out.spec.ts). */
 import type { Page } from '@playwright/test';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEMO_USERS } from '../stack/idp';
 import { expect, type ConsoleApp } from './fixtures';
@@ -81,15 +80,9 @@ export async function checkNoSecretsLeak(
   for (const u of DEMO_USERS) needles.add(u.name);
   expect(needles.size).toBeGreaterThan(DEMO_USERS.length);
 
-  // The token cache, every profile's logs (all runs: older ones cannot hold this run's
-  // tokens, so searching them too only widens the net) and every captured host stderr.
-  const files = [tokenCacheOf(app)];
-  for (const entry of readdirSync(tmpdir())) {
-    if (!entry.startsWith('cc-profile-')) continue;
-    const logs = join(tmpdir(), entry, 'logs');
-    if (existsSync(logs)) files.push(...readdirSync(logs).map((f) => join(logs, f)));
-  }
-  files.push(...filesUnder(outputDir).filter((f) => f.endsWith('.log')));
+  // The token cache and every log of this run so far: the profiles (with their logs) and
+  // the captured host stderr all live under the run's output folder (see fixtures.ts).
+  const files = [tokenCacheOf(app), ...filesUnder(outputDir).filter((f) => f.endsWith('.log'))];
   expect(files.filter((f) => f.includes(app.userDataDir) && f.endsWith('.log')).length, 'this run wrote a log').toBeGreaterThan(0);
 
   // One assertion at the end: an expect per file and token would be hundreds of thousands.

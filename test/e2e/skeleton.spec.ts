@@ -4,11 +4,8 @@
  * Join opens the call window, which hosts the meeting's room (on Janus, behind the guard); a guest joins with the
  * guest PIN and each side decodes the other's video.
  */
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { localDay } from '../../common/days';
-import { buildGuestPage, serveGuestPage, type GuestServer } from '../stack/guest/build.mjs';
+import { startGuestPage, type GuestServer } from '../stack/guest/build.mjs';
 import { expect, test } from './fixtures';
 import { signIn } from './steps';
 import { closeGuests, consoleFrames, guestFramesFrom, guestUrl, meetingOnNow, openGuest, passCheck } from './call/call-steps';
@@ -16,9 +13,7 @@ import { closeGuests, consoleFrames, guestFramesFrom, guestUrl, meetingOnNow, op
 let guests: GuestServer;
 
 test.beforeAll(async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'cc-guest-'));
-  await buildGuestPage(dir);
-  guests = await serveGuestPage(dir);
+  guests = await startGuestPage();
 });
 test.afterEach(closeGuests);
 test.afterAll(() => guests?.stop());

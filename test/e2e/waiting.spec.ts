@@ -15,14 +15,11 @@
  * measured is time passing.
  */
 import { writeFileSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Page, TestInfo } from '@playwright/test';
 import { localDay } from '../../common/days';
 import { canJoin } from '../../common/meeting-status';
-import { buildGuestPage, serveGuestPage, type GuestServer } from '../stack/guest/build.mjs';
+import { startGuestPage, type GuestServer } from '../stack/guest/build.mjs';
 import { consolePolicyFor, type Stack } from '../stack/stack';
 import { closeGuests, enterPin, guestUrl, meetingOnNow, openGuest, WAITING, type Platform } from './call/call-steps';
 import { expect, test, type ConsoleApp, type LaunchOptions } from './fixtures';
@@ -38,9 +35,7 @@ const idleFor = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms)
 let guests: GuestServer;
 
 test.beforeAll(async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'cc-guest-'));
-  await buildGuestPage(dir);
-  guests = await serveGuestPage(dir);
+  guests = await startGuestPage();
 });
 test.afterEach(closeGuests);
 test.afterAll(async () => {

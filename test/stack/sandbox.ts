@@ -7,10 +7,7 @@
 // everything and exits 0. `--no-janus` and `--no-pexip` leave out that conference server.
 // `pexipUrl + "/api/client/v2/conferences/<alias>/request_token"` is the Pexip endpoint;
 // `pexipDomain` is the domain of its meetings' uriWithDomain.
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { buildGuestPage, serveGuestPage, type GuestServer } from './guest/build.mjs';
+import { startGuestPage, type GuestServer } from './guest/build.mjs';
 import { consolePolicyFor, consoleSettingsFor, startStack, type Stack } from './stack';
 
 const withJanus = !process.argv.includes('--no-janus');
@@ -48,9 +45,7 @@ async function main(): Promise<void> {
   if (!clinician) throw new Error('no demo users');
   // The patients' side: the guest page that invitations from "Add participant" link to.
   if (janus || pexip) {
-    const dir = await mkdtemp(join(tmpdir(), 'cc-sandbox-guest-'));
-    await buildGuestPage(dir);
-    guests = await serveGuestPage(dir);
+    guests = await startGuestPage();
   }
   const token = await idp.mintAccessToken(clinician.username, { ttlSeconds: SANDBOX_TOKEN_TTL_SECONDS });
 

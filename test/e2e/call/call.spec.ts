@@ -11,12 +11,9 @@
  * microphone, the server answering or not, "skip next time"), the chat both ways with its
  * unread count, and the keyboard shortcuts.
  */
-import { mkdtemp } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser, Page } from '@playwright/test';
-import { buildGuestPage, serveGuestPage, type GuestServer } from '../../stack/guest/build.mjs';
+import { startGuestPage, type GuestServer } from '../../stack/guest/build.mjs';
 import { startSmsGateway, type SmsGatewayHandle } from '../../stack/sms/server';
 import { consoleSettingsFor, type Stack } from '../../stack/stack';
 import { expect, test, type ConsoleApp } from '../fixtures';
@@ -49,9 +46,7 @@ let guests: GuestServer;
 let sms: SmsGatewayHandle;
 
 test.beforeAll(async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'cc-guest-'));
-  await buildGuestPage(dir);
-  guests = await serveGuestPage(dir);
+  guests = await startGuestPage();
   sms = await startSmsGateway();
 });
 test.afterEach(closeGuests);

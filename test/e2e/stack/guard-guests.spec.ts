@@ -5,16 +5,13 @@
  * other's video; a wrong PIN, too many wrong PINs, a removal, a refusal and the end of the
  * meeting are told clearly; after a Janus restart the guests come back by themselves.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { test, expect, chromium, type Browser, type Page } from '@playwright/test';
 import { createGuard } from '../../../janus-guard/guard';
 import { createJanusAdmin } from '../../../janus-guard/janus-admin';
 import { startGuardServer, type GuardServer } from '../../../janus-guard/server';
 import { startJanus, type JanusHandle } from '../../stack/janus';
-import { buildGuestPage, serveGuestPage, type GuestServer } from '../../stack/guest/build.mjs';
+import { startGuestPage, type GuestServer } from '../../stack/guest/build.mjs';
 import { chromiumLaunchOptions } from '../../support/chromium';
 
 /** What guest.ts puts on window for tests (the spec is type-checked without the DOM lib). */
@@ -29,7 +26,6 @@ let janus: JanusHandle;
 let guard: GuardServer;
 let guests: GuestServer;
 let browser: Browser;
-let outDir: string;
 const provisionKey = randomBytes(24).toString('base64url');
 const hostPin = '70318264';
 const guestPin = '52947103';
@@ -44,9 +40,7 @@ test.beforeAll(async () => {
     }),
     provisionKey,
   });
-  outDir = await mkdtemp(join(tmpdir(), 'guest-page-'));
-  await buildGuestPage(outDir);
-  guests = await serveGuestPage(outDir);
+  guests = await startGuestPage();
   browser = await chromium.launch(chromiumLaunchOptions());
 });
 
@@ -55,7 +49,6 @@ test.afterAll(async () => {
   await guests?.stop();
   await guard?.stop();
   await janus?.stop();
-  if (outDir) await rm(outDir, { recursive: true, force: true });
 });
 
 async function api(method: string, path: string, bearer?: string, body?: unknown): Promise<Record<string, unknown>> {

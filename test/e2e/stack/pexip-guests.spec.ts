@@ -7,13 +7,10 @@
  * but a `disconnect` at once. A CI run refused a waiting relative just after an update about
  * them; the late update put "Please wait" back over "The host did not let you in".
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { randomBytes, randomInt } from 'node:crypto';
 import { test, expect, chromium, type Browser, type Page } from '@playwright/test';
 import { startPexip, type PexipHandle, type PexipRoom } from '../../stack/pexip';
-import { buildGuestPage, serveGuestPage, type GuestServer } from '../../stack/guest/build.mjs';
+import { startGuestPage, type GuestServer } from '../../stack/guest/build.mjs';
 import { chromiumLaunchOptions } from '../../support/chromium';
 
 /** What guest.ts puts on window for tests (the spec is type-checked without the DOM lib). */
@@ -29,13 +26,10 @@ test.describe.configure({ mode: 'serial' });
 let pexip: PexipHandle;
 let guests: GuestServer;
 let browser: Browser;
-let outDir: string;
 
 test.beforeAll(async () => {
   pexip = await startPexip();
-  outDir = await mkdtemp(join(tmpdir(), 'guest-page-'));
-  await buildGuestPage(outDir);
-  guests = await serveGuestPage(outDir);
+  guests = await startGuestPage();
   browser = await chromium.launch(chromiumLaunchOptions());
 });
 
@@ -43,7 +37,6 @@ test.afterAll(async () => {
   await browser?.close();
   await guests?.stop();
   await pexip?.stop();
-  if (outDir) await rm(outDir, { recursive: true, force: true });
 });
 
 function newRoom(): PexipRoom {

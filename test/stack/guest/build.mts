@@ -6,9 +6,10 @@
  * by neither glob, so it is checked by the Node program only, through the specs importing
  * it (`import ... from '.../guest/build.mjs'`).
  */
-import { copyFile, mkdir, readFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -110,6 +111,23 @@ export async function serveGuestPage(dir: string, opts: { connectSrc?: string[] 
         server.close(() => resolve());
       }),
   };
+}
+
+/**
+ * Builds the guest page into a temporary folder and serves it; stop() also removes the
+ * folder (each caller used to leave one behind in the OS temp folder).
+ */
+export async function startGuestPage(opts: { connectSrc?: string[] } = {}): Promise<GuestServer> {
+  const dir = await mkdtemp(join(tmpdir(), 'cc-guest-'));
+  const remove = () => rm(dir, { recursive: true, force: true });
+  try {
+    await buildGuestPage(dir);
+    const server = await serveGuestPage(dir, opts);
+    return { ...server, stop: () => server.stop().finally(remove) };
+  } catch (error) {
+    await remove();
+    throw error;
+  }
 }
 
 /** The CSP source for a server URL (ws, wss, http, https), or null when it is not one. */
