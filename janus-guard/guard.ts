@@ -39,6 +39,12 @@ export interface RosterEntry {
   name: string;
   /** In the Janus room now (as of the last sweep). */
   present: boolean;
+  /**
+   * How many times this feed was given a token to join (1 = the first join). A change means
+   * a new connection, even one no sweep saw missing (a guest who dropped and came back
+   * between two sweeps): the host applies its mutes again, which Janus forgot.
+   */
+  joins: number;
 }
 
 export interface WaitingGuest {
@@ -64,6 +70,7 @@ interface Issued {
   /** The token minted for this feed: valid until the feed leaves the room (or a fresh one replaces it). */
   token: string | null;
   present: boolean;
+  joins: number;
 }
 
 interface Guest {
@@ -271,13 +278,13 @@ export function createGuard(opts: GuardOptions): Guard {
     const previous = r.issued.get(feedId);
     if (previous?.token) await allowed(r, 'remove', [previous.token]);
     if (previous?.present) await janusCall({ request: 'kick', room: r.id, secret: r.secret, id: feedId }, [NO_SUCH_FEED, NO_SUCH_ROOM]);
-    r.issued.set(feedId, { role, name, token: t, present: false });
+    r.issued.set(feedId, { role, name, token: t, present: false, joins: (previous?.joins ?? 0) + 1 });
     await allowed(r, 'add', [t]);
     return t;
   }
 
   function roster(r: Room): RosterEntry[] {
-    return [...r.issued].map(([feedId, i]) => ({ feedId, role: i.role, name: i.name, present: i.present }));
+    return [...r.issued].map(([feedId, i]) => ({ feedId, role: i.role, name: i.name, present: i.present, joins: i.joins }));
   }
 
   return {

@@ -160,16 +160,19 @@ export function createCallSession(opts: {
   }
 
   /**
-   * Someone muted by the host is back in the room (a new connection): mute them again. A try
-   * that fails (a participant back in the room but not yet publishing that stream) is tried
-   * again next round, while they stay; dropping it let a patient muted before a Janus restart
-   * be heard after it (seen with --repeat-each 3).
+   * Someone muted by the host is back in the room (a new connection): mute them again. Back
+   * means present after being absent, or joined once more by the server's count (a guest who
+   * dropped and rejoined between two watch rounds never looked absent). A try that fails (a
+   * participant back in the room but not yet publishing that stream) is tried again next
+   * round, while they stay; dropping it let a patient muted before a Janus restart be heard
+   * after it (seen with --repeat-each 3).
    */
   async function reapplyMutes(previous: RoomState['roster'], next: RoomState['roster']): Promise<void> {
     for (const p of next) {
       const was = previous.find((q) => q.id === p.id);
+      const rejoined = p.joins !== undefined && was?.joins !== undefined && p.joins !== was.joins;
       if (!p.present) remute.delete(p.id);
-      else if (!was?.present && mutes.has(p.id)) remute.add(p.id);
+      else if ((!was?.present || rejoined) && mutes.has(p.id)) remute.add(p.id);
     }
     for (const id of remute) {
       const m = mutes.get(id);

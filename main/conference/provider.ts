@@ -21,8 +21,11 @@ export interface RoomRef {
 /** What the server says about the room while the host is in it (Janus; Pexip tells the window itself). */
 export interface RoomState {
   waiting: WaitingGuest[];
-  /** Participants the server knows a role of, and whether they are in the room now. */
-  roster: Array<{ id: string; role: Role; present: boolean }>;
+  /**
+   * Participants the server knows a role of, whether they are in the room now, and (where
+   * the server counts them) how many times they joined: a new count is a new connection.
+   */
+  roster: Array<{ id: string; role: Role; present: boolean; joins?: number }>;
 }
 
 export interface ConferenceRoom {

@@ -10,7 +10,16 @@ const Session = z.object({ session: z.string(), expiresInMs: z.number() });
 const Prepared = z.object({ feedId: z.string(), token: z.string() });
 const State = z.object({
   waiting: z.array(z.object({ guestId: z.string(), name: z.string(), role: z.enum(['patient', 'interpreter', 'specialist', 'relative', 'other']) })),
-  roster: z.array(z.object({ feedId: z.string(), role: z.enum(['host', 'patient', 'interpreter', 'specialist', 'relative', 'other']), name: z.string(), present: z.boolean() })),
+  roster: z.array(
+    z.object({
+      feedId: z.string(),
+      role: z.enum(['host', 'patient', 'interpreter', 'specialist', 'relative', 'other']),
+      name: z.string(),
+      present: z.boolean(),
+      // A guard from before the count was added leaves it out: rejoins are then seen by presence only.
+      joins: z.number().int().nonnegative().optional(),
+    }),
+  ),
 });
 const Admitted = z.object({ feedId: z.string() });
 

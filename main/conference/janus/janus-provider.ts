@@ -36,7 +36,7 @@ export function createJanusProvider(opts: { serverUrl: string; guardUrl: string;
           const s = await guard.state(current());
           return {
             waiting: s.waiting.map((g) => ({ id: g.guestId, displayName: g.name, role: g.role })),
-            roster: s.roster.map((p) => ({ id: p.feedId, role: p.role, present: p.present })),
+            roster: s.roster.map((p) => ({ id: p.feedId, role: p.role, present: p.present, ...(p.joins === undefined ? {} : { joins: p.joins }) })),
           };
         },
         admit: async (guestId) => void (await guard.admit(current(), guestId, randomBytes(16).toString('base64url'))),

@@ -1,5 +1,6 @@
 /**
- * The host's mutes outlive a server restart, whatever order things come back in. The orders
+ * The host's mutes outlive a server restart and a guest's quick rejoin, whatever order things
+ * come back in. The orders
  * are what a real Janus gives only by chance (the e2e restart test failed once in three
  * repeats), so here the room is a scripted one: the session's own logic, every order, each time.
  */
@@ -17,6 +18,8 @@ const PATIENT = 'g1';
 function scriptedRoom() {
   const script = {
     patientPresent: true,
+    /** The server's count of the patient's joins (a rejoin adds one). */
+    patientJoins: 1,
     /** The server is away: state() fails. */
     down: false,
     /** Muting fails (the patient is back but not yet publishing). */
@@ -35,7 +38,7 @@ function scriptedRoom() {
         waiting: [],
         roster: [
           { id: HOST, role: 'host', present: true },
-          { id: PATIENT, role: 'patient', present: script.patientPresent },
+          { id: PATIENT, role: 'patient', present: script.patientPresent, joins: script.patientJoins },
         ],
       };
     },
@@ -87,7 +90,7 @@ const round = () => vi.advanceTimersByTimeAsync(WATCH_INTERVAL_MS);
 beforeEach(() => vi.useFakeTimers());
 afterEach(() => vi.useRealTimers());
 
-describe('mutes after a restart', () => {
+describe('mutes after a restart or a rejoin', () => {
   it('the patient is back before the watch sees the room again: muted again once the host has rejoined', async () => {
     const { session, script } = await hostWithMutedPatient();
     // The server goes away and comes back with the patient already in: the watch never saw
@@ -116,6 +119,17 @@ describe('mutes after a restart', () => {
     expect(script.mutes).toEqual([]);
     await round();
     expect(script.mutes).toEqual([{ id: PATIENT, kind: 'audio', mid: '0' }]);
+    await round();
+    expect(script.mutes).toHaveLength(1);
+    await session.leave();
+  });
+
+  it('a patient who dropped and rejoined between two rounds (never seen absent) is muted again, once', async () => {
+    const { session, script } = await hostWithMutedPatient();
+    script.patientJoins++;
+    await round();
+    expect(script.mutes).toEqual([{ id: PATIENT, kind: 'audio', mid: '0' }]);
+    await round();
     await round();
     expect(script.mutes).toHaveLength(1);
     await session.leave();

@@ -158,6 +158,32 @@ describe('Janus without takeover', () => {
     expect((await api('GET', `/v1/rooms/${room}/guests/${guestId}?wait=0`, secret)).json).toEqual({ state: 'removed' });
   });
 
+  it('counts each join of a feed, so a guest who rejoined between two sweeps still shows as a new connection', async () => {
+    const room = newRoom();
+    await provision(room);
+    const session = await hostSession(room);
+    const host = await api('POST', `/v1/rooms/${room}/prepare`, session, { name: 'Dr Example' });
+    expect(await joinRoom(room, String(host.json.feedId), String(host.json.token))).toMatchObject({ videoroom: 'joined' });
+    const { guestId, secret } = (await api('POST', `/v1/rooms/${room}/guests`, undefined, { pin: guestPin, name: 'Pat Example', role: 'patient' })).json as { guestId: string; secret: string };
+    await api('POST', `/v1/rooms/${room}/admit`, session, { guestId, token: randomBytes(16).toString('base64url') });
+    const first = (await api('GET', `/v1/rooms/${room}/guests/${guestId}?wait=0`, secret)).json as { feedId: string; token: string };
+    expect(await joinRoom(room, first.feedId, first.token)).toMatchObject({ videoroom: 'joined' });
+    const joinsOf = async () => {
+      const roster = (await api('GET', `/v1/rooms/${room}/state`, session)).json.roster as Array<{ feedId: string; joins: number; present: boolean }>;
+      return roster.find((p) => p.feedId === first.feedId);
+    };
+    await expect.poll(joinsOf, { timeout: 10_000 }).toMatchObject({ joins: 1, present: true }); // sweeps: at most every 2 s
+    // The guest's page lost its connection and asks again: a fresh token, one more join.
+    const again = (await api('GET', `/v1/rooms/${room}/guests/${guestId}?wait=0`, secret)).json as { feedId: string; token: string };
+    expect(again.feedId).toBe(first.feedId);
+    expect(again.token).not.toBe(first.token);
+    expect(await joinRoom(room, again.feedId, again.token)).toMatchObject({ videoroom: 'joined' });
+    await expect.poll(joinsOf, { timeout: 10_000 }).toMatchObject({ joins: 2, present: true });
+    // The host's own rejoin is counted on the host's feed, not the guest's.
+    await api('POST', `/v1/rooms/${room}/prepare`, session, { name: 'Dr Example' });
+    expect((await joinsOf())?.joins).toBe(2);
+  });
+
   it('a denied guest is told; the end of the meeting ends every wait and the room', async () => {
     const room = newRoom();
     await provision(room);
