@@ -7,9 +7,8 @@
  * but a `disconnect` at once. A CI run refused a waiting relative just after an update about
  * them; the late update put "Please wait" back over "The host did not let you in".
  */
-import { randomBytes, randomInt } from 'node:crypto';
 import { test, expect, chromium, type Browser, type Page } from '@playwright/test';
-import { startPexip, type PexipHandle, type PexipRoom } from '../../stack/pexip';
+import { addRandomRoom, startPexip, type PexipHandle, type PexipRoom } from '../../stack/pexip';
 import { startGuestPage, type GuestServer } from '../../stack/guest/build.mjs';
 import { chromiumLaunchOptions } from '../../support/chromium';
 
@@ -39,14 +38,7 @@ test.afterAll(async () => {
   await pexip?.stop();
 });
 
-function newRoom(): PexipRoom {
-  const hostPin = String(randomInt(10_000_000, 100_000_000));
-  let guestPin = hostPin;
-  while (guestPin === hostPin) guestPin = String(randomInt(10_000_000, 100_000_000));
-  const room = { alias: `vmr-${randomBytes(6).toString('hex')}`, hostPin, guestPin, name: 'Clinic room' };
-  pexip.addRoom(room);
-  return room;
-}
+const newRoom = () => addRandomRoom(pexip);
 
 /** A host without media (as main is before the call window joins): guests wait in the lobby. */
 async function hostToken(room: PexipRoom): Promise<string> {

@@ -9,9 +9,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { test, expect, chromium, type Browser, type Page } from '@playwright/test';
-import { startPexip, type PexipHandle, type PexipRoom } from '../../stack/pexip';
+import { addRandomRoom, startPexip, type PexipHandle, type PexipRoom } from '../../stack/pexip';
 import {
   buildPexipClientPage,
   servePexipClientPage,
@@ -79,14 +79,7 @@ test.afterAll(async () => {
   if (outDir) await rm(outDir, { recursive: true, force: true });
 });
 
-function newRoom(): PexipRoom {
-  const hostPin = String(randomInt(10_000_000, 100_000_000));
-  let guestPin = hostPin;
-  while (guestPin === hostPin) guestPin = String(randomInt(10_000_000, 100_000_000));
-  const room = { alias: `vmr-${randomBytes(6).toString('hex')}`, hostPin, guestPin, name: 'Clinic room' };
-  pexip.addRoom(room);
-  return room;
-}
+const newRoom = () => addRandomRoom(pexip);
 
 async function openClient(room: PexipRoom, name: string, size: { w: number; h: number }): Promise<Page> {
   const context = await browser.newContext();

@@ -6,7 +6,7 @@
  *
  * What it leaves out is listed in the comments of conference.ts and media-relay.ts.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import type { RoomConfig } from './conference';
 import { PexipNode } from './node';
 import type { StatusAccount } from './routes-status';
@@ -159,4 +159,14 @@ export async function startPexip(opts: StartPexipOptions = {}): Promise<PexipHan
     setDown: (down) => server.setDown(down),
     stop: () => (stopping ??= server.close()),
   };
+}
+
+/** Adds a room with a random alias and two different random eight-digit PINs (tests). */
+export function addRandomRoom(pexip: Pick<PexipHandle, 'addRoom'>): PexipRoom {
+  const hostPin = String(randomInt(10_000_000, 100_000_000));
+  let guestPin = hostPin;
+  while (guestPin === hostPin) guestPin = String(randomInt(10_000_000, 100_000_000));
+  const room = { alias: `vmr-${randomBytes(6).toString('hex')}`, hostPin, guestPin, name: 'Clinic room' };
+  pexip.addRoom(room);
+  return room;
 }

@@ -87,6 +87,15 @@ async function hostWithMutedPatient() {
 
 const round = () => vi.advanceTimersByTimeAsync(WATCH_INTERVAL_MS);
 
+/** The next round mutes the patient again; the rounds after it do not repeat it. */
+async function expectMutedAgainOnce(script: { mutes: unknown[] }): Promise<void> {
+  await round();
+  expect(script.mutes).toEqual([{ id: PATIENT, kind: 'audio', mid: '0' }]);
+  await round();
+  await round();
+  expect(script.mutes).toHaveLength(1);
+}
+
 beforeEach(() => vi.useFakeTimers());
 afterEach(() => vi.useRealTimers());
 
@@ -99,12 +108,7 @@ describe('mutes after a restart or a rejoin', () => {
     await round();
     script.down = false;
     await session.prepare();
-    await round();
-    expect(script.mutes).toEqual([{ id: PATIENT, kind: 'audio', mid: '0' }]);
-    // Once, not every round.
-    await round();
-    await round();
-    expect(script.mutes).toHaveLength(1);
+    await expectMutedAgainOnce(script);
     await session.leave();
   });
 
@@ -127,11 +131,7 @@ describe('mutes after a restart or a rejoin', () => {
   it('a patient who dropped and rejoined between two rounds (never seen absent) is muted again, once', async () => {
     const { session, script } = await hostWithMutedPatient();
     script.patientJoins++;
-    await round();
-    expect(script.mutes).toEqual([{ id: PATIENT, kind: 'audio', mid: '0' }]);
-    await round();
-    await round();
-    expect(script.mutes).toHaveLength(1);
+    await expectMutedAgainOnce(script);
     await session.leave();
   });
 
