@@ -9,14 +9,14 @@
  * What stands in for Electron, and nothing more:
  *  - windows: the main page opens and closes the call window with window.open/close,
  *    asked over the event stream (Electron's main would create a BrowserWindow);
- *  - openExternal: the main page opens the URL in a new tab (the "system browser");
+ *  - openExternal: the main page opens the URL in a new tab (the "system browser"), with
+ *    no opener (host/bridge-client.ts);
  *  - safeStorage: the OS keyring (host/secret-box.ts).
  */
 import { build } from 'esbuild';
-import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, join, normalize, resolve, sep } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Core } from '../main/core/app-core';
 import type { EventSink, Platform } from '../main/core/ports';
@@ -26,19 +26,11 @@ import type { Logger } from '../main/log/logger';
 import { createExternalOpener } from '../main/platform/open-external';
 import { WindowKind } from '../preload/contract';
 import { createHostAccess, type HostAccess } from './access';
+import { createEventStreams, type EventStreams } from './event-streams';
+import { createRendererFiles, type RendererFiles } from './renderer-files';
 import { createHostSecretBox } from './secret-box';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-
-const contentTypes: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.woff2': 'font/woff2',
-};
 
 export interface BrowserHost {
   /** The address to open (carries the one-time launch secret in its fragment). */
@@ -58,10 +50,9 @@ export async function startBrowserHost(opts: {
   version: string;
   port?: number;
 }): Promise<BrowserHost> {
-  const rendererDir = resolve(opts.rendererDir);
+  const files = createRendererFiles(opts.rendererDir);
   const log = opts.log.child('host');
   const bridgeJs = await buildBridgeClient();
-  const streams = { main: new Set<ServerResponse>(), call: new Set<ServerResponse>() };
 
   // Listening first: the access rules name the port.
   let handler: (req: IncomingMessage, res: ServerResponse) => Promise<void> = async (_req, res) => send(res, 503, 'starting');
@@ -73,11 +64,16 @@ export async function startBrowserHost(opts: {
   });
   await new Promise<void>((ok) => server.listen(opts.port ?? 0, '127.0.0.1', ok));
   const access = createHostAccess((server.address() as AddressInfo).port);
-
-  const push = (kind: WindowKind, event: string, payload: unknown) => {
-    const data = `data: ${JSON.stringify({ event, payload })}\n\n`;
-    for (const stream of streams[kind]) stream.write(data);
-  };
+  // Set once the core exists; a stream cannot open before the handler is in place.
+  let core: Core | null = null;
+  const streams = createEventStreams({
+    isLive: access.isLive,
+    // As Electron's 'closed': the last call window's stream is gone (closed, reloaded, or ended by the host).
+    onClosed: (kind, remaining) => {
+      if (kind === 'call' && remaining === 0) core?.callWindowClosed();
+    },
+  });
+  const push = streams.push;
   const emit: EventSink = (target, event, payload) => {
     for (const kind of target === 'all' ? WindowKind.options : [target]) push(kind, event, payload);
   };
@@ -106,24 +102,26 @@ export async function startBrowserHost(opts: {
       },
       closeCallWindow() {
         push('call', 'host.close', {});
-        access.endCallWindows();
+        // After the close event is written: the window reads it, then its stream ends.
+        streams.end(access.endCallWindows());
       },
       focusMain() {
         push('main', 'window.focus', {});
       },
     },
   };
-  const { core, router } = await startConsole(config, { platform, emit, log: opts.log });
-  handler = createHandler({ access, router, core, streams, bridgeJs, rendererDir, csp: config.csp, log });
+  const started = await startConsole(config, { platform, emit, log: opts.log });
+  core = started.core;
+  handler = createHandler({ access, router: started.router, core, streams, bridgeJs, files, csp: config.csp });
   // The first page is asked for as soon as the address is printed.
-  await Promise.all(['index.html', 'call.html'].map((name) => rendererFile(join(rendererDir, name))));
+  await Promise.all(['/index.html', '/call.html'].map((name) => files.get(name)));
 
   return {
     url: access.launchUrl,
     controlSecret: access.controlSecret,
     core,
     async stop() {
-      for (const stream of [...streams.main, ...streams.call]) stream.end();
+      streams.endAll();
       server.closeAllConnections();
       await new Promise<void>((ok) => server.close(() => ok()));
       await core?.dispose();
@@ -135,11 +133,10 @@ function createHandler(h: {
   access: HostAccess;
   router: Router;
   core: Core | null;
-  streams: Record<WindowKind, Set<ServerResponse>>;
+  streams: EventStreams;
   bridgeJs: string;
-  rendererDir: string;
+  files: RendererFiles;
   csp: string;
-  log: Logger;
 }) {
   const { access, router, core, streams } = h;
 
@@ -158,48 +155,40 @@ function createHandler(h: {
       return send(res, 204, '');
     }
 
+    // No cookie is read anywhere below: access is the window credential the page's script
+    // sends in its header, or the one-time secret or ticket it exchanges for one (host/access.ts).
     if (req.method === 'POST') {
-      // Every state-changing request comes from the console's own pages.
+      // Every state-changing request comes from the console's own pages (stops other web
+      // pages; a non-browser client sends any Origin, so this is no credential).
       if (!access.originAllowed(req)) return send(res, 403, 'forbidden');
       if (path === '/__host/session') {
         const body = parseJson(await readBody(req, 1024)) as { secret?: unknown } | null;
-        const cookie = typeof body?.secret === 'string' ? access.exchange(body.secret) : null;
-        if (!cookie) return send(res, 403, 'forbidden');
-        const window = access.issueWindow(null)!;
-        res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store', 'set-cookie': cookie });
-        return void res.end(JSON.stringify({ credential: window.credential }));
+        const credential = typeof body?.secret === 'string' ? access.exchange(body.secret) : null;
+        if (!credential) return send(res, 403, 'forbidden');
+        return sendJson(res, { credential });
       }
-      if (!access.hasSession(req)) return send(res, 401, 'unauthorized');
       if (path === '/__host/window') {
         const body = parseJson(await readBody(req, 1024)) as { ticket?: unknown } | null;
-        const window = access.issueWindow(typeof body?.ticket === 'string' ? body.ticket : null);
-        if (!window) return send(res, 403, 'forbidden');
-        return sendJson(res, { credential: window.credential });
+        const credential = typeof body?.ticket === 'string' ? access.redeemCallTicket(body.ticket) : null;
+        if (!credential) return send(res, 403, 'forbidden');
+        return sendJson(res, { credential });
       }
       if (path === '/__host/invoke') {
         // The window's kind is the server's record for its credential, never the request's claim.
-        const kind = access.windowOf(header(req, 'x-window-credential'));
-        if (!kind) return send(res, 403, 'forbidden');
+        const window = access.windowOf(req);
+        if (!window) return send(res, 401, 'unauthorized');
         const message = parseJson(await readBody(req, 128 * 1024)) as { channel?: unknown; request?: unknown } | null;
         if (!message) return sendJson(res, { ok: false, error: { code: 'bad-request' } });
-        return sendJson(res, await router.handle(message.channel, message.request, { window: kind }));
+        return sendJson(res, await router.handle(message.channel, message.request, { window: window.kind }));
       }
       return send(res, 404, 'not found');
     }
 
     if (req.method !== 'GET') return send(res, 405, 'method not allowed');
     if (path === '/__host/events') {
-      if (!access.hasSession(req)) return send(res, 401, 'unauthorized');
-      const kind = access.windowOf(url.searchParams.get('w'));
-      if (!kind) return send(res, 403, 'forbidden');
-      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
-      res.write(': connected\n\n');
-      streams[kind].add(res);
-      req.on('close', () => {
-        streams[kind].delete(res);
-        if (kind === 'call' && streams.call.size === 0) core?.callWindowClosed();
-      });
-      return;
+      const window = access.windowOf(req);
+      if (!window) return send(res, 401, 'unauthorized');
+      return streams.open(res, window);
     }
     if (path === '/__host/bridge.js') return send(res, 200, h.bridgeJs, 'text/javascript; charset=utf-8');
     // The renderer's files are the same for everyone and carry no credential and no data.
@@ -207,45 +196,25 @@ function createHandler(h: {
   };
 }
 
-/** The built renderer does not change while the host runs: each file is read once. */
-const files = new Map<string, Promise<Buffer | null>>();
-function rendererFile(file: string): Promise<Buffer | null> {
-  let content = files.get(file);
-  if (!content) {
-    content = readFile(file).catch(() => null);
-    files.set(file, content);
-  }
-  return content;
-}
-
-async function serveRenderer(pathname: string, res: ServerResponse, h: { rendererDir: string; csp: string }): Promise<void> {
-  const relative = pathname === '/' ? 'index.html' : decodeURIComponent(pathname).replace(/^\/+/, '');
-  const file = normalize(join(h.rendererDir, relative));
-  if (!file.startsWith(h.rendererDir + sep)) return send(res, 404, 'not found');
-  const content = await rendererFile(file);
-  if (!content) return send(res, 404, 'not found');
-  const type = contentTypes[extname(file)] ?? 'application/octet-stream';
+async function serveRenderer(pathname: string, res: ServerResponse, h: { files: RendererFiles; csp: string }): Promise<void> {
+  const file = await h.files.get(pathname);
+  if (!file) return send(res, 404, 'not found');
   const headers = {
-    'content-type': type,
+    'content-type': file.type,
     'content-security-policy': h.csp,
     'x-content-type-options': 'nosniff',
     'referrer-policy': 'no-referrer',
     'cache-control': 'no-store',
   };
-  if (extname(file) === '.html') {
+  if (file.html) {
     // The bridge runs first, as the preload would: a deferred classic script runs before the
     // app's modules (document order) and, unlike a blocking one, is fetched alongside them.
     const tag = '<script defer src="/__host/bridge.js"></script>';
-    const html = content.toString('utf8').replace('<head>', `<head>\n    ${tag}`);
+    const html = file.content.toString('utf8').replace('<head>', `<head>\n    ${tag}`);
     res.writeHead(200, headers).end(html);
     return;
   }
-  res.writeHead(200, headers).end(content);
-}
-
-function header(req: IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value[0] : value;
+  res.writeHead(200, headers).end(file.content);
 }
 
 function parseJson(text: string): unknown {

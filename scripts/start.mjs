@@ -56,6 +56,8 @@ if (electron) {
   children.push(host);
   const { url } = await firstJsonLine(host);
   say(`open ${url} in Chromium or Chrome (Ctrl-C stops the console and the sandbox).`);
+  // The address's secret is used once, by one tab (host/access.ts): say so before someone closes that tab.
+  say('The address works once, in one tab; reloading that tab keeps the console. Opened again elsewhere, it shows nothing: restart to get a new address.');
   host.on('exit', () => { stopAll(); process.exit(0); });
 }
 
