@@ -49,6 +49,8 @@ export function serverFor(uri: string, servers: readonly ConferenceServer[]): Co
 export function createCallChannels(opts: {
   servers: readonly ConferenceServer[];
   invitationBaseUrl: string;
+  /** Pexip: lock the meeting as the host joins (setting `pexipLockOnHostJoin`; default true). */
+  pexipLockOnHostJoin?: boolean;
   requestTimeoutMs: number;
   fetch: typeof fetch;
   sms: SmsSender;
@@ -72,7 +74,7 @@ export function createCallChannels(opts: {
   function providerOf(server: ConferenceServer): ConferenceProvider {
     const common = { fetch: opts.fetch, timeoutMs: opts.requestTimeoutMs };
     return server.provider === 'pexip'
-      ? createPexipProvider({ ...common, nodeUrl: server.url, log: log.child('pexip') })
+      ? createPexipProvider({ ...common, nodeUrl: server.url, log: log.child('pexip'), lockOnHostJoin: opts.pexipLockOnHostJoin !== false })
       : createJanusProvider({ ...common, serverUrl: server.url, guardUrl: server.guardUrl });
   }
 

@@ -97,6 +97,7 @@ export async function createCore(opts: {
   const calls = createCallChannels({
     servers: settings.conferenceServers,
     invitationBaseUrl: settings.invitationBaseUrl,
+    pexipLockOnHostJoin: settings.pexipLockOnHostJoin,
     requestTimeoutMs: settings.requestTimeoutMs,
     fetch: platform.fetch,
     sms: createSmsSender({ gatewayUrl: settings.smsGatewayUrl, timeoutMs: settings.requestTimeoutMs, fetch: platform.fetch }),

@@ -134,6 +134,10 @@ export const SettingsSchema = z
     /** The call window shrinks to a small always-on-top view when the host switches to another
      *  window (the patient record); false keeps it a normal window (installed app only). */
     callMiniView: z.boolean().default(true),
+    /** Pexip: the console locks the meeting as soon as the host is in (and again after a rejoin,
+     *  unless the host unlocked it), so a guest with the PIN waits until the host admits them, as
+     *  on Janus; false leaves the meeting open to anyone with the guest PIN while a host is in. */
+    pexipLockOnHostJoin: z.boolean().default(true),
     /** Policy only: Pexip Management API accounts (read-only) for the waiting badge, by the Pexip
      *  server's domain. Without one, that server's meetings show no badge. */
     pexipStatusApi: z

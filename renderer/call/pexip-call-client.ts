@@ -243,7 +243,10 @@ export class PexipCallClient implements CallClient {
       const tagged = GuestRole.safeParse(p.rawData?.call_tag);
       const known = this.roster.get(p.uuid)?.role;
       const role = p.isHost ? 'host' : known && known !== 'other' ? known : tagged.success ? tagged.data : 'other';
-      if (p.isWaiting) {
+      // Someone the host dialled (main knows them) and the lock holds: main lets them in at
+      // once (dialled-admission.ts), so they show as still connecting, not as a knock to answer.
+      const dialled = p.isWaiting && this.roster.has(p.uuid);
+      if (p.isWaiting && !dialled) {
         waiting.push({ id: p.uuid, displayName: p.displayName ?? '', role: role === 'host' ? 'other' : role });
         continue;
       }
@@ -254,7 +257,7 @@ export class PexipCallClient implements CallClient {
         hasAudio: p.callType !== 'api',
         hasVideo: p.callType === 'video',
         muted: { audio: p.isMuted, video: p.isCameraMuted },
-        connecting: p.isConnecting,
+        connecting: p.isConnecting || dialled,
       });
     }
     this.events.emit('participants', others);

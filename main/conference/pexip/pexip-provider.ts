@@ -7,6 +7,16 @@
  * the token's refreshes are the window's, and it tells main each new token, which main
  * uses for the host's powers (admit, mute, remove, lock, dial out, end). Pexip itself limits
  * PIN attempts; a wrong PIN is said once and never retried here.
+ *
+ * A Pexip room never locks by itself: while a host is in, anyone with the guest PIN walks
+ * straight in. So (unless `lockOnHostJoin` is false) prepare() locks the meeting with the new
+ * token before the window has it, i.e. before the host's media starts the conference: guests
+ * then wait until the host admits them, whether they came before the host or after, as on
+ * Janus. Hosts (the host PIN) are not held by a lock. On every rejoin the lock is applied again
+ * (after a node restart the conference is a new, unlocked one) unless the host unlocked the
+ * meeting themselves. A lock that fails does not stop the join: it is logged, and the window's
+ * Lock control shows the meeting as the node reports it (unlocked). Whom the host dials is
+ * let past the lock (dialled-admission.ts).
  */
 import {
   dial,
@@ -30,13 +40,21 @@ import type { DialRequest } from '../../../common/call';
 import { UserFacingError } from '../../core/errors';
 import type { Logger } from '../../log/logger';
 import type { ConferenceProvider, ConferenceRoom, RoomRef } from '../provider';
+import { createDialledAdmission } from './dialled-admission';
 
 /** What Pexip calls a PIN check that the alias is locked against (break-in resistance). */
 const TOO_MANY_PINS = 'Participant exceeded PIN entry retries';
 
 type Fetcher = typeof fetch;
 
-export function createPexipProvider(opts: { nodeUrl: string; fetch: typeof fetch; timeoutMs: number; log: Logger }): ConferenceProvider {
+export function createPexipProvider(opts: {
+  nodeUrl: string;
+  fetch: typeof fetch;
+  timeoutMs: number;
+  log: Logger;
+  /** Lock the meeting when the host joins (setting `pexipLockOnHostJoin`); default true. */
+  lockOnHostJoin?: boolean;
+}): ConferenceProvider {
   const host = opts.nodeUrl.replace(/\/+$/, '');
   const fetcher: Fetcher = (input, init) => opts.fetch(input, { ...init, signal: AbortSignal.timeout(opts.timeoutMs) });
 
@@ -47,11 +65,14 @@ export function createPexipProvider(opts: { nodeUrl: string; fetch: typeof fetch
       const conferenceAlias = ref.uri;
       const params = { conferenceAlias };
       let token: string | null = null;
+      /** Whether the meeting is to be locked at each (re)join: the policy's, then the host's last choice. */
+      let keepLocked = opts.lockOnHostJoin !== false;
 
       const withSession = (): Fetcher => {
         if (!token) throw new UserFacingError('no-call');
         return withToken(fetcher, token);
       };
+      const dialled = createDialledAdmission({ host, conferenceAlias, session: () => (token ? withToken(fetcher, token) : null), log: opts.log });
 
       /** Runs one host power; any refusal or failure is one plain code for the window. */
       async function act(what: string, run: () => Promise<{ status: number } | undefined>): Promise<void> {
@@ -71,7 +92,20 @@ export function createPexipProvider(opts: { nodeUrl: string; fetch: typeof fetch
 
       const participant = (participantUuid: string) => ({ conferenceAlias, participantUuid });
 
+      /** The lock as the host joins: said in the log when it fails (no names, no PIN), never fatal. */
+      async function lockOnJoin(): Promise<void> {
+        let status: number | undefined;
+        try {
+          status = (await lock({ fetcher: withSession(), host, params })).status;
+        } catch (error) {
+          opts.log.warn(`pexip: the meeting could not be locked as the host joined; guests with the PIN join without waiting (${(error as Error)?.name ?? 'error'})`);
+          return;
+        }
+        if (status !== 200) opts.log.warn(`pexip: the meeting could not be locked as the host joined; guests with the PIN join without waiting (HTTP ${status})`);
+      }
+
       async function releaseWindowToken(): Promise<void> {
+        dialled.stop();
         const last = token;
         token = null;
         if (last) await releaseToken({ fetcher: withToken(fetcher, last), host, params, body: {} }).catch(() => undefined);
@@ -106,6 +140,7 @@ export function createPexipProvider(opts: { nodeUrl: string; fetch: typeof fetch
         async prepare(displayName) {
           const data = await hostToken(displayName);
           token = data.result.token;
+          if (keepLocked) await lockOnJoin();
           return { provider: 'pexip', nodeUrl: host, alias: conferenceAlias, tokenResponse: data as unknown as Record<string, unknown> };
         },
 
@@ -126,7 +161,10 @@ export function createPexipProvider(opts: { nodeUrl: string; fetch: typeof fetch
             if (kind === 'audio') return muted ? muteParticipant(p) : unmuteParticipant(p);
             return muted ? videoMuteParticipant(p) : videoUnmuteParticipant(p);
           }),
-        lock: (locked) => act('lock', () => (locked ? lock : unlock)({ fetcher: withSession(), host, params })),
+        lock: async (locked) => {
+          await act('lock', () => (locked ? lock : unlock)({ fetcher: withSession(), host, params }));
+          keepLocked = locked;
+        },
         muteGuests: (muted) => act('mute guests', () => (muted ? muteguests : unmuteguests)({ fetcher: withSession(), host, params })),
 
         async dial(request: DialRequest) {
@@ -148,6 +186,7 @@ export function createPexipProvider(opts: { nodeUrl: string; fetch: typeof fetch
             return res;
           });
           if (!uuid) throw new UserFacingError('host-action-failed');
+          dialled.follow(uuid);
           return uuid;
         },
 

@@ -7,8 +7,12 @@
  * - Guests wait (service type `waiting_room`) until a Host with media is in; when the first
  *   Host's call starts (its `ack`, which "starts media"), waiting guests move to `conference`.
  * - Lock: new guests wait until admitted (`participants/<id>/unlock`) or until the
- *   conference is unlocked, which admits everyone waiting; hosts join directly.
- *   Dial-outs placed by a host are not held by the lock [inferred].
+ *   conference is unlocked, which admits everyone waiting; hosts join directly. A dial-out
+ *   with the Guest role that answers while the conference is locked waits like any guest;
+ *   one with the Host role joins directly (docs.pexip.com, "Locking a conference":
+ *   "manually-invited participants who have been given a role of Guest are held at the
+ *   Waiting for the host screen", said for rooms without a Host PIN; [inferred] the same
+ *   with one).
  * - Guests-only timeout: after the last Host leaves, the guests are disconnected with
  *   "All conference hosts departed hosted conference" unless a Host comes back in time.
  * - Mute guests mutes every guest, present and future; unmute guests unmutes them [inferred].
@@ -341,8 +345,8 @@ export class Conference {
     if (p.serviceType !== 'connecting' || !dialOut) throw new Error('not ringing');
     clearTimeout(dialOut.ringTimer);
     dialOut.ringTimer = undefined;
-    // Placed by a host, so not held by the lock; a guest still waits for a host with media.
-    const serviceType: ServiceType = p.role === 'guest' && !this.started ? 'waiting_room' : 'conference';
+    // A Guest dialled in waits like any guest: for a host with media, and while the meeting is locked.
+    const serviceType: ServiceType = p.role === 'guest' && (!this.started || this.locked) ? 'waiting_room' : 'conference';
     const next = { ...p, serviceType, hasMedia: true };
     const sdp = await this.relay.answer(uuid, offer, this.policyOf(next));
     if (!this.participants.has(uuid)) {
