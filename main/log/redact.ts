@@ -11,8 +11,10 @@
  *     ordinary words.
  *  2. patterns for data that has a recognisable shape: tokens, PINs next to a keyword or in
  *     a URL, secret-named JSON/query fields, e-mail addresses, Nordic personal identity
- *     numbers (Danish CPR, Finnish henkilötunnus, Swedish personnummer) and phone numbers,
- *     in plain and URL-encoded form.
+ *     numbers (Danish CPR, Finnish henkilötunnus, Swedish personnummer) and phone numbers.
+ *     Each in the forms a log line carries them: plain, URL-encoded (once or twice: `%3D`,
+ *     `%253D`; also encoded signs such as `010190%2D1234`), and JSON-escaped (a request body
+ *     quoted inside an error message: `{\"to\":\"20304050\"}`, `\n` before a number).
  *
  * The patterns are tuned so that what a log line is made of anyway stays readable: ISO
  * timestamps, day strings, UUIDs, IPv4 addresses with ports, HTTP status codes, durations and
@@ -23,7 +25,8 @@
  * values change, as one trie-shaped regex per kind), and a line is only scanned by the
  * patterns that can apply to it. Measured on the development machine (Node 20, a loaded
  * 2-core VM): about 1.5-2.5 µs of CPU per typical log message, and about 0.2 µs more with
- * 200 names, 200 subjects and 200 PINs registered.
+ * 200 names, 200 subjects and 200 PINs registered (unchanged, within noise, by the encoded
+ * and JSON-escaped forms and the called-number rule).
  */
 
 // ---------------------------------------------------------------------------------------
@@ -59,13 +62,19 @@ export function setKnownSecrets(kind: KnownSecretKind, values: Iterable<string>)
 }
 
 /**
- * "Not right after one of `chars`", except that the end of a URL-encoded character (%20Test,
- * %2F4839, or only %20 when `encoded` says so) counts as a boundary although it ends in a
- * letter or digit. One negative lookbehind with a nested one: V8 runs that as fast as a plain
- * lookbehind, while an alternation of lookbehinds at the start of a pattern costs ~15 times
- * as much per line (measured).
+ * The end of an escaped character, which is a boundary although it ends in a letter or digit:
+ * URL-encoded once or more (%20Test, %2F4839, %2520Test) or JSON-escaped (\n20304050, a
+ * newline inside a quoted request body; \u001f…).
  */
-const notAfter = (chars: string, encoded = '%[0-9a-fA-F]{2}') => `(?<![${chars}](?<!${encoded}))`;
+const ESCAPED_END = '%(?:25)*[0-9a-fA-F]{2}|\\\\[nrtbf]|\\\\u[0-9a-fA-F]{4}';
+
+/**
+ * "Not right after one of `chars`", except that the end of an escaped character
+ * (`ESCAPED_END`) counts as a boundary. One negative lookbehind with a nested one: V8 runs
+ * that as fast as a plain lookbehind, while an alternation of lookbehinds at the start of a
+ * pattern costs ~15 times as much per line (measured).
+ */
+const notAfter = (chars: string, encoded = ESCAPED_END) => `(?<![${chars}](?<!${encoded}))`;
 
 /** A step in a value: one character, or the gap between two of its words. */
 const GAP = Symbol('gap');
@@ -168,12 +177,30 @@ interface Rule {
 interface LineHints {
   text: string;
   lower: string;
-  /** Six digits in a row: every personal identity number has them, few log lines do. */
+  /** Six digits in a row: every personal identity number and every phone number has them, few log lines do. */
   sixDigits: boolean;
 }
 
+/**
+ * `source` (a regex without capturing groups) where it does not start right after one of
+ * `chars`; the end of an escaped character (`ESCAPED_END`) counts as a boundary. The word is
+ * matched first and what precedes it checked after, by a lookbehind over the same word: V8
+ * then skips most positions by the word's first character, where a lookbehind at the start
+ * of a pattern is tried at every position (about three times the cost per line, measured).
+ */
+const startingWord = (source: string, chars: string) => `(?:${source})(?<=(?:^|[^${chars}]|${ESCAPED_END})(?:${source}))`;
+
 /** Placeholders this module writes; a later rule must not redact them again. */
 const PLACEHOLDER = '\\[(?:token|pin|redacted|email|id|number|name|subject)\\]';
+
+/** A URL-encoded character, encoded once or more: `enc('3d')` matches `%3D`, `%253D`, `%25253D`. */
+const enc = (hex: string) => `%(?:25)*${hex}`;
+
+/** A quote around a JSON key or value: plain, JSON-escaped (`\"`, `\\\"`) or URL-encoded (`%22`). */
+const QUOTE = `(?:\\\\*["']|${enc('22')})`;
+
+/** Spaces as they appear in logged URLs and form bodies (`%20`, `%2520`, `+`). */
+const SPACE = `(?:[ \\t\\u00a0+]|${enc('20')})`;
 
 /**
  * Field names whose value is a secret, in JSON (`"hostPin":12345678`), query strings
@@ -184,13 +211,10 @@ const PLACEHOLDER = '\\[(?:token|pin|redacted|email|id|number|name|subject)\\]';
  */
 const SECRET_KEY =
   '(?:token|secret|passw(?:or)?d|' +
-  `${notAfter('a-z0-9_-')}(?:pwd|otp|code|code[_-]?verifier|api[_-]?key|apikey|authori[sz]ation|sig|pin(?:[_-]?code)?|(?:host|guest|room|moderator|participant)[_-]?pin))`;
+  `${startingWord('pwd|otp|code|code[_-]?verifier|api[_-]?key|apikey|authori[sz]ation|sig|pin(?:[_-]?code)?|(?:host|guest|room|moderator|participant)[_-]?pin', 'a-z0-9_-')})`;
 
-/** A key/value separator in plain or URL-encoded form: `=`, `:`, `%3D`, `%3A`. */
-const KV_SEPARATOR = '\\s*(?:[:=]|%3[ad])\\s*';
-
-/** Spaces as they appear in logged URLs and form bodies. */
-const SPACE = '(?:[ \\t\\u00a0]|%20)';
+/** A key/value separator in plain or URL-encoded form: `=`, `:`, `%3D`, `%3A`, `%253D`. */
+const KV_SEPARATOR = `(?:\\s|${enc('20')})*(?:[:=]|${enc('3[ad]')})(?:\\s|${enc('20')})*`;
 
 function labelForKey(key: string): string {
   const lower = key.toLowerCase();
@@ -213,93 +237,117 @@ function validYyMmDd(digits: string): boolean {
   return month >= 1 && month <= 12 && ((day >= 1 && day <= 31) || (day >= 61 && day <= 91));
 }
 
-/** The digits of a phone number, not counting those of its URL-encoded spaces and plus (%20, %2B). */
+/** The digits of a phone number, not counting those of its URL-encoded spaces and plus (%20, %2B, %2520). */
 function digitCount(text: string): number {
-  return text.replace(/%2[0b]/gi, '').replace(/\D/g, '').length;
+  return text.replace(/%(?:25)*2[0b]/gi, '').replace(/\D/g, '').length;
 }
+
+/** Encoded characters some rules need (any depth of encoding: %2B, %252B, …), as cheap line tests. */
+const ENCODED_PLUS = /%(?:25)*2b/i;
+const ENCODED_AT = /%(?:25)*40/i;
+const PIN_ENCODED_SLASH = /pin%(?:25)*2f/i;
+
+/** Where a national phone number can start (the rule's own lookbehind, as a cheap line test). */
+const NATIONAL_START = new RegExp(startingWord('0\\d', '\\w.:%+-'));
+/** Three pairs of digits with spaces between them, as a cheap line test for the paired rule. */
+const PAIRS = new RegExp(`\\d\\d${SPACE}\\d\\d${SPACE}\\d\\d`, 'i');
 
 const rules: Rule[] = [
   {
     // JWTs (header.payload.signature, the header always starts with eyJ = '{"').
     name: 'jwt',
-    pattern: /\beyJ[\w-]+\.[\w-]+\.[\w-]*/g,
+    pattern: new RegExp(`${startingWord('eyJ', '\\w')}[\\w-]+\\.[\\w-]+\\.[\\w-]*`, 'g'),
     replacement: '[token]',
   },
   {
-    // "Bearer <token>", also URL-encoded (Bearer%20…, Bearer+…).
+    // "Bearer <token>", also URL-encoded (Bearer%20…, Bearer%2520…, Bearer+…).
     name: 'bearer',
-    pattern: new RegExp(`\\b(bearer)((?:\\s|%20|\\+)+)(?!${PLACEHOLDER})[\\w.~+/%-]+=*`, 'gi'),
+    pattern: new RegExp(`(${startingWord('bearer', '\\w')})((?:\\s|${enc('20')}|\\+)+)(?!${PLACEHOLDER})[\\w.~+/%-]+=*`, 'gi'),
     replacement: '$1$2[token]',
     applies: (h) => h.lower.includes('bearer'),
   },
   {
-    // Secret-named fields. The value: a JSON/quoted string (spaces and all), a URL-encoded
-    // quoted string, or a bare run up to the next delimiter (with an auth scheme before it,
-    // as in `authorization: Basic dXNlcg==`).
+    // Secret-named fields. The value: a JSON/quoted string (spaces and all), a JSON-escaped
+    // one (`\"…\"`, inside a quoted body), a URL-encoded quoted string, or a bare run up to the
+    // next delimiter (with an auth scheme before it, as in `authorization: Basic dXNlcg==`).
     name: 'secret field',
     pattern: new RegExp(
-      `(${SECRET_KEY})((?:%22|["'])?${KV_SEPARATOR})(?!${PLACEHOLDER})` +
-        `(?:"(?:[^"\\\\]|\\\\.)*"|'[^']*'|%22.*?%22|(?:(?:bearer|basic|digest|negotiate)(?:\\s|%20|\\+)+)?[^\\s"'&,;}\\]<>]+)`,
+      `(${SECRET_KEY})(${QUOTE}?${KV_SEPARATOR})(?!${PLACEHOLDER})` +
+        `(?:"(?:[^"\\\\]|\\\\.)*"|'[^']*'|(\\\\+)".*?\\3"|${enc('22')}.*?${enc('22')}|(?:(?:bearer|basic|digest|negotiate)(?:\\s|${enc('20')}|\\+)+)?[^\\s"'&,;}\\]<>\\\\]+)`,
       'gi',
     ),
-    replacement: (match: string, key: string, separator: string) => {
+    replacement: (match: string, key: string, separator: string, slashes?: string) => {
       const label = labelForKey(key);
       const value = match.slice(key.length + separator.length);
       // Keep the quotes, so the JSON around it stays readable.
       if (value.startsWith('"')) return `${key}${separator}"${label}"`;
       if (value.startsWith("'")) return `${key}${separator}'${label}'`;
-      if (value.toLowerCase().startsWith('%22')) return `${key}${separator}%22${label}%22`;
+      if (slashes) return `${key}${separator}${slashes}"${label}${slashes}"`;
+      const encodedQuote = /^%(?:25)*22/i.exec(value)?.[0];
+      if (encodedQuote) return `${key}${separator}${encodedQuote}${label}${encodedQuote}`;
       return `${key}${separator}${label}`;
     },
   },
   {
-    // PINs in URL paths: /pin/483920, /guestPin/4839, %2Fpin%2F4839.
+    // PINs in URL paths: /pin/483920, /guestPin/4839, %2Fpin%2F4839, %252Fpin%252F4839.
     name: 'pin path',
-    pattern: new RegExp(`((?:/|%2f)(?:(?:host|guest)[_-]?)?pin(?:/|%2f))(?!${PLACEHOLDER})(?:[^/?#%\\s"'&]|%(?!2f|3f|23|26))+`, 'gi'),
+    pattern: new RegExp(
+      `((?:/|${enc('2f')})(?:(?:host|guest)[_-]?)?pin(?:/|${enc('2f')}))(?!${PLACEHOLDER})(?:[^/?#%\\s"'&\\\\]|%(?!(?:25)?(?:2f|3f|23|26)))+`,
+      'gi',
+    ),
     replacement: '$1[pin]',
-    applies: (h) => h.lower.includes('pin/') || h.lower.includes('pin%2f'),
+    applies: (h) => h.lower.includes('pin/') || (h.text.includes('%') && PIN_ENCODED_SLASH.test(h.text)),
   },
   {
     // PINs in prose, in the console's languages: "PIN 483920", "pin: 4839", "PIN-koodi 4839",
-    // "pinkode 4839", "PIN-kod är 4839", "guest PIN is 4839".
+    // "pinkode 4839", "PIN-kod är 4839", "guest PIN is 4839", and glued to the word as an id
+    // or a careless format string writes it: "PIN48291375", "hostPin48291375".
     name: 'pin prose',
-    pattern:
-      /(?<![a-z0-9_](?<!%[0-9a-f]{2}))((?:(?:host|guest)[_ -]?)?pin(?:[_ -]?(?:koodi|koodin|koodisi|kode|koden|kod|code|number|nummer|numero|nr|no))?)(\s*[:=#]\s*|\s+(?:is|er|on|är|was|var|oli)\s+|\s+|-)(\d{3,12})(?!\d)/gi,
+    pattern: new RegExp(
+      `(${startingWord(`(?:(?:host|guest)(?:[_ -]|${enc('20')})?)?pin(?:[_ -]?(?:koodi|koodin|koodisi|kode|koden|kod|code|number|nummer|numero|nr|no))?`, 'a-z0-9_')})` +
+        `(\\s*[:=#]\\s*|${enc('(?:3[ad]|23)')}${SPACE}*|${SPACE}+(?:(?:is|er|on|är|was|var|oli)${SPACE}+)?|-|)(\\d{3,12})(?!\\d)`,
+      'gi',
+    ),
     replacement: '$1$2[pin]',
     applies: (h) => h.lower.includes('pin'),
   },
   {
     // E-mail addresses, with letters of any script (åtest.öprov@sygehus.example) and URL-encoded
     // (test.person%40region.example, or the whole address percent-encoded). Starting only where a
-    // run of address characters starts keeps the scan linear.
+    // run of address characters starts keeps the scan linear; a JSON escape before it (\n) is
+    // not part of the address.
     name: 'email',
-    pattern: /(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]+(?:@|%40)(?:[\p{L}\p{N}-]|%[0-9a-f]{2})+(?:\.(?:[\p{L}\p{N}-]|%[0-9a-f]{2})+)+/giu,
+    pattern: new RegExp(
+      `(?<![\\p{L}\\p{N}._%+-](?<!\\\\[nrtbf]))(?<!\\\\)[\\p{L}\\p{N}._%+-]+(?:@|${enc('40')})(?:[\\p{L}\\p{N}-]|%[0-9a-f]{2})+(?:\\.(?:[\\p{L}\\p{N}-]|%[0-9a-f]{2})+)+`,
+      'giu',
+    ),
     replacement: '[email]',
-    applies: (h) => h.text.includes('@') || h.text.includes('%40'),
+    applies: (h) => h.text.includes('@') || (h.text.includes('%') && ENCODED_AT.test(h.text)),
   },
   {
     // Finnish henkilötunnus DDMMYY C NNN Q (century sign + - A-F U-Y), Danish CPR DDMMYY-NNNN
-    // and Swedish personnummer YYMMDD-NNNN / YYMMDD+NNNN: six digits, sign, four characters.
-    // Not inside a longer token: a UUID's segments are preceded or followed by '-'. The
-    // century signs are upper case only, so a lower-case hex id is never one.
+    // and Swedish personnummer YYMMDD-NNNN / YYMMDD+NNNN: six digits, sign (also URL-encoded:
+    // 010190%2D1234), four characters. Not inside a longer token: a UUID's segments are
+    // preceded or followed by '-'. The century signs are upper case only, so a lower-case hex
+    // id is never one.
     name: 'nordic id',
-    pattern: new RegExp(`${notAfter('\\p{L}\\p{N}_-', '%20')}\\d{6}[-+A-FU-Y]\\d{3}[0-9A-FHJ-NPR-Y](?![\\p{L}\\p{N}_-])`, 'gu'),
+    pattern: new RegExp(`${notAfter('\\p{L}\\p{N}_-')}\\d{6}(?:[-+A-FU-Y]|%(?:25)*2[dDbB])\\d{3}[0-9A-FHJ-NPR-Y](?![\\p{L}\\p{N}_-])`, 'gu'),
     replacement: '[id]',
     applies: (h) => h.sixDigits,
   },
   {
     // Swedish personnummer with the century: YYYYMMDD-NNNN, and YYYYMMDDNNNN when the date is one.
     name: 'personnummer',
-    pattern: new RegExp(`(${notAfter('\\p{L}\\p{N}_.-', '%20')}[12]\\d{7})([-+]?)(\\d{4})(?![\\p{L}\\p{N}_-]|\\.\\d)`, 'gu'),
-    replacement: (match: string, date: string, sign: string) =>
-      /^(?:18|19|20)/.test(date) && (sign !== '' || validYyMmDd(date.slice(2))) ? '[id]' : match,
+    pattern: new RegExp(`(${notAfter('\\p{L}\\p{N}_.-')}[12]\\d{7})([-+]|%(?:25)*2[dDbB])?(\\d{4})(?![\\p{L}\\p{N}_-]|\\.\\d)`, 'gu'),
+    replacement: (match: string, date: string, sign?: string) =>
+      /^(?:18|19|20)/.test(date) && (sign !== undefined || validYyMmDd(date.slice(2))) ? '[id]' : match,
     applies: (h) => h.sixDigits,
   },
   {
     // CPR (or personnummer) without its dash: a lone 10-digit number whose first six digits
     // are a date (DDMMYY or YYMMDD). Recent Unix timestamps (17xxxxxxxx) are not dates.
     name: 'id without dash',
-    pattern: new RegExp(`${notAfter('\\p{L}\\p{N}_.', '%20')}\\d{10}(?![\\p{L}\\p{N}_]|\\.\\d)`, 'gu'),
+    pattern: new RegExp(`${notAfter('\\p{L}\\p{N}_.')}\\d{10}(?![\\p{L}\\p{N}_]|\\.\\d)`, 'gu'),
     replacement: (match: string) => (validDdMmYy(match) || validYyMmDd(match) ? '[id]' : match),
     applies: (h) => h.sixDigits,
   },
@@ -308,39 +356,61 @@ const rules: Rule[] = [
     // +46 70 123 45 67, +46 (0)70-123 45 67, %2B4512345678. At least 7 digits, so a time
     // zone offset (+0100) is not one.
     name: 'international phone',
-    pattern: new RegExp(`(?<![\\w+%])(?:\\+|%2b)\\d{1,3}(?:(?:${SPACE}|[.+-])?\\(?\\d{1,4}\\)?){2,8}(?!\\d)`, 'gi'),
+    pattern: new RegExp(`${startingWord(`\\+|${enc('2b')}`, '\\w+%')}\\d{1,3}(?:(?:${SPACE}|[.+-])?\\(?\\d{1,4}\\)?){2,8}(?!\\d)`, 'gi'),
     replacement: (match: string) => (digitCount(match) >= 7 ? '[number]' : match),
-    applies: (h) => h.text.includes('+') || h.lower.includes('%2b'),
+    applies: (h) => h.text.includes('+') || (h.text.includes('%') && ENCODED_PLUS.test(h.text)),
   },
   {
     // National phone numbers with the trunk 0: 040-1234567, 0401234567, 040 123 4567,
     // 070-123 45 67, 08-123 456 78. 8 to 12 digits. Not after '.', ':' or '-' (IP addresses,
     // times, the day of a date), not before '.' or ':' and a digit, and not inside a longer token.
     name: 'national phone',
-    pattern: new RegExp(`${notAfter('\\w.:%+-', '%20')}0\\d{1,3}(?:(?:${SPACE}|-)?\\d{2,4}){1,4}(?![\\w-]|[.:]\\d)`, 'g'),
+    pattern: new RegExp(`${startingWord('0', '\\w.:%+-')}\\d{1,3}(?:(?:${SPACE}|-)?\\d{2,4}){1,4}(?![\\w-]|[.:]\\d)`, 'g'),
     replacement: (match: string) => {
       const digits = digitCount(match);
       return digits >= 8 && digits <= 12 ? '[number]' : match;
     },
-    applies: (h) => /(?<![\w.:%+-])0\d|%200\d/.test(h.text),
+    applies: (h) => NATIONAL_START.test(h.text),
   },
   {
     // Danish numbers in pairs: 12 34 56 78.
     name: 'paired phone',
-    pattern: new RegExp(`${notAfter('\\w.:,%-', '%20')}\\d{2}(?:${SPACE}\\d{2}){3}(?![\\w-]|[.:]\\d|${SPACE}\\d)`, 'g'),
+    pattern: new RegExp(`${startingWord('\\d{2}', '\\w.:,%-')}(?:${SPACE}\\d{2}){3}(?![\\w-]|[.:]\\d|${SPACE}\\d)`, 'gi'),
     replacement: '[number]',
-    applies: (h) => /\d\d(?: |%20)\d\d(?: |%20)\d\d/.test(h.text),
+    applies: (h) => PAIRS.test(h.text),
   },
   {
     // Any number after a word that says it is a phone number (a Danish 12345678 has no
-    // other mark): "tlf. 12345678", "phone: 20 30 40 50", "puh 0401234567", "\"msisdn\":\"4512345678\"".
+    // other mark): "tlf. 12345678", "phone: 20 30 40 50", "puh 0401234567", "\"msisdn\":\"4512345678\"",
+    // "telefonnummer 12345678".
     name: 'phone in context',
     pattern: new RegExp(
-      `(?<![a-z])((?:tlf|tel|telefon|telephone|phone|mobile|mobil|mob|puh|puhelin|gsm|cell|msisdn|sms)\\.?["']?(?:${KV_SEPARATOR})?\\s*["']?)` +
-        `(?:\\+|%2b)?\\d(?:[\\d-]|${SPACE}){6,}\\d`,
+      `(${startingWord('tlf|tel|telefon|telephone|phone|mobile|mobil|mob|puh|puhelin|gsm|cell|msisdn|sms', 'a-z')}(?:[ _-]?(?:nummer|number|numero|nr|no))?\\.?${QUOTE}?(?:${KV_SEPARATOR})?${SPACE}*${QUOTE}?)` +
+        `(?:\\+|${enc('2b')})?\\d(?:[\\d-]|${SPACE}){6,}\\d`,
       'gi',
     ),
     replacement: '$1[number]',
+  },
+  {
+    // A bare Danish number (8 digits, nothing else marks it) where the line says it is called
+    // or texted: the SMS gateway's `{"to":"20304050"}`, a dial-out's `"destination"`, "ring
+    // 12345678", "ring til 12345678", "call 12345678", "soita 12345678", "recipient=…", with
+    // a Nordic country code or not (4520304050, 004520304050). The word decides, not the
+    // number: an eight-digit number elsewhere is as often a byte count, a duration in ms or a
+    // date (20261201) that IT needs, and the PINs the console holds are caught anywhere by the
+    // registry. "to" is an ordinary word, hence exactly eight digits (plus the country code)
+    // standing alone: not part of a date, time, address or decimal (2026-12-31, 10:00, 1.2),
+    // and not followed by a unit ("to 16777216 bytes", "to 30000000 ms" stay).
+    name: 'called number',
+    pattern: new RegExp(
+      `(${startingWord('to|til|till|recipients?|receiver|modtager|mottagare|vastaanottaja|destination|callee|ring(?:e|er|a|ede|de)?|call(?:s|ed|ing)?|dial(?:s|l?ed|l?ing)?|soita|soitto', '\\p{L}\\p{N}_')}` +
+        `(?:${SPACE}+(?:til|till|to|på))?${QUOTE}?(?:${KV_SEPARATOR}|${SPACE}+)${QUOTE}?)` +
+        `(?:(?:\\+|${enc('2b')}|00)?(?:45|46|47|298|299|354|358)${SPACE}?)?\\d{8}` +
+        `(?!\\p{N}|[.:/,-]\\p{N}|${SPACE}?(?:(?:ms|s|secs?|seconds?|min|minutes?|h|hours?|bytes?|[kmg]i?b|b)(?!\\p{L})|%(?![0-9a-f]{2})))`,
+      'giu',
+    ),
+    replacement: '$1[number]',
+    applies: (h) => h.sixDigits,
   },
 ];
 

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { consoleSettingsFor, startStack, type Stack } from '../stack/stack';
 import { chromiumLaunchOptions } from '../support/chromium';
-import { recordConsoleArtifacts, recordStackSecrets } from './privacy-manifest';
+import { recordConsoleArtifacts, recordStackSecrets, watchBrowserHost } from './privacy-manifest';
 import { electronBinary, projectRoot } from '../support/electron';
 
 export interface ConsoleApp {
@@ -121,6 +121,7 @@ async function launchBrowserHost(
   host.stderr!.pipe(createWriteStream(logFile));
   const { url, control } = await firstJsonLine<{ url: string; control: string }>(host);
   const context: BrowserContext = await browser.newContext(locale ? { locale } : {});
+  const recordHostSecrets = watchBrowserHost(context, { url, control });
   const page = await context.newPage();
   await page.goto(url);
   return {
@@ -136,6 +137,7 @@ async function launchBrowserHost(
       if (!response.ok) throw new Error(`the host refused the deep link (${response.status})`);
     },
     async close() {
+      await recordHostSecrets();
       await context.close();
       if (host.exitCode === null) {
         const exited = new Promise((ok) => host.once('exit', ok));

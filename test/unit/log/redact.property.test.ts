@@ -5,12 +5,15 @@
  *  - Every generated secret (Danish CPR, Finnish henkilötunnus with a valid check character,
  *    Swedish personnummer with a valid Luhn digit, Danish/Finnish/Swedish phone numbers,
  *    PINs next to their keywords or in URLs, bearer and JWT-like tokens, e-mail addresses
- *    plain and URL-encoded), dropped into random text, is gone after `redact()`.
+ *    plain and URL-encoded, bare Danish numbers where the line says they are called or
+ *    texted), dropped into random text, is gone after `redact()`; also when the whole line is
+ *    URL-encoded (once or twice, as a logged query or form body) or JSON-escaped (as a request
+ *    body quoted inside an error message).
  *    The surrounding text has its digits removed and every generated secret has digits, so
- *    "no digit is left in the output" is an exact check that nothing of the secret survived,
- *    not even a part of it.
+ *    "no digit is left in the output" (apart from those of %-escapes and \u-escapes) is an
+ *    exact check that nothing of the secret survived, not even a part of it.
  *  - Text made only of timestamps, UUIDs, IPv4 addresses with ports, day strings, durations
- *    and HTTP statuses comes out unchanged.
+ *    and HTTP statuses comes out unchanged, and so do eight-digit measures after "to".
  *  - A registered name comes out replaced in any case and URL-encoded.
  */
 import fc from 'fast-check';
@@ -25,8 +28,10 @@ const dayBetween = (fromYear: number, toYear: number) =>
 const ddmmyy = (d: Date) => `${pad(d.getUTCDate())}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCFullYear() % 100)}`;
 const yymmdd = (d: Date) => `${pad(d.getUTCFullYear() % 100)}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}`;
 
-/** Danish CPR: DDMMYY-SSSS, or the ten digits alone. */
-const cpr = fc.tuple(dayBetween(1900, 2099), digits(4), fc.boolean()).map(([d, serial, dash]) => `${ddmmyy(d)}${dash ? '-' : ''}${serial}`);
+/** Danish CPR: DDMMYY-SSSS, the ten digits alone, or the dash URL-encoded by an encoder that encodes it (%2D). */
+const cpr = fc
+  .tuple(dayBetween(1900, 2099), digits(4), fc.constantFrom('-', '', '%2D'))
+  .map(([d, serial, dash]) => `${ddmmyy(d)}${dash}${serial}`);
 
 /** Finnish henkilötunnus: DDMMYY, century sign, individual number 002-899, check character. */
 const HETU_CHECK = '0123456789ABCDEFHJKLMNPRSTUVWXY';
@@ -70,13 +75,26 @@ const personnummer = fc
 
 const pairs = (eight: string) => eight.match(/\d\d/g)!.join(' ');
 const danishPhone = fc
-  .tuple(fc.stringMatching(/^[2-9]\d{7}$/), fc.constantFrom('+45 n', '+45n', '+45 pairs', 'pairs', 'tlf. n', '%2B45n', '%2B45%20pairs'))
+  .tuple(
+    fc.stringMatching(/^[2-9]\d{7}$/),
+    fc.constantFrom('+45 n', '+45n', '+45 pairs', 'pairs', 'tlf. n', '%2B45n', '%2B45%20pairs', 'telefonnummer n'),
+  )
   .map(([n, form]) =>
     form
       .replace('%20pairs', `%20${pairs(n).replace(/ /g, '%20')}`)
       .replace('pairs', pairs(n))
       .replace(/n$/, n),
   );
+/**
+ * A Danish number with nothing but the line's words to mark it: the SMS gateway's body
+ * (`{"to":"20304050"}`), a dial-out's destination, "ring 12345678" (Danish: call).
+ */
+const calledNumber = fc
+  .tuple(
+    fc.stringMatching(/^[2-9]\d{7}$/),
+    fc.constantFrom('"to":"§"', '"to":§', 'to=§', '&to=45§', 'ring §', 'ring til §', 'Ring: §', 'call §', 'soita §', '"destination":"0045§"', 'recipient §'),
+  )
+  .map(([n, form]) => form.replace('§', n));
 const finnishPhone = fc
   .tuple(fc.constantFrom('40', '41', '44', '45', '46', '50'), digits(3), digits(4), fc.constantFrom('intl', 'dash', 'plain', 'spaced', 'encoded'))
   .map(([p, a, b, form]) =>
@@ -87,7 +105,10 @@ const swedishPhone = fc
   .map(([p, a, b, c, form]) => ({ intl: `+46 ${p} ${a} ${b} ${c}`, national: `0${p}-${a} ${b} ${c}`, plain: `0${p}${a}${b}${c}`, compact: `+46${p}${a}${b}${c}` })[form]);
 
 const pin = fc
-  .tuple(fc.stringMatching(/^\d{4,8}$/), fc.constantFrom('PIN §', 'pin: §', 'PIN-koodi §', 'pinkode §', '"hostPin":§', '"guestPin":"§"', '?pin=§', '&guestPin=§', '/pin/§', 'hostPin=§', 'pin%3D§'))
+  .tuple(
+    fc.stringMatching(/^\d{4,8}$/),
+    fc.constantFrom('PIN §', 'pin: §', 'PIN-koodi §', 'pinkode §', '"hostPin":§', '"guestPin":"§"', '?pin=§', '&guestPin=§', '/pin/§', 'hostPin=§', 'pin%3D§', 'pin%253D§', 'PIN§', 'hostPin§'),
+  )
   .map(([p, form]) => form.replace('§', p));
 
 const tokenChars = /^[A-Za-z0-9_-]{12,40}[0-9][A-Za-z0-9_-]{0,12}$/;
@@ -121,17 +142,31 @@ const surrounding = fc
 /** What separates the secret from the text around it in a log line. */
 const separator = fc.constantFrom(' ', '\n', '\t', ', ', '; ', ' (', ') ', ' = ', ': ');
 
-const secrets = { cpr, hetu, personnummer, danishPhone, finnishPhone, swedishPhone, pin, bearer, jwt, email };
+const secrets = { cpr, hetu, personnummer, danishPhone, calledNumber, finnishPhone, swedishPhone, pin, bearer, jwt, email };
+
+/** How the whole line reaches the log: as written, URL-encoded (once or twice), or JSON-escaped. */
+const encodings: Record<string, (line: string) => string> = {
+  plain: (line) => line,
+  'URL-encoded': (line) => encodeURIComponent(line),
+  'URL-encoded twice': (line) => encodeURIComponent(encodeURIComponent(line)),
+  'JSON-escaped': (line) => JSON.stringify(line).slice(1, -1),
+};
+
+/** What makes the redactor read a bare eight-digit number as a measure: a unit right after it. */
+const UNIT_NEXT = /^[ \t]?(?:(?:ms|s|secs?|seconds?|min|minutes?|h|hours?|bytes?|[kmg]i?b|b)(?!\p{L})|%)/iu;
 
 describe('redact() over generated secrets in random text', () => {
   for (const [kind, secret] of Object.entries(secrets)) {
-    it(`leaves nothing of a ${kind}`, () => {
+    it(`leaves nothing of a ${kind}, plain, URL-encoded or JSON-escaped`, () => {
       fc.assert(
-        fc.property(surrounding, separator, secret, separator, surrounding, (before, sep1, value, sep2, after) => {
-          const out = redact(`${before}${sep1}${value}${sep2}${after}`);
-          expect(out).not.toContain(value);
-          // URL-encoded syntax around a secret (%3D, %20, %40) carries digits of its own.
-          expect(out.replace(/%[0-9a-f]{2}/gi, ''), `${JSON.stringify(value)} in ${JSON.stringify(out)}`).not.toMatch(/\d/);
+        fc.property(surrounding, separator, secret, separator, surrounding, fc.constantFrom(...Object.keys(encodings)), (before, sep1, value, sep2, after, encoding) => {
+          // By the rule's design, a unit after a bare number makes it a measure ("to 20304050 ms").
+          if (kind === 'calledNumber') fc.pre(!UNIT_NEXT.test(sep2 + after));
+          const encode = encodings[encoding]!;
+          const out = redact(encode(`${before}${sep1}${value}${sep2}${after}`));
+          expect(out).not.toContain(encode(value));
+          // The syntax of escapes around a secret (%3D, %2520, \u001f) carries digits of its own.
+          expect(out.replace(/%(?:25)*[0-9a-f]{2}|\\u[0-9a-f]{4}/gi, ''), `${JSON.stringify(value)} (${encoding}) in ${JSON.stringify(out)}`).not.toMatch(/\d/);
         }),
         { numRuns: 300 },
       );
@@ -165,6 +200,23 @@ describe('redact() over harmless log content', () => {
   it('keeps text made only of timestamps, UUIDs and ports', () => {
     fc.assert(
       fc.property(fc.array(fc.oneof(timestamp, uuid, ipPort), { minLength: 1, maxLength: 12 }), joiner, (parts, join) => {
+        const text = parts.join(join);
+        expect(redact(text)).toBe(text);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('keeps eight-digit measures and dates, also after "to" and under other keys', () => {
+    const eight = fc.integer({ min: 10_000_000, max: 99_999_999 });
+    const measure = fc.oneof(
+      fc.tuple(eight, fc.constantFrom(' ms', ' bytes', ' s', 'ms', ' MiB', ' kB', '%')).map(([n, unit]) => `to ${n}${unit}`),
+      fc.tuple(fc.constantFrom('expiresInMs', 'size', 'durationMs', 'bytes'), eight).map(([key, n]) => `{"${key}":${n}}`),
+      day.map((d) => `from 2026-01-01 to ${d}`),
+      ipPort.map((address) => `to ${address}`),
+    );
+    fc.assert(
+      fc.property(fc.array(fc.oneof(measure, timestamp, uuid), { minLength: 1, maxLength: 6 }), joiner, (parts, join) => {
         const text = parts.join(join);
         expect(redact(text)).toBe(text);
       }),

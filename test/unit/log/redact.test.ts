@@ -103,6 +103,22 @@ describe('Nordic personal data and URL-encoded secrets', () => {
     ['PIN in a query', 'GET /join?room=r1&pin=483920 200', '483920'],
     ['guest PIN in a query', 'GET /join?room=r1&guestPin=4839', '4839'],
     ['PIN in a URL-encoded query', 'next=%2Fjoin%3Fpin%3D4839', '4839'],
+    ['PIN in a query URL-encoded twice', 'next=%252Fjoin%253Fpin%253D48291375', '48291375'],
+    ['PIN glued to the word', 'PIN48291375 refused', '48291375'],
+    ['host PIN glued to the word', 'hostPin48291375', '48291375'],
+    ['JSON-escaped host PIN', 'body: {\\"hostPin\\":\\"48291375\\"}', '48291375'],
+    ['CPR with a URL-encoded dash', 'GET /patients?cpr=010190%2D1234', '010190%2D1234'],
+    ['personnummer after a URL-encoded =', 'q=pnr%3D199001011234', '199001011234'],
+    ['Danish number in an SMS body', 'sms: {"to":"20304050","text":"x"}', '20304050'],
+    ['Danish number in a JSON-escaped SMS body', 'gateway said 400 for {\\"to\\":\\"20304050\\"}', '20304050'],
+    ['Danish number in a URL-encoded SMS body', 'body=%7B%22to%22%3A%2220304050%22%7D', '20304050'],
+    ['Danish number to ring', 'ring 12345678 i morgen', '12345678'],
+    ['Danish number to ring, with "til"', 'ring til 12345678', '12345678'],
+    ['Danish number with the country code, no plus', 'to=4520304050&text=x', '4520304050'],
+    ['dial-out destination', '{"destination":"004520304050"}', '004520304050'],
+    ['telefonnummer', 'telefonnummer 12345678', '12345678'],
+    ['phone number URL-encoded twice', 'to=%25252B4520304050', '4520304050'],
+    ['e-mail after a JSON-escaped newline', 'x\\ntestperson.alfa@region.example', 'testperson.alfa'],
   ];
 
   it.each(caught)('%s', (_what, line, secret) => {
@@ -128,6 +144,12 @@ describe('Nordic personal data and URL-encoded secrets', () => {
     ['a version', 'electron 45.4.1, node v22.20.0'],
     ['a recent Unix timestamp', 'exp 1764618398'],
     ['counts', '42 meetings, 3 days back, 30 forward'],
+    ['a day range', 'sync: from 2026-12-01 to 2026-12-31'],
+    ['an address after "to"', 'connecting to 127.0.0.1:8088'],
+    ['eight digits with a unit after "to"', 'buffer raised to 16777216 bytes, timeout to 28800000 ms'],
+    ['an eight-digit measure in JSON', '{"expiresInMs":28800000,"size":16777216}'],
+    ['an eight-digit number without a word that calls it', 'room 20304050 has 3 participants'],
+    ['a UUID whose first group is digits', 'to 12345678-1234-4234-8234-123456789012'],
   ];
 
   it.each(harmless)('keeps %s', (_what, line) => {
