@@ -1,14 +1,19 @@
 /**
  * The Janus room guard as a service, for sites that run Janus (see README, "Janus sites").
  * Configured by environment:
- *   JANUS_HTTP_URL        Janus's HTTP API, e.g. http://127.0.0.1:8088/janus (keep it private)
+ *   JANUS_ADMIN_URL       Janus's Admin API, e.g. http://127.0.0.1:7088/admin (keep it private)
+ *   JANUS_ADMIN_SECRET    its admin_secret (janus.jcfg; Janus runs with token_auth = true)
  *   JANUS_ADMIN_KEY       the VideoRoom plugin's admin_key (janus.plugin.videoroom.jcfg)
  *   GUARD_PROVISION_KEY   the key the booking system provisions rooms with (16+ characters)
  *   GUARD_PORT, GUARD_HOST  where to listen (default 8090 on 127.0.0.1: put TLS in front)
+ *   GUARD_TRUSTED_PROXIES   that TLS proxy's address(es), comma-separated (CIDR ranges too):
+ *                         their X-Forwarded-For names the caller the attempt limits count.
+ *                         Unset: callers count by the connection's address (no proxy)
  * Prints one JSON line {"url": ...} when listening; stops on SIGINT/SIGTERM.
  */
 import { createGuard } from './guard';
 import { createJanusAdmin } from './janus-admin';
+import { trustedProxies } from './client-address';
 import { startGuardServer } from './server';
 
 function required(name: string, min = 1): string {
@@ -20,12 +25,25 @@ function required(name: string, min = 1): string {
   return value;
 }
 
-const guard = createGuard({ janus: createJanusAdmin({ httpUrl: required('JANUS_HTTP_URL') }), adminKey: required('JANUS_ADMIN_KEY', 16) });
+/** The proxies whose X-Forwarded-For is believed; a bad entry stops the start (a typo would count every caller as one). */
+function proxies(): string[] {
+  const entries = (process.env.GUARD_TRUSTED_PROXIES ?? '').split(',').map((e) => e.trim()).filter(Boolean);
+  try {
+    trustedProxies(entries);
+  } catch (error) {
+    process.stderr.write(`janus-guard: GUARD_TRUSTED_PROXIES: ${(error as Error).message}\n`);
+    process.exit(2);
+  }
+  return entries;
+}
+
+const guard = createGuard({ janus: createJanusAdmin({ adminUrl: required('JANUS_ADMIN_URL'), adminSecret: required('JANUS_ADMIN_SECRET', 16) }), adminKey: required('JANUS_ADMIN_KEY', 16) });
 const server = await startGuardServer({
   guard,
   provisionKey: required('GUARD_PROVISION_KEY', 16),
   port: Number(process.env.GUARD_PORT ?? 8090),
   host: process.env.GUARD_HOST ?? '127.0.0.1',
+  trustedProxies: proxies(),
   log: (line) => process.stderr.write(`${new Date().toISOString()} ${line}\n`),
 });
 process.stdout.write(JSON.stringify({ url: server.url }) + '\n');

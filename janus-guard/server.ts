@@ -9,13 +9,17 @@
  *   - a guest (the patient's page, from another origin, hence CORS): POST …/guests {pin,
  *     name, role} knocks; then `Authorization: Bearer <guest secret>` on GET …/guests/:id
  *     (long-poll), GET …/guests/:id/roster and DELETE …/guests/:id.
- * Wrong PINs answer 403, a locked room 429 with Retry-After. Bodies are small and checked
- * with zod; nothing with a PIN, token, secret or name is ever logged.
+ * Wrong PINs answer 403; a caller backing off (attempts.ts) or knocking too often 429 with
+ * Retry-After; PIN checks queued too deep 503 with Retry-After. Callers are counted by their
+ * real address: behind a TLS proxy, give its address in `trustedProxies` (client-address.ts).
+ * Bodies are small and checked with zod; nothing with a PIN, token, secret, name or address
+ * is ever logged.
  */
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
+import { clientAddress, sourceOf, trustedProxies } from './client-address';
 import { GUEST_ROLES, GuardError, type Guard } from './guard';
 
 const Pin = z.string().regex(/^\d{4,20}$/);
@@ -55,10 +59,18 @@ export async function startGuardServer(opts: {
   provisionKey: string;
   port?: number;
   host?: string;
+  /**
+   * The proxies in front (addresses or CIDR ranges) whose X-Forwarded-For is believed.
+   * Without them every caller counts by the socket's peer address.
+   */
+  trustedProxies?: readonly string[];
   log?: (line: string) => void;
 }): Promise<GuardServer> {
   const { guard } = opts;
   const log = opts.log ?? (() => undefined);
+  const trusted = opts.trustedProxies?.length ? trustedProxies(opts.trustedProxies) : null;
+  /** Said once: a proxy seems to be in front, but its header is not believed. */
+  let untrustedForwardWarned = false;
   const open = new Set<ServerResponse>();
 
   const server = createServer((req, res) => {
@@ -91,7 +103,11 @@ export async function startGuardServer(opts: {
     const room = parts[2];
     const action = parts[3];
     const bearer = /^Bearer ([A-Za-z0-9_-]{16,128})$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
-    const source = req.socket.remoteAddress ?? 'unknown';
+    const source = sourceOf(clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], trusted));
+    if (req.headers['x-forwarded-for'] !== undefined && !trusted?.has(req.socket.remoteAddress ?? '') && !untrustedForwardWarned) {
+      untrustedForwardWarned = true;
+      log('guard: requests carry X-Forwarded-For from a peer not in GUARD_TRUSTED_PROXIES; they are counted by the peer address');
+    }
     const body = async <T extends z.ZodType>(schema: T): Promise<z.output<T>> => schema.parse(JSON.parse(await readBody(req)));
 
     if (!room && req.method === 'POST') {
@@ -117,7 +133,7 @@ export async function startGuardServer(opts: {
         return send(res, 200, { ok: true });
       case 'POST watcher': {
         const { pin } = await body(bodies.host);
-        const { watcher, expiresInMs } = guard.watcher(room, pin, source);
+        const { watcher, expiresInMs } = await guard.watcher(room, pin, source);
         log('guard: a lobby watcher was opened');
         return send(res, 200, { watcher, expiresInMs });
       }
@@ -149,14 +165,14 @@ export async function startGuardServer(opts: {
         await guard.end(room, bearer);
         return send(res, 200, { ok: true });
       case 'POST guests':
-        return send(res, 201, guard.knock(room, await body(bodies.knock), source));
+        return send(res, 201, await guard.knock(room, await body(bodies.knock), source));
       case 'GET guests': {
         const guestId = Id.parse(parts[4]);
         const wait = Math.min(MAX_WAIT_MS, Math.max(0, Number(url.searchParams.get('wait') ?? 0) || 0));
         return send(res, 200, await guard.poll(room, guestId, bearer, wait));
       }
       case 'GET guests/roster':
-        return send(res, 200, { roster: guard.guestRoster(room, Id.parse(parts[4]), bearer) });
+        return send(res, 200, { roster: await guard.guestRoster(room, Id.parse(parts[4]), bearer) });
       case 'DELETE guests':
         guard.leave(room, Id.parse(parts[4]), bearer);
         return send(res, 200, { ok: true });

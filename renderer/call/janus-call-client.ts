@@ -62,7 +62,7 @@ export class JanusCallClient implements CallClient {
           return undefined;
         }
         const again = await this.port.prepare();
-        return again.provider === 'janus' ? { token: again.token, id: again.feedId } : undefined;
+        return again.provider === 'janus' ? { token: again.token, id: again.feedId, room: again.room } : undefined;
       },
     });
     this.room = room;

@@ -38,15 +38,20 @@ export interface JanusRoomOptions {
   joinTimeoutMs?: number;
   /** janus.js console logging. */
   debug?: boolean;
-  /** Admission token for rooms that check an allowed list (the room guard mints them). */
+  /**
+   * Admission token (the room guard mints one per admission): Janus runs with token_auth,
+   * so the token opens the Janus session itself (every request carries it) and the room's
+   * allowed list checks it again at the join.
+   */
   token?: string;
   /** Our participant id (the room guard issues it with the token). */
   id?: string;
   /**
    * Runs before every join and rejoin: the room guard (through main, for the host) readies
-   * the room and answers a fresh token for our id, which replace `token` and `id`.
+   * the room and answers a fresh token for our id (and the Janus room's id), which replace
+   * `token`, `id` and `room`.
    */
-  beforeJoin?: () => Promise<{ token: string; id: string } | undefined>;
+  beforeJoin?: () => Promise<{ token: string; id: string; room?: string } | undefined>;
 }
 
 export type RoomState = 'idle' | 'connecting' | 'joined' | 'reconnecting' | 'left' | 'failed';
@@ -452,6 +457,7 @@ export class JanusRoom {
         if (ready) {
           this.opts.token = ready.token;
           this.opts.id = ready.id;
+          if (ready.room) this.opts.room = ready.room;
         }
         current();
       }
@@ -501,6 +507,7 @@ export class JanusRoom {
       const janus: JanusJS.Janus = new Janus({
         server: this.opts.server,
         iceServers: this.opts.iceServers,
+        ...(this.opts.token ? { token: this.opts.token } : {}),
         destroyOnUnload: true,
         success: () => {
           connected = true;

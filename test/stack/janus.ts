@@ -54,8 +54,20 @@ export interface StartJanusOptions {
 }
 
 export interface JanusHandle {
-  /** Janus HTTP API root, e.g. http://10.77.N.1:8088/janus */
+  /**
+   * Janus HTTP API root, e.g. http://10.77.N.1:8088/janus. Janus runs with `token_auth`:
+   * without a token stored through the Admin API it answers only `info` and `ping`.
+   */
   httpUrl: string;
+  /** Janus Admin API (HTTP), e.g. http://10.77.N.1:7088/admin: what the room guard speaks. */
+  adminUrl: string;
+  /** The Admin API's `admin_secret` of this run. */
+  adminSecret: string;
+  /**
+   * Stores a client token (VideoRoom only) through the Admin API, for tests and benches that
+   * use Janus without the guard (the guard stores its own per admission). Answers the token.
+   */
+  addToken(token?: string): Promise<string>;
   /**
    * Janus WebSocket API on loopback, e.g. ws://127.0.0.1:PORT (subprotocol `janus-protocol`):
    * a forwarder to the namespace's port, so clients speak to Janus over 127.0.0.1 (the
@@ -131,7 +143,9 @@ export async function startJanus(opts: StartJanusOptions = {}): Promise<JanusHan
     const iceAddress = net ? net.nsAddress : '';
     const httpPort = net ? 8088 : await freePort();
     const wsPort = net ? 8188 : await freePort();
+    const adminPort = net ? 7088 : await freePort();
     const adminKey = randomBytes(24).toString('hex');
+    const adminSecret = randomBytes(24).toString('hex');
     writeConfig({
       dir,
       libDir,
@@ -139,7 +153,9 @@ export async function startJanus(opts: StartJanusOptions = {}): Promise<JanusHan
       iceAddress,
       httpPort,
       wsPort,
+      adminPort,
       adminKey,
+      adminSecret,
       debugLevel: opts.debugLevel ?? 4,
     });
     const httpUrl = `http://${bindAddress}:${httpPort}/janus`;
@@ -148,8 +164,15 @@ export async function startJanus(opts: StartJanusOptions = {}): Promise<JanusHan
 
     const forwarder = net ? await forwardFromLoopback(bindAddress, wsPort) : null;
     const stopForwarder = () => forwarder?.close() ?? Promise.resolve();
+    const adminUrl = `http://${bindAddress}:${adminPort}/admin`;
     const handle: JanusHandle = {
       httpUrl,
+      adminUrl,
+      adminSecret,
+      addToken: async (token = randomBytes(16).toString('base64url')) => {
+        await adminPost(adminUrl, adminSecret, { janus: 'add_token', token, plugins: ['janus.plugin.videoroom'] });
+        return token;
+      },
       wsUrl: forwarder ? `ws://127.0.0.1:${forwarder.port}` : `ws://${bindAddress}:${wsPort}`,
       iceAddress,
       adminKey,
@@ -400,7 +423,9 @@ function writeConfig(c: {
   iceAddress: string;
   httpPort: number;
   wsPort: number;
+  adminPort: number;
   adminKey: string;
+  adminSecret: string;
   debugLevel: number;
 }): void {
   // Folders holding only what we want loaded: nothing else can be picked up by accident
@@ -427,6 +452,10 @@ general: {
   debug_level = ${c.debugLevel}
   debug_timestamps = true
   server_name = "clinician-console-test"
+  # Nobody reaches the client API without a token that the room guard stored through the
+  # Admin API, which is on its own port with its own secret.
+  token_auth = true
+  admin_secret = "${c.adminSecret}"
 ${c.iceAddress ? `  interface = "${c.iceAddress}"\n` : ''}}
 media: {
 }
@@ -457,7 +486,10 @@ loggers: {
   https = false
 }
 admin: {
-  admin_http = false
+  admin_base_path = "/admin"
+  admin_http = true
+  admin_port = ${c.adminPort}
+  admin_ip = "${c.bindAddress}"
   admin_https = false
 }
 cors: {
@@ -531,28 +563,25 @@ export class JanusApiError extends Error {
   }
 }
 
+/** What the Admin API needs: a JanusHandle, or its two fields. */
+export type JanusAdminAccess = Pick<JanusHandle, 'adminUrl' | 'adminSecret'>;
+
 /**
  * Sends one synchronous VideoRoom request (create, destroy, kick, exists, listparticipants,
- * edit, ...) on a short-lived session and returns the plugin's data. Throws JanusApiError on
- * a Janus or VideoRoom error (VideoRoom errors arrive inside a top-level "success").
+ * edit, ...) through the Admin API's message_plugin (the client API needs a token) and
+ * returns the plugin's data. Throws JanusApiError on a Janus or VideoRoom error.
  */
-export async function videoroomRequest(
-  httpUrl: string,
-  body: Record<string, unknown>,
-): Promise<VideoRoomResponse> {
-  const session = await janusPost(httpUrl, { janus: 'create' });
-  const sessionUrl = `${httpUrl}/${(session.data as { id: number }).id}`;
-  try {
-    const attached = await janusPost(sessionUrl, { janus: 'attach', plugin: 'janus.plugin.videoroom' });
-    const handleUrl = `${sessionUrl}/${(attached.data as { id: number }).id}`;
-    const res = await janusPost(handleUrl, { janus: 'message', body });
-    const data = (res.plugindata as { data?: VideoRoomResponse } | undefined)?.data;
-    if (!data) throw new JanusApiError(`unexpected VideoRoom reply: ${JSON.stringify(res)}`, 0);
-    if (data.error_code) throw new JanusApiError(data.error ?? 'VideoRoom error', data.error_code);
-    return data;
-  } finally {
-    await janusPost(sessionUrl, { janus: 'destroy' }).catch(() => undefined);
-  }
+export async function videoroomRequest(janus: JanusAdminAccess, body: Record<string, unknown>): Promise<VideoRoomResponse> {
+  const res = await adminPost(janus.adminUrl, janus.adminSecret, { janus: 'message_plugin', plugin: 'janus.plugin.videoroom', request: body });
+  const data = res.response as VideoRoomResponse | undefined;
+  if (!data) throw new JanusApiError(`unexpected VideoRoom reply: ${JSON.stringify(res)}`, 0);
+  if (data.error_code) throw new JanusApiError(data.error ?? 'VideoRoom error', data.error_code);
+  return data;
+}
+
+/** One Admin API request. */
+export function adminPost(adminUrl: string, adminSecret: string, body: Record<string, unknown>): Promise<Record<string, unknown>> {
+  return janusPost(adminUrl, { ...body, admin_secret: adminSecret });
 }
 
 export interface CreateRoomOptions {
@@ -569,9 +598,9 @@ export interface CreateRoomOptions {
 }
 
 /** Creates a VideoRoom room; returns its id. */
-export async function createRoom(httpUrl: string, opts: CreateRoomOptions): Promise<string> {
+export async function createRoom(janus: JanusAdminAccess, opts: CreateRoomOptions): Promise<string> {
   const room = opts.room ?? randomBytes(16).toString('hex');
-  await videoroomRequest(httpUrl, {
+  await videoroomRequest(janus, {
     request: 'create',
     room,
     admin_key: opts.adminKey,

@@ -11,7 +11,7 @@ import { startIdp, type IdpHandle } from './idp';
 import { startJanus, type JanusHandle } from './janus';
 import { startPexip, type PexipHandle, type StartPexipOptions } from './pexip';
 import { randomBytes } from 'node:crypto';
-import { createGuard } from '../../janus-guard/guard';
+import { createGuard, type Guard } from '../../janus-guard/guard';
 import { createJanusAdmin } from '../../janus-guard/janus-admin';
 import { startGuardServer, type GuardServer } from '../../janus-guard/server';
 import { startVdx, type SeedOptions, type VdxHandle } from './vdx';
@@ -43,7 +43,7 @@ export interface Stack {
   /** The Pexip Conferencing Node double (with withPexip). */
   pexip?: PexipHandle;
   /** The room guard in front of Janus (with Janus): what holds the rooms' secrets and checks PINs. */
-  guard?: GuardServer & { provisionKey: string };
+  guard?: GuardServer & { provisionKey: string; core: Guard };
   /** Environment for a Node process that must trust the IdP (e.g. the app's main process). */
   env: { NODE_EXTRA_CA_CERTS: string };
   stop(): Promise<void>;
@@ -91,11 +91,9 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       const j = janus;
       started.push(() => j.stop());
       const provisionKey = randomBytes(24).toString('base64url');
-      const server = await startGuardServer({
-        guard: createGuard({ janus: createJanusAdmin({ httpUrl: j.httpUrl }), adminKey: j.adminKey }),
-        provisionKey,
-      });
-      guard = { ...server, provisionKey };
+      const core = createGuard({ janus: createJanusAdmin({ adminUrl: j.adminUrl, adminSecret: j.adminSecret }), adminKey: j.adminKey });
+      const server = await startGuardServer({ guard: core, provisionKey });
+      guard = { ...server, provisionKey, core };
       started.push(() => server.stop());
       provisioners.push(guardProvisioner({ guardUrl: server.url, provisionKey, domain: JANUS_DOMAIN }));
     }

@@ -7,7 +7,8 @@ import { z } from 'zod';
 import { UserFacingError } from '../../core/errors';
 
 const Session = z.object({ session: z.string(), expiresInMs: z.number() });
-const Prepared = z.object({ feedId: z.string(), token: z.string() });
+// `room`: the Janus room's own id, which the guard tells only admitted participants.
+const Prepared = z.object({ feedId: z.string(), token: z.string(), room: z.string() });
 const State = z.object({
   waiting: z.array(z.object({ guestId: z.string(), name: z.string(), role: z.enum(['patient', 'interpreter', 'specialist', 'relative', 'other']) })),
   roster: z.array(

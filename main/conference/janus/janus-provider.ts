@@ -26,8 +26,9 @@ export function createJanusProvider(opts: { serverUrl: string; guardUrl: string;
         async prepare(displayName) {
           // The PIN goes to the guard once; rejoins use the session it gave.
           session ??= await guard.hostSession(ref.hostPin);
-          const { feedId, token } = await guard.prepare(session, displayName);
-          return { provider: 'janus', serverUrl: opts.serverUrl, room: ref.id, feedId, token };
+          // The Janus room's id comes from the guard: the meeting's reference alone opens nothing.
+          const { feedId, token, room } = await guard.prepare(session, displayName);
+          return { provider: 'janus', serverUrl: opts.serverUrl, room, feedId, token };
         },
         sessionToken() {
           // The window's Janus session is its own business: host powers go through the guard.

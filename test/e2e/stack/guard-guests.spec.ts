@@ -7,6 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { test, expect, chromium, type Browser, type Page } from '@playwright/test';
+import WebSocket from 'ws';
 import { createGuard } from '../../../janus-guard/guard';
 import { createJanusAdmin } from '../../../janus-guard/janus-admin';
 import { startGuardServer, type GuardServer } from '../../../janus-guard/server';
@@ -34,9 +35,10 @@ test.beforeAll(async () => {
   janus = await startJanus();
   guard = await startGuardServer({
     guard: createGuard({
-      janus: createJanusAdmin({ httpUrl: janus.httpUrl }),
+      janus: createJanusAdmin({ adminUrl: janus.adminUrl, adminSecret: janus.adminSecret }),
       adminKey: janus.adminKey,
-      limits: { maxFailures: 5, windowMs: 60_000, lockMs: 60_000, maxFailuresPerSource: 1000 },
+      // Every guest here is one source (127.0.0.1): a generous knock budget, the usual PIN ones.
+      limits: { maxFailures: 5, backoffMs: 60_000, maxFailuresPerSource: 1000, knockBurst: 1000 },
     }),
     provisionKey,
   });
@@ -186,4 +188,158 @@ test('after a Janus restart both guests rejoin and see each other again', async 
   }
   await patient.context().close();
   await relative.context().close();
+});
+
+/** Janus's client API over HTTP, as a script would use it: the answer, or Janus's error code. */
+async function janusPost(url: string, body: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const res = await fetch(url, { method: 'POST', body: JSON.stringify({ ...body, transaction: randomBytes(6).toString('hex') }) });
+  return (await res.json()) as Record<string, unknown>;
+}
+
+test('a script with only the invitation link can neither list the participants nor watch, while a call runs', async () => {
+  const { room, session } = await hostedRoom();
+  const patient = await openGuest(room, 'Alex Example', 'patient');
+  const interpreter = await openGuest(room, 'Max Muster', 'interpreter');
+  for (const page of [patient, interpreter]) await enterPin(page, guestPin);
+  await admit(room, session, 'Alex Example');
+  await admit(room, session, 'Max Muster');
+  await expect.poll(() => framesFrom(patient), { timeout: 20_000 }).toBeGreaterThan(0);
+
+  // Everything the link carries (server, guard, room reference), over both Janus APIs a
+  // browser could use: no session, so no listparticipants and no subscription.
+  const link = new URL(guests.pageUrl({ provider: 'janus', server: janus.wsUrl, guard: guard.url, room, name: 'x', role: 'other' }));
+  const reference = link.searchParams.get('room')!;
+  for (const token of [undefined, reference, guestPin]) {
+    const created = await janusPost(janus.httpUrl, { janus: 'create', ...(token ? { token } : {}) });
+    expect(created, 'Janus HTTP API').toMatchObject({ janus: 'error', error: { code: 403 } });
+  }
+  const ws = await new Promise<string>((resolve, reject) => {
+    const socket = new WebSocket(link.searchParams.get('server')!, 'janus-protocol');
+    socket.onopen = () => socket.send(JSON.stringify({ janus: 'create', transaction: 'script', token: reference }));
+    socket.onmessage = (m) => {
+      resolve(String(m.data as string));
+      socket.close();
+    };
+    socket.onerror = () => reject(new Error('no WebSocket'));
+  });
+  expect(JSON.parse(ws)).toMatchObject({ janus: 'error', error: { code: 403 } });
+  // The guard gives a link nothing either: no roster, no lobby, no state without a credential.
+  const base = `${link.searchParams.get('guard')}/v1/rooms/${reference}`;
+  for (const path of ['/state', '/lobby', `/guests/${randomBytes(9).toString('base64url')}/roster`]) {
+    expect((await fetch(base + path)).status, path).toBe(401);
+  }
+  await patient.context().close();
+  await interpreter.context().close();
+});
+
+/**
+ * Keeps every RTCPeerConnection the page makes, and makes close() do nothing: a page that
+ * will not stop watching. (Page scripts as text: this file is type-checked without the DOM.)
+ */
+async function keepPeerConnections(page: Page): Promise<void> {
+  await page.addInitScript({
+    content: `(() => {
+      const kept = [];
+      globalThis.keptPcs = kept;
+      const Original = globalThis.RTCPeerConnection;
+      globalThis.RTCPeerConnection = class extends Original {
+        constructor(config) { super(config); kept.push(this); }
+        close() { /* a misbehaving client keeps its connections */ }
+      };
+    })();`,
+  });
+}
+
+function framesOnKeptConnections(page: Page): Promise<number> {
+  return page.evaluate(`(async () => {
+    let frames = 0;
+    for (const pc of globalThis.keptPcs) {
+      (await pc.getStats()).forEach((s) => { if (s.type === 'inbound-rtp' && s.kind === 'video') frames += s.framesDecoded ?? 0; });
+    }
+    return frames;
+  })()`);
+}
+
+test('a removed guest who keeps its connections open receives no more video', async () => {
+  const { room, session } = await hostedRoom();
+  const patient = await openGuest(room, 'Alex Example', 'patient');
+  const relative = await (await browser.newContext()).newPage();
+  await keepPeerConnections(relative);
+  await relative.goto(guests.pageUrl({ provider: 'janus', server: janus.wsUrl, guard: guard.url, room, name: 'Jo Tester', role: 'relative' }));
+  for (const page of [patient, relative]) await enterPin(page, guestPin);
+  await admit(room, session, 'Alex Example');
+  await admit(room, session, 'Jo Tester');
+  await expect.poll(() => framesOnKeptConnections(relative), { timeout: 20_000 }).toBeGreaterThan(0);
+
+  const roster = ((await api('GET', `/v1/rooms/${room}/state`, session)) as { roster: Array<{ feedId: string; name: string }> }).roster;
+  await api('POST', `/v1/rooms/${room}/kick`, session, { feedId: roster.find((p) => p.name === 'Jo Tester')!.feedId });
+  // The page's own teardown closes nothing: only the server can stop the video. Once two
+  // samples a second apart agree, nothing more arrives.
+  let last = -1;
+  await expect
+    .poll(
+      async () => {
+        const now = await framesOnKeptConnections(relative);
+        const still = now === last;
+        last = now;
+        return still;
+      },
+      { timeout: 15_000, intervals: [1_000] },
+    )
+    .toBe(true);
+  await relative.waitForTimeout(3_000);
+  expect(await framesOnKeptConnections(relative)).toBe(last);
+  // The patient was not touched: still in the room.
+  expect(await statesOf(patient)).not.toContain('left');
+  await patient.context().close();
+  await relative.context().close();
+});
+
+test('an admitted guest who joins under the host id is removed and never shown as the host', async () => {
+  const room = randomBytes(16).toString('hex');
+  await api('POST', '/v1/rooms', provisionKey, { room, hostPin, guestPin });
+  const { session } = (await api('POST', `/v1/rooms/${room}/host`, undefined, { pin: hostPin })) as { session: string };
+  const host = (await api('POST', `/v1/rooms/${room}/prepare`, session, { name: 'Dr Example' })) as { feedId: string };
+  const patient = await openGuest(room, 'Alex Example', 'patient');
+  const interpreter = await openGuest(room, 'Max Muster', 'interpreter');
+  // Everything the interpreter's page ever shows, not only its last state.
+  await interpreter.evaluate(`(() => {
+    const seen = [];
+    globalThis.seenTexts = seen;
+    new MutationObserver(() => seen.push(document.body.innerText)).observe(document.body, { subtree: true, childList: true, characterData: true });
+  })()`);
+  // The patient's admission, as its page receives it: what a misbehaving patient holds.
+  const admission = new Promise<{ token: string; room: string }>((resolve) =>
+    patient.on('response', (res) => {
+      if (!/\/guests\/[^/]+\?wait=/.test(res.url())) return;
+      void res.json().then((body: { state?: string; token?: string; room?: string }) => {
+        if (body.state === 'admitted' && body.token && body.room) resolve({ token: body.token, room: body.room });
+      }, () => undefined);
+    }),
+  );
+  for (const page of [patient, interpreter]) await enterPin(page, guestPin);
+  await admit(room, session, 'Alex Example');
+  await admit(room, session, 'Max Muster');
+  const stolen = await admission;
+  await expect(interpreter.getByTestId('remote-participant')).toContainText('Alex Example (patient)', { timeout: 20_000 });
+
+  // A second connection with the patient's token, under the host's id (the host is away).
+  const created = await janusPost(janus.httpUrl, { janus: 'create', token: stolen.token });
+  const su = `${janus.httpUrl}/${(created.data as { id: number }).id}`;
+  const attached = await janusPost(su, { janus: 'attach', plugin: 'janus.plugin.videoroom', token: stolen.token });
+  await janusPost(`${su}/${(attached.data as { id: number }).id}`, {
+    janus: 'message',
+    token: stolen.token,
+    body: { request: 'join', ptype: 'publisher', room: stolen.room, id: host.feedId, display: 'Dr Example', token: stolen.token },
+  });
+  // The host's watch (here: the test) sweeps the room: the impostor and the patient go.
+  await expect
+    .poll(async () => (await api('GET', `/v1/rooms/${room}/state`, session), await statesOf(patient)), { timeout: 15_000 })
+    .toContain('left:kicked');
+  await expect(interpreter.getByTestId('remote-participant')).toHaveCount(0, { timeout: 15_000 });
+  const seen = await interpreter.evaluate<string>(`globalThis.seenTexts.join('\\n')`);
+  expect(seen).toContain('Alex Example (patient)');
+  expect(seen).not.toContain('(host)');
+  await patient.context().close();
+  await interpreter.context().close();
 });

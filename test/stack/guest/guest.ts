@@ -235,7 +235,8 @@ async function joinJanus(name: string, pin: string, local: MediaStream): Promise
   let first = true;
   const room = new JanusRoom({
     server: params.get('server') ?? '',
-    room: params.get('room') ?? '',
+    // The link's `room` is the guard's reference; the Janus room's own id comes with admission.
+    room: String(answer.room),
     displayName: name,
     token: String(answer.token),
     id: String(answer.feedId),
@@ -248,7 +249,7 @@ async function joinJanus(name: string, pin: string, local: MediaStream): Promise
       }
       const again = await guard('GET', `/guests/${guestId}?wait=0`, secret);
       if (again.json.state !== 'admitted') throw new Error(String(again.json.state));
-      return { token: String(again.json.token), id: String(again.json.feedId) };
+      return { token: String(again.json.token), id: String(again.json.feedId), room: String(again.json.room) };
     },
   });
   window.guestStats = async () => (await room.stats()).map((s) => ({ participantId: s.participantId, framesDecoded: s.framesDecoded, audioBytesReceived: s.audioBytesReceived, audioLevel: s.audioLevel }));
@@ -264,7 +265,10 @@ async function joinJanus(name: string, pin: string, local: MediaStream): Promise
   // Who has which role comes from the guard, not from display names.
   const refreshRoles = async () => {
     const res = await guard('GET', `/guests/${guestId}/roster`, secret).catch(() => null);
-    for (const p of (res?.json.roster as Array<{ feedId: string; role: Role }> | undefined) ?? []) roles.set(p.feedId, p.role);
+    // Only feeds the guard saw in the room under their own admission: someone who joined
+    // under the host's id (while the host reconnects) is nobody's "host".
+    roles.clear();
+    for (const p of (res?.json.roster as Array<{ feedId: string; role: Role; present: boolean }> | undefined) ?? []) if (p.present) roles.set(p.feedId, p.role);
     renderJanus(room, roles);
   };
   const rolesTimer = setInterval(() => void refreshRoles(), 2_000);

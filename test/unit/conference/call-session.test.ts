@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGuard } from '../../../janus-guard/guard';
+import { createGuard, type Guard } from '../../../janus-guard/guard';
 import { createJanusAdmin } from '../../../janus-guard/janus-admin';
 import { startGuardServer, type GuardServer } from '../../../janus-guard/server';
 import { createCallSession, type CallSession } from '../../../main/conference/call-session';
@@ -18,13 +18,15 @@ import { startJanus, videoroomRequest, type JanusHandle } from '../../stack/janu
 
 let janus: JanusHandle;
 let guard: GuardServer;
+let guardCore: Guard;
 const provisionKey = randomBytes(24).toString('base64url');
 const hostPin = '61830274';
 const guestPin = '40718253';
 
 beforeAll(async () => {
   janus = await startJanus();
-  guard = await startGuardServer({ guard: createGuard({ janus: createJanusAdmin({ httpUrl: janus.httpUrl }), adminKey: janus.adminKey }), provisionKey });
+  guardCore = createGuard({ janus: createJanusAdmin({ adminUrl: janus.adminUrl, adminSecret: janus.adminSecret }), adminKey: janus.adminKey });
+  guard = await startGuardServer({ guard: guardCore, provisionKey });
 }, 60_000);
 afterAll(async () => {
   await guard?.stop();
@@ -72,7 +74,9 @@ describe('call session', () => {
     expect(session.phase).toBe('preparing');
     const first = await session.prepare();
     expect(session.phase).toBe('ready');
-    expect(first).toMatchObject({ provider: 'janus', serverUrl: janus.wsUrl, room });
+    // The Janus room's own id, not the meeting's reference that links carry.
+    expect(first).toMatchObject({ provider: 'janus', serverUrl: janus.wsUrl, room: guardCore.janusRoomOf(room) });
+    expect(first).not.toMatchObject({ room });
     if (first.provider !== 'janus') throw new Error('janus expected');
     expect(JSON.stringify(first)).not.toContain(hostPin);
     expect(session.ticket()).toMatchObject({ provider: 'janus', capabilities: { dialOut: false, lock: false, muteGuests: false } });
@@ -127,7 +131,7 @@ describe('call session', () => {
     expect(session.phase).toBe('ended');
     expect(closed).toEqual(['closed']);
     expect(ended()).toBe(1);
-    expect(await videoroomRequest(janus.httpUrl, { request: 'exists', room })).toMatchObject({ exists: false });
+    expect(await videoroomRequest(janus, { request: 'exists', room: join.room })).toMatchObject({ exists: false });
     await expect(session.admit(knock.guestId)).rejects.toMatchObject({ code: 'no-call' });
   });
 
@@ -169,6 +173,6 @@ describe('call session', () => {
     expect(events.find((e) => e.event === 'call.askEnd')).toMatchObject({ target: 'main', payload: { subject: 'Invented check-up' } });
     await session.endAfterClose();
     expect(session.phase).toBe('ended');
-    expect(await videoroomRequest(janus.httpUrl, { request: 'exists', room })).toMatchObject({ exists: false });
+    expect(await videoroomRequest(janus, { request: 'exists', room: join.room })).toMatchObject({ exists: false });
   });
 });

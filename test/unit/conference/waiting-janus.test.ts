@@ -10,7 +10,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGuard } from '../../../janus-guard/guard';
+import { createGuard, type Guard } from '../../../janus-guard/guard';
 import { createJanusAdmin } from '../../../janus-guard/janus-admin';
 import { startGuardServer, type GuardServer } from '../../../janus-guard/server';
 import type { BookedMeeting } from '../../../main/booking/booking-source';
@@ -20,6 +20,7 @@ import { startJanus, videoroomRequest, type JanusHandle } from '../../stack/janu
 
 let janus: JanusHandle;
 let guard: GuardServer;
+let guardCore: Guard;
 const provisionKey = randomBytes(24).toString('base64url');
 const hostPin = '64920731';
 const guestPin = '30571846';
@@ -31,7 +32,8 @@ const requests: Array<{ method: string; path: string; status?: number; at: numbe
 
 beforeAll(async () => {
   janus = await startJanus();
-  guard = await startGuardServer({ guard: createGuard({ janus: createJanusAdmin({ httpUrl: janus.httpUrl }), adminKey: janus.adminKey }), provisionKey });
+  guardCore = createGuard({ janus: createJanusAdmin({ adminUrl: janus.adminUrl, adminSecret: janus.adminSecret }), adminKey: janus.adminKey });
+  guard = await startGuardServer({ guard: guardCore, provisionKey });
   guard.server.on('request', (req: IncomingMessage, res) => {
     const entry: (typeof requests)[number] = { method: req.method ?? '', path: new URL(req.url ?? '/', 'http://guard').pathname, at: performance.now() };
     requests.push(entry);
@@ -147,7 +149,7 @@ describe('the room guard: a lobby watcher', () => {
 
     // The guest noticed nothing: still waiting, and nobody is in the Janus room.
     expect(await guestState(room, patient)).toEqual({ state: 'waiting' });
-    expect(await videoroomRequest(janus.httpUrl, { request: 'listparticipants', room })).toMatchObject({ participants: [] });
+    expect(await videoroomRequest(janus, { request: 'listparticipants', room: guardCore.janusRoomOf(room)! })).toMatchObject({ participants: [] });
 
     // A guest PIN buys no watcher; a released watcher reads nothing.
     expect((await api('POST', `/v1/rooms/${room}/watcher`, undefined, { pin: guestPin })).status).toBe(403);

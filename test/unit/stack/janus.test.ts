@@ -80,11 +80,11 @@ describe('startJanus', () => {
 
   test('room ids are strings and a wrong secret is reported as an error', async () => {
     const j = await start();
-    const room = await createRoom(j.httpUrl, { adminKey: j.adminKey, pin: '2468', secret: 'room-secret-1' });
+    const room = await createRoom(j, { adminKey: j.adminKey, pin: '2468', secret: 'room-secret-1' });
     expect(room).toMatch(/^[0-9a-f]{32}$/);
-    const exists = await videoroomRequest(j.httpUrl, { request: 'exists', room });
+    const exists = await videoroomRequest(j, { request: 'exists', room });
     expect(exists.exists).toBe(true);
-    const err = await videoroomRequest(j.httpUrl, { request: 'destroy', room, secret: 'wrong' }).catch((e: unknown) => e);
+    const err = await videoroomRequest(j, { request: 'destroy', room, secret: 'wrong' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(JanusApiError);
     expect((err as JanusApiError).code).toBe(433);
   });
@@ -92,8 +92,8 @@ describe('startJanus', () => {
   test('restart keeps the URLs; permanent rooms come back, others do not', async () => {
     const j = await start();
     const before = { httpUrl: j.httpUrl, wsUrl: j.wsUrl, iceAddress: j.iceAddress, pid: j.pid };
-    const kept = await createRoom(j.httpUrl, { adminKey: j.adminKey, pin: '1357', secret: 'room-secret-2', permanent: true });
-    const lost = await createRoom(j.httpUrl, { adminKey: j.adminKey, pin: '1357', secret: 'room-secret-3' });
+    const kept = await createRoom(j, { adminKey: j.adminKey, pin: '1357', secret: 'room-secret-2', permanent: true });
+    const lost = await createRoom(j, { adminKey: j.adminKey, pin: '1357', secret: 'room-secret-3' });
 
     await j.restart();
 
@@ -105,8 +105,8 @@ describe('startJanus', () => {
     expect(j.pid).not.toBe(before.pid);
     expect(isAlive(before.pid)).toBe(false);
     expect((await info(j)).janus).toBe('server_info');
-    expect((await videoroomRequest(j.httpUrl, { request: 'exists', room: kept })).exists).toBe(true);
-    expect((await videoroomRequest(j.httpUrl, { request: 'exists', room: lost })).exists).toBe(false);
+    expect((await videoroomRequest(j, { request: 'exists', room: kept })).exists).toBe(true);
+    expect((await videoroomRequest(j, { request: 'exists', room: lost })).exists).toBe(false);
   });
 
   test('stop leaves no process and no interface behind', async () => {

@@ -472,18 +472,20 @@ describe.skipIf(!canRunJanus)('room provisioning through the Janus room guard', 
       const info = stack.vdx.schedulingInfo(first!.uuid);
       expect(info.provisionStatus).toBe('PROVISIONED_OK');
       expect(info.uriWithDomain).toBe(`${info.provisionVmrId}@video.sandbox.test`);
-      const room = info.provisionVmrId!;
-      expect(await videoroomRequest(janus.httpUrl, { request: 'exists', room })).toMatchObject({ exists: true });
+      // The Janus room behind the meeting's reference (the guard tells only admitted participants).
+      const room = stack.guard!.core.janusRoomOf(info.provisionVmrId!)!;
+      expect(room).not.toBe(info.provisionVmrId);
+      expect(await videoroomRequest(janus, { request: 'exists', room })).toMatchObject({ exists: true });
       // Neither PIN is the room's secret: an edit with either is refused.
       for (const pin of [info.hostPin, info.guestPin]) {
-        await expect(videoroomRequest(janus.httpUrl, { request: 'edit', room, secret: String(pin), new_description: 'x' })).rejects.toThrow(/433|Unauthorized/);
+        await expect(videoroomRequest(janus, { request: 'edit', room, secret: String(pin), new_description: 'x' })).rejects.toThrow(/433|Unauthorized/);
       }
 
       await janus.restart();
-      expect(await videoroomRequest(janus.httpUrl, { request: 'exists', room })).toMatchObject({ exists: false });
+      expect(await videoroomRequest(janus, { request: 'exists', room })).toMatchObject({ exists: false });
       const res = await fetch(`${stack.vdx.baseUrl}/v2/scheduling-info/${first!.uuid}`, { headers: { authorization: `Bearer ${await stack.idp.mintAccessToken(CLINICIAN)}` } });
       expect(((await res.json()) as { provisionStatus: string }).provisionStatus).toBe('PROVISIONED_OK');
-      expect(await videoroomRequest(janus.httpUrl, { request: 'exists', room })).toMatchObject({ exists: true });
+      expect(await videoroomRequest(janus, { request: 'exists', room })).toMatchObject({ exists: true });
 
       await stack.guard!.stop();
       const down = await fetch(`${stack.vdx.baseUrl}/v2/scheduling-info/${first!.uuid}`, { headers: { authorization: `Bearer ${await stack.idp.mintAccessToken(CLINICIAN)}` } });
