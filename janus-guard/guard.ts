@@ -324,11 +324,13 @@ export function createGuard(opts: GuardOptions): Guard {
     // The admission whose token joined under someone else's id is over: its own feed goes too.
     for (const feedId of abused) {
       const i = r.issued.get(feedId);
-      if (i?.token) await revoke(r, [i.token]);
       r.issued.delete(feedId);
       present.delete(feedId);
-      await janusCall({ request: 'kick', room: r.janusRoom, secret: r.secret, id: feedId }, [NO_SUCH_FEED, NO_SUCH_ROOM]);
       for (const g of r.guests.values()) if (g.feedId === feedId) setGuestState(g, 'removed');
+      // As a host's removal: kicked first (its page is told, Janus stops the subscriptions
+      // tied to its private_id), then its token and every session carrying it go.
+      await janusCall({ request: 'kick', room: r.janusRoom, secret: r.secret, id: feedId }, [NO_SUCH_FEED, NO_SUCH_ROOM]);
+      if (i?.token) await revoke(r, [i.token]);
     }
     const gone: string[] = [];
     for (const [feedId, issued] of r.issued) {

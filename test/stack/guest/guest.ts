@@ -204,6 +204,13 @@ async function joinJanus(name: string, pin: string, local: MediaStream): Promise
     setStatus('The meeting was not found');
     return;
   }
+  if (knock.status !== 201) {
+    // 503: the guard is checking too many PINs at once (Retry-After); anything else: not now.
+    window.guestStates.push('failed:busy');
+    setStatus('The meeting server is busy. Try again in a moment.');
+    enableForm();
+    return;
+  }
   const guestId = String(knock.json.guestId);
   const secret = String(knock.json.secret);
   window.guestStates.push('lobby');
