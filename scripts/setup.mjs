@@ -59,6 +59,8 @@ const systemPackages = [
   { command: 'gnome-keyring-daemon', paths: ['/usr/bin/gnome-keyring-daemon'], pkg: 'gnome-keyring' },
   { command: 'dbus-run-session', paths: ['/usr/bin/dbus-run-session'], pkg: 'dbus-daemon' },
   { command: 'unshare', paths: ['/usr/bin/unshare'], pkg: 'util-linux' },
+  // The policy templates' test reads them with parsers that are not ours (xml.etree, plistlib).
+  { command: 'python3', paths: ['/usr/bin/python3'], pkg: 'python3' },
 ];
 
 export async function ensureSystemPackages() {
