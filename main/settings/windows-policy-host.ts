@@ -70,8 +70,11 @@ function loadedModules(): { sharedObjects?: string[] } | undefined {
 
 export type RunPowerShell = (script: string) => string;
 
+let systemPowerShell: string | undefined;
+
 function runSystemPowerShell(script: string): string {
-  const exe = win32.join(systemDirectory(), 'WindowsPowerShell', 'v1.0', 'powershell.exe');
+  // Found once: a diagnostic report (for the loaded modules) is not free.
+  const exe = (systemPowerShell ??= win32.join(systemDirectory(), 'WindowsPowerShell', 'v1.0', 'powershell.exe'));
   return execFileSync(exe, ['-NoLogo', '-NoProfile', '-NonInteractive', '-Command', script], {
     encoding: 'latin1',
     windowsHide: true,
