@@ -4,7 +4,10 @@ import type { Diagnostics } from '../preload/contract';
 export function diagnosticsText(d: Diagnostics): string {
   const lines = [`Clinician Console ${d.version} (${d.host})`, ...Object.entries(d.runtime).map(([k, v]) => `${k} ${v}`), '', 'Settings:'];
   for (const s of d.settings) lines.push(`  ${s.key} = ${s.value}  [${s.source}${s.locked ? ', locked' : ''}]`);
-  lines.push('', `Policy sources: ${d.policySources.length ? d.policySources.join(', ') : 'none'}`, '', 'Reachability:');
+  lines.push('', `Policy sources: ${d.policySources.length ? d.policySources.join(', ') : 'none'}`);
+  for (const p of d.policyProblems) lines.push(`  not applied: ${p.source} (${p.reason}${p.detail ? `, ${p.detail}` : ''})`);
+  for (const k of d.policyIgnoredKeys) lines.push(`  ignored unknown key: ${k.key} in ${k.source}`);
+  lines.push('', 'Reachability:');
   for (const r of d.reachability) lines.push(`  ${r.service}: ${r.state}${r.detail ? ` (${r.detail})` : ''} ${r.url}`);
   if (d.updates) lines.push('', `Updates: ${d.updates.enabled ? (d.updates.state ?? 'on') : 'off'}${d.updates.detail ? ` (${d.updates.detail})` : ''}`);
   return lines.join('\n');

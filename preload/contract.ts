@@ -102,6 +102,19 @@ export const Diagnostics = z.object({
     z.object({ key: z.string(), value: z.string(), source: z.enum(['default', 'settings file', 'policy']), locked: z.boolean() }),
   ),
   policySources: z.array(z.string()),
+  /** Policy keys this version does not know: ignored, listed by key and source (never the value). */
+  policyIgnoredKeys: z.array(z.object({ key: z.string().max(200), source: z.string().max(500) })).max(100),
+  /** Policy sources that exist but were not applied, with a reason the renderer translates. */
+  policyProblems: z
+    .array(
+      z.object({
+        source: z.string().max(500),
+        reason: z.enum(['writable-by-others', 'unreadable', 'reader-failed', 'location-unknown']),
+        /** A technical code (errno), untranslated. */
+        detail: z.string().max(40).optional(),
+      }),
+    )
+    .max(20),
   reachability: z.array(
     z.object({
       /** pexip-status: the Pexip Management API account the waiting badge reads with (not-configured: no badge for Pexip). */

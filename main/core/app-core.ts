@@ -206,7 +206,7 @@ export async function createCore(opts: {
         version: platform.version,
         host: platform.host,
         fetch: platform.fetch,
-        effective: opts.effective ?? { settings, sources: defaultSources(settings), locked: [], policySources: [] },
+        effective: opts.effective ?? { settings, sources: defaultSources(settings), locked: [], policySources: [], ignoredPolicyKeys: [], policyProblems: [] },
         ...(platform.updateStatus ? { updates: platform.updateStatus() } : {}),
       }),
 

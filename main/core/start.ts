@@ -44,6 +44,9 @@ export function loadConsoleConfig(opts: {
   try {
     effective = loadEffectiveSettings({ env: opts.env, allowEnvPolicy: opts.allowEnvPolicy, installed: opts.installed });
     settings = effective.settings;
+    // For IT's log too (Diagnostics lists them): keys, sources and reason codes, never values.
+    for (const { key, source } of effective.ignoredPolicyKeys) opts.log.warn(`policy key "${key}" in ${source} is unknown to this version: ignored`);
+    for (const p of effective.policyProblems) opts.log.warn(`policy source ${p.source} not applied: ${p.reason}${p.detail ? ` (${p.detail})` : ''}`);
   } catch (error) {
     // Invalid settings or policy do not stop the console: it shows an error screen naming
     // the bad key and does nothing else. Anything else is a bug and stops it.

@@ -83,6 +83,9 @@ export async function buildDiagnostics(opts: {
       locked: locked.includes(key),
     })),
     policySources: opts.effective.policySources,
+    // Keys and sources only: a value of a key this version does not know could be anything.
+    policyIgnoredKeys: opts.effective.ignoredPolicyKeys.slice(0, 100).map(({ key, source }) => ({ key: key.slice(0, 200), source: source.slice(0, 500) })),
+    policyProblems: opts.effective.policyProblems.slice(0, 20).map((p) => ({ ...p, source: p.source.slice(0, 500) })),
     reachability: reachability.map((r) => ({ ...r, url: safeUrl(r.url) })),
     ...(opts.updates ? { updates: updatesOf(opts.updates) } : {}),
   };

@@ -5,21 +5,46 @@
  * (CLINICIAN_CONSOLE_CONFIG) < policy. A key set by policy is locked: the user cannot
  * change it. Policy is read from where each OS keeps machine policy:
  *   Windows  HKLM\Software\Policies\ClinicianConsole (REG_SZ / REG_DWORD / REG_MULTI_SZ)
- *            and %ProgramData%\ClinicianConsole\policy.json
+ *            and <CommonApplicationData>\ClinicianConsole\policy.json
  *   macOS    /Library/Managed Preferences/eu.clinicianconsole.app.plist (an MDM profile)
  *   Linux    /etc/clinician-console/policy.json
- * Every source goes through the settings schema; an unknown key or a bad value is an
- * error naming the key and the source, and the console refuses to start half-configured.
+ *
+ * Policy has to survive a fleet where consoles of several versions run at once:
+ *   - a key this version does not know (IT rolled out a newer one) is ignored and listed in
+ *     Diagnostics, never a reason not to start;
+ *   - a source that exists but cannot be read, or a policy file that someone other than the
+ *     machine's administrators can write, is not applied and is listed in Diagnostics with
+ *     its reason, never silently "no policy";
+ *   - a bad value for a known key still stops the start on the error screen naming the key
+ *     and the source: a console never starts half-configured.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { describeIssues } from '../ipc/router';
+import { sddlWritableOnlyByAdmins, writableOnlyByRoot } from './policy-file-trust';
 import { POLICY_ONLY_KEYS, SettingsError, SettingsSchema, type Settings } from './settings';
+import { powerShellPolicyHost, type WindowsPolicyHost } from './windows-policy-host';
 
 export type SettingKey = keyof Settings;
 export type SettingSource = 'default' | 'settings file' | 'policy';
+
+/**
+ * Why a policy source was not applied:
+ *   writable-by-others  a policy file or its folder that a non-administrator can write
+ *   unreadable          the file exists but could not be read
+ *   reader-failed       the OS's reader (PowerShell, plutil) failed or was refused
+ *   location-unknown    the OS did not say where machine policy files live
+ */
+export type PolicyProblemReason = 'writable-by-others' | 'unreadable' | 'reader-failed' | 'location-unknown';
+
+export interface PolicyProblem {
+  source: string;
+  reason: PolicyProblemReason;
+  /** A technical code (errno), never text from the source. */
+  detail?: string;
+}
 
 export interface EffectiveSettings {
   settings: Settings;
@@ -29,9 +54,28 @@ export interface EffectiveSettings {
   locked: SettingKey[];
   /** The policy sources that were found and applied (for diagnostics). */
   policySources: string[];
+  /** Policy keys this version does not know, ignored (key and source; never the value). */
+  ignoredPolicyKeys: Array<{ key: string; source: string }>;
+  /** Policy sources that exist but were not applied, and why. */
+  policyProblems: PolicyProblem[];
 }
 
-/** A place policy may come from. `read` returns null when the source does not exist. */
+/** A policy source exists but cannot be used: reported in Diagnostics, not applied. */
+export class PolicyUnreadable extends Error {
+  override name = 'PolicyUnreadable';
+  constructor(
+    readonly reason: PolicyProblemReason,
+    readonly detail?: string,
+  ) {
+    super(`policy source not applied: ${reason}${detail ? ` (${detail})` : ''}`);
+  }
+}
+
+/**
+ * A place policy may come from. `read` returns null when the source does not exist, throws
+ * PolicyUnreadable when it exists but cannot be used, and SettingsError when its content is
+ * malformed (IT's mistake, shown on the error screen).
+ */
 export interface PolicySource {
   name: string;
   read(): Record<string, unknown> | null;
@@ -39,60 +83,75 @@ export interface PolicySource {
 
 const keys = Object.keys(SettingsSchema.shape) as SettingKey[];
 
-export function jsonFilePolicy(path: string): PolicySource {
+function errnoOf(error: unknown): string | undefined {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return typeof code === 'string' && /^[A-Z0-9_]{1,30}$/.test(code) ? code : undefined;
+}
+
+/**
+ * A JSON policy file. `trusted` (machine policy files) says whether only administrators can
+ * have written it; a file that fails it is not applied. The development file named by
+ * CLINICIAN_CONSOLE_POLICY has no such check.
+ */
+export function jsonFilePolicy(path: string, opts: { trusted?: (path: string) => boolean } = {}): PolicySource {
   return {
     name: path,
     read() {
       if (!existsSync(path)) return null;
-      let raw: unknown;
+      let trusted: boolean;
       try {
-        raw = JSON.parse(readFileSync(path, 'utf8'));
+        trusted = opts.trusted ? opts.trusted(path) : true;
       } catch (error) {
-        throw new SettingsError(`The policy file ${path} is not valid JSON (${(error as Error).message}).`);
+        throw new PolicyUnreadable('reader-failed', errnoOf(error));
       }
-      if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
-        throw new SettingsError(`The policy file ${path} must hold a JSON object of settings.`);
-      return raw as Record<string, unknown>;
+      if (!trusted) throw new PolicyUnreadable('writable-by-others');
+      return readJsonPolicyFile(path);
     },
   };
 }
 
+/** The content of a policy file that exists: unreadable is reported, malformed stops the start. */
+function readJsonPolicyFile(path: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new PolicyUnreadable('unreadable', errnoOf(error));
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new SettingsError(`The policy file ${path} is not valid JSON (${(error as Error).message}).`);
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw new SettingsError(`The policy file ${path} must hold a JSON object of settings.`);
+  return raw as Record<string, unknown>;
+}
+
+export const WINDOWS_POLICY_KEY = 'HKLM\\Software\\Policies\\ClinicianConsole';
+
 /**
- * Windows registry policy, read with `reg query` (no native module needed). Lists are
- * REG_MULTI_SZ; booleans and numbers are REG_DWORD; everything else REG_SZ.
+ * Windows registry policy, as Windows types it: lists are REG_MULTI_SZ; booleans and numbers
+ * REG_DWORD (a boolean key reads a DWORD as 0 or not); everything else REG_SZ.
  */
-export function registryPolicy(key = 'HKLM\\Software\\Policies\\ClinicianConsole', query = runRegQuery): PolicySource {
+export function registryPolicy(host: WindowsPolicyHost, key = WINDOWS_POLICY_KEY): PolicySource {
   return {
     name: key,
     read() {
-      const output = query(key);
-      return output === null ? null : parseRegQuery(output);
+      let values: Record<string, unknown> | null;
+      try {
+        values = host.registryValues(key);
+      } catch (error) {
+        throw new PolicyUnreadable('reader-failed', errnoOf(error));
+      }
+      return values === null ? null : typedRegistryValues(values);
     },
   };
 }
 
-function runRegQuery(key: string): string | null {
-  try {
-    return execFileSync('reg', ['query', key], { encoding: 'utf8', windowsHide: true, timeout: 5000 });
-  } catch {
-    return null; // no such key: no registry policy
-  }
-}
-
-/** Parses `reg query` output into typed values, by the schema's idea of each key. */
-export function parseRegQuery(output: string): Record<string, unknown> {
-  const values: Record<string, unknown> = {};
-  for (const line of output.split(/\r?\n/)) {
-    const match = /^\s{4}(\S+)\s{4}(REG_SZ|REG_EXPAND_SZ|REG_DWORD|REG_MULTI_SZ)\s{4}?(.*)$/.exec(line);
-    if (!match) continue;
-    const [, name, type, data = ''] = match as unknown as [string, string, string, string];
-    if (type === 'REG_DWORD') {
-      const number = Number.parseInt(data, 16);
-      values[name] = isBooleanKey(name) ? number !== 0 : number;
-    } else if (type === 'REG_MULTI_SZ') values[name] = data === '' ? [] : data.split('\\0').filter(Boolean);
-    else values[name] = data;
-  }
-  return values;
+export function typedRegistryValues(values: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(values).map(([name, value]) => [name, typeof value === 'number' && isBooleanKey(name) ? value !== 0 : value]));
 }
 
 function isBooleanKey(name: string): boolean {
@@ -100,32 +159,73 @@ function isBooleanKey(name: string): boolean {
   return field !== undefined && field.safeParse(true).success && !field.safeParse(1).success;
 }
 
+/**
+ * The Windows machine policy file, <CommonApplicationData>\ClinicianConsole\policy.json,
+ * where the OS says that folder is; applied only when its folder and the file are writable
+ * by administrators alone (a standard user may create folders in ProgramData, and an
+ * administrator's new folder there inherits "Users may create files").
+ */
+export function windowsPolicyFile(host: WindowsPolicyHost): PolicySource {
+  let folder: string;
+  try {
+    folder = host.commonAppData();
+  } catch (error) {
+    return {
+      name: 'CommonApplicationData\\ClinicianConsole\\policy.json',
+      read() {
+        throw new PolicyUnreadable('location-unknown', errnoOf(error));
+      },
+    };
+  }
+  const path = join(folder, 'ClinicianConsole', 'policy.json');
+  return {
+    name: path,
+    read() {
+      // Existence too comes from the seam (Get-Acl), in the same breath as the permissions.
+      let trusted: boolean;
+      try {
+        const file = host.securityDescriptor(path);
+        if (file === null) return null;
+        const parent = host.securityDescriptor(dirname(path));
+        trusted = parent !== null && sddlWritableOnlyByAdmins(parent) && sddlWritableOnlyByAdmins(file);
+      } catch (error) {
+        throw new PolicyUnreadable('reader-failed', errnoOf(error));
+      }
+      if (!trusted) throw new PolicyUnreadable('writable-by-others');
+      return readJsonPolicyFile(path);
+    },
+  };
+}
+
 /** macOS managed preferences (an MDM configuration profile), converted with plutil. */
 export function managedPreferencesPolicy(
   path = '/Library/Managed Preferences/eu.clinicianconsole.app.plist',
-  toJson: (path: string) => string = (p) => execFileSync('plutil', ['-convert', 'json', '-o', '-', p], { encoding: 'utf8', timeout: 5000 }),
+  toJson: (path: string) => string = (p) => execFileSync('/usr/bin/plutil', ['-convert', 'json', '-o', '-', p], { encoding: 'utf8', timeout: 5000 }),
 ): PolicySource {
   return {
     name: path,
     read() {
       if (!existsSync(path)) return null;
+      let raw: unknown;
       try {
-        return JSON.parse(toJson(path));
-      } catch {
-        throw new SettingsError(`The managed preferences in ${path} could not be read.`);
+        raw = JSON.parse(toJson(path));
+      } catch (error) {
+        throw new PolicyUnreadable('reader-failed', errnoOf(error));
       }
+      if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new PolicyUnreadable('reader-failed');
+      return raw as Record<string, unknown>;
     },
   };
 }
 
 /** The policy sources of this OS, lowest precedence first. */
-export function platformPolicySources(platform: NodeJS.Platform = process.platform, env = process.env): PolicySource[] {
+export function platformPolicySources(platform: NodeJS.Platform = process.platform, windows: () => WindowsPolicyHost = powerShellPolicyHost): PolicySource[] {
   if (platform === 'win32') {
-    const programData = env.ProgramData ?? 'C:\\ProgramData';
-    return [jsonFilePolicy(join(programData, 'ClinicianConsole', 'policy.json')), registryPolicy()];
+    const host = windows();
+    return [windowsPolicyFile(host), registryPolicy(host)];
   }
   if (platform === 'darwin') return [managedPreferencesPolicy()];
-  return [jsonFilePolicy('/etc/clinician-console/policy.json')];
+  return [jsonFilePolicy('/etc/clinician-console/policy.json', { trusted: writableOnlyByRoot })];
 }
 
 export function resolveSettings(opts: {
@@ -140,11 +240,14 @@ export function resolveSettings(opts: {
 }): EffectiveSettings {
   const sources = Object.fromEntries(keys.map((k) => [k, 'default'])) as Record<SettingKey, SettingSource>;
   const merged: Record<string, unknown> = {};
-  const policyValues = opts.policies.map((source) => ({ source, values: source.read() }));
+  const policyProblems: PolicyProblem[] = [];
+  const policyValues = opts.policies.map((source) => ({ source, values: readPolicy(source, policyProblems) }));
   const userFileAllowed = !opts.installed || policyValues.some(({ values }) => values?.allowUserSettingsFile === true);
 
   if (opts.settingsFile && userFileAllowed) {
-    checkKeys(opts.settingsFile, 'the settings file');
+    // The user's own file: a typo there is theirs to fix now, so an unknown key is refused.
+    const unknown = unknownKeys(opts.settingsFile);
+    if (unknown.length) throw new SettingsError(`Unknown setting ${unknown.map((k) => `"${k}"`).join(', ')} in the settings file.`);
     const policyOnly = Object.keys(opts.settingsFile).filter((k) => (POLICY_ONLY_KEYS as readonly string[]).includes(k));
     if (policyOnly.length)
       throw new SettingsError(`${policyOnly.map((k) => `"${k}"`).join(', ')} can only be set by IT's policy, not in the settings file.`);
@@ -154,9 +257,13 @@ export function resolveSettings(opts: {
 
   const locked = new Set<SettingKey>();
   const applied: string[] = [];
-  for (const { source, values } of policyValues) {
-    if (values === null) continue;
-    checkKeys(values, `policy ${source.name}`);
+  const ignoredPolicyKeys: EffectiveSettings['ignoredPolicyKeys'] = [];
+  for (const { source, values: all } of policyValues) {
+    if (all === null) continue;
+    // A key from a newer version's policy: IT rolls policy out to a fleet of several
+    // versions, and an older console must still start at the beginning of a shift.
+    for (const key of unknownKeys(all)) ignoredPolicyKeys.push({ key, source: source.name });
+    const values = Object.fromEntries(Object.entries(all).filter(([k]) => keys.includes(k as SettingKey)));
     // Each source on its own must be valid, so the error names the source that is wrong.
     const alone = SettingsSchema.partial().safeParse(values);
     if (!alone.success) throw new SettingsError(`Invalid policy in ${source.name}: ${describeIssues(alone.error)}`);
@@ -170,10 +277,19 @@ export function resolveSettings(opts: {
 
   const parsed = SettingsSchema.safeParse(merged);
   if (!parsed.success) throw new SettingsError(`Invalid settings: ${describeIssues(parsed.error)}`);
-  return { settings: parsed.data, sources, locked: [...locked], policySources: applied };
+  return { settings: parsed.data, sources, locked: [...locked], policySources: applied, ignoredPolicyKeys, policyProblems };
 }
 
-function checkKeys(values: Record<string, unknown>, where: string): void {
-  const unknown = Object.keys(values).filter((k) => !keys.includes(k as SettingKey));
-  if (unknown.length) throw new SettingsError(`Unknown setting ${unknown.map((k) => `"${k}"`).join(', ')} in ${where}.`);
+function readPolicy(source: PolicySource, problems: PolicyProblem[]): Record<string, unknown> | null {
+  try {
+    return source.read();
+  } catch (error) {
+    if (!(error instanceof PolicyUnreadable)) throw error;
+    problems.push({ source: source.name, reason: error.reason, ...(error.detail ? { detail: error.detail } : {}) });
+    return null;
+  }
+}
+
+function unknownKeys(values: Record<string, unknown>): string[] {
+  return Object.keys(values).filter((k) => !keys.includes(k as SettingKey));
 }

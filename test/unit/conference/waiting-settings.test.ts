@@ -59,7 +59,7 @@ describe('Diagnostics and the Pexip status account', () => {
       pexipStatusApi: accounts,
     });
     const sources = Object.fromEntries(Object.keys(settings).map((k) => [k, 'default'])) as EffectiveSettings['sources'];
-    return { settings, sources: { ...sources, pexipStatusApi: 'policy' }, locked: ['pexipStatusApi'], policySources: ['test policy'] };
+    return { settings, sources: { ...sources, pexipStatusApi: 'policy' }, locked: ['pexipStatusApi'], policySources: ['test policy'], ignoredPolicyKeys: [], policyProblems: [] };
   }
 
   const statusOf = async (accounts: unknown[]) => {

@@ -5,7 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import { diagnosticsText } from '../../../common/diagnostics-text';
 import { buildDiagnostics, safeUrl } from '../../../main/diagnostics/diagnostics';
-import { resolveSettings } from '../../../main/settings/policy';
+import { registryPolicy, resolveSettings, type PolicySource } from '../../../main/settings/policy';
+import { Diagnostics } from '../../../preload/contract';
+import { fakeWindowsPolicyHost } from '../../support/fake-windows-policy-host';
 
 describe('the diagnostics report', () => {
   it('keeps URLs without credentials, query or fragment, and leaves other values alone', () => {
@@ -37,5 +39,22 @@ describe('the diagnostics report', () => {
     expect(report.settings.find((s) => s.key === 'smsGatewayUrl')?.value).toBe('https://sms.hospital.example/send?…');
     expect(report.updates).toEqual({ enabled: false, detail: 'updates are off by policy' });
     expect(text).toContain('Updates: off (updates are off by policy)');
+  });
+});
+
+describe('policy in the diagnostics report (issue 20)', () => {
+  it('lists ignored unknown keys by key and source (no value) and sources not applied with their reason', async () => {
+    const registry = registryPolicy(fakeWindowsPolicyHost({ registry: null, fail: ['registryValues'] }));
+    const newer: PolicySource = { name: '/etc/clinician-console/policy.json', read: () => ({ callMiniView: false, futureGateway: 'https://elsewhere.invalid/?key=invented-key-456' }) };
+    const effective = resolveSettings({ policies: [newer, registry] });
+    const report = Diagnostics.parse(await buildDiagnostics({ version: '0.0.0-test', host: 'electron', effective, fetch: async () => new Response(null), timeoutMs: 100 }));
+    expect(report.policySources).toEqual(['/etc/clinician-console/policy.json']);
+    expect(report.policyIgnoredKeys).toEqual([{ key: 'futureGateway', source: '/etc/clinician-console/policy.json' }]);
+    expect(report.policyProblems).toEqual([{ source: 'HKLM\\Software\\Policies\\ClinicianConsole', reason: 'reader-failed', detail: 'EPERM' }]);
+    const text = diagnosticsText(report);
+    expect(text).toContain('ignored unknown key: futureGateway in /etc/clinician-console/policy.json');
+    expect(text).toContain('not applied: HKLM\\Software\\Policies\\ClinicianConsole (reader-failed, EPERM)');
+    expect(text).not.toContain('invented-key-456');
+    expect(JSON.stringify(report)).not.toContain('elsewhere.invalid');
   });
 });

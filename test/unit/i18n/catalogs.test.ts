@@ -4,6 +4,7 @@
  */
 import i18next from 'i18next';
 import { ErrorCode } from '../../../common/errors';
+import { Diagnostics } from '../../../preload/contract';
 import { describe, expect, it } from 'vitest';
 import da from '../../../renderer/src/i18n/locales/da.json';
 import en from '../../../renderer/src/i18n/locales/en.json';
@@ -55,6 +56,12 @@ describe('English catalog', () => {
   it('has a sentence for every error code main can send, and nothing for codes that do not exist', () => {
     const codes = [...english.keys()].filter((k) => k.startsWith('error.')).map((k) => k.slice('error.'.length));
     expect(codes.sort()).toEqual([...ErrorCode.options].sort());
+  });
+
+  it('has a sentence for every reason Diagnostics gives for a policy source it did not apply', () => {
+    const reasons = Diagnostics.shape.policyProblems.element.shape.reason.options;
+    const said = [...english.keys()].filter((k) => k.startsWith('diagnostics.policy.problem.')).map((k) => k.slice('diagnostics.policy.problem.'.length));
+    expect(said.sort()).toEqual([...reasons].sort());
   });
 });
 

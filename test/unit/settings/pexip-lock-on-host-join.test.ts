@@ -7,7 +7,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadEffectiveSettings } from '../../../main/settings/load';
-import { jsonFilePolicy, parseRegQuery, registryPolicy } from '../../../main/settings/policy';
+import { jsonFilePolicy, registryPolicy } from '../../../main/settings/policy';
+import { fakeWindowsPolicyHost } from '../../support/fake-windows-policy-host';
 import { tempDir } from '../../support/temp-dir';
 
 function file(content: string, name = 'settings.json'): string {
@@ -33,9 +34,9 @@ describe('pexipLockOnHostJoin', () => {
   });
 
   it('comes from the registry as a DWORD', () => {
-    const output = ['HKEY_LOCAL_MACHINE\\Software\\Policies\\ClinicianConsole', '    pexipLockOnHostJoin    REG_DWORD    0x0', ''].join('\r\n');
-    expect(parseRegQuery(output)).toEqual({ pexipLockOnHostJoin: false });
-    const effective = loadEffectiveSettings({ env: {}, allowEnvPolicy: false, policies: [registryPolicy('HKLM\\X', () => output)] });
+    const registry = registryPolicy(fakeWindowsPolicyHost({ registry: { pexipLockOnHostJoin: 0 } }));
+    expect(registry.read()).toEqual({ pexipLockOnHostJoin: false });
+    const effective = loadEffectiveSettings({ env: {}, allowEnvPolicy: false, policies: [registry] });
     expect(effective.settings.pexipLockOnHostJoin).toBe(false);
   });
 

@@ -2,8 +2,9 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadEffectiveSettings } from '../../../main/settings/load';
-import { jsonFilePolicy, managedPreferencesPolicy, parseRegQuery, registryPolicy } from '../../../main/settings/policy';
+import { jsonFilePolicy, managedPreferencesPolicy, registryPolicy } from '../../../main/settings/policy';
 import { isConfigured } from '../../../main/settings/settings';
+import { fakeWindowsPolicyHost } from '../../support/fake-windows-policy-host';
 import { tempDir } from '../../support/temp-dir';
 
 function file(content: string, name = 'settings.json'): string {
@@ -87,31 +88,25 @@ describe("IT's managed policy", () => {
     expect(effective.policySources).toEqual([policy]);
   });
 
-  it('from the Windows registry (reg query output), with DWORD booleans and multi-string lists', () => {
-    const output = [
-      '',
-      'HKEY_LOCAL_MACHINE\\Software\\Policies\\ClinicianConsole',
-      '    bookingApiUrl    REG_SZ    https://vdx.hospital.invalid',
-      '    wipeScheduleOnSignOut    REG_DWORD    0x1',
-      '    requestTimeoutMs    REG_DWORD    0x7530',
-      '    scopes    REG_MULTI_SZ    api://vdx/meetings.read\\0api://vdx/other',
-      '    conferenceServers    REG_MULTI_SZ    {"domain":"vdx.hospital.invalid","provider":"pexip","url":"https://pexip.hospital.invalid/"}',
-      '',
-    ].join('\r\n');
-    expect(parseRegQuery(output)).toEqual({
-      bookingApiUrl: 'https://vdx.hospital.invalid',
-      wipeScheduleOnSignOut: true,
-      requestTimeoutMs: 30000,
-      scopes: ['api://vdx/meetings.read', 'api://vdx/other'],
-      conferenceServers: ['{"domain":"vdx.hospital.invalid","provider":"pexip","url":"https://pexip.hospital.invalid/"}'],
+  it('from the Windows registry, with DWORD booleans and multi-string lists', () => {
+    // As Windows types the values (powerShellPolicyHost): REG_SZ a string, REG_DWORD a number, REG_MULTI_SZ a list.
+    const host = fakeWindowsPolicyHost({
+      registry: {
+        bookingApiUrl: 'https://vdx.hospital.invalid',
+        wipeScheduleOnSignOut: 1,
+        requestTimeoutMs: 30000,
+        scopes: ['api://vdx/meetings.read', 'api://vdx/other'],
+        conferenceServers: ['{"domain":"vdx.hospital.invalid","provider":"pexip","url":"https://pexip.hospital.invalid/"}'],
+      },
     });
-    const effective = loadEffectiveSettings({ env: { CLINICIAN_CONSOLE_CONFIG: userFile() }, allowEnvPolicy: false, policies: [registryPolicy('HKLM\\X', () => output)] });
+    const effective = loadEffectiveSettings({ env: { CLINICIAN_CONSOLE_CONFIG: userFile() }, allowEnvPolicy: false, policies: [registryPolicy(host)] });
     expect(effective.settings.wipeScheduleOnSignOut).toBe(true);
     expect(effective.settings.requestTimeoutMs).toBe(30000);
     expect(effective.sources.scopes).toBe('policy');
     // A list of objects in the registry: one JSON object a line.
     expect(effective.settings.conferenceServers).toEqual([{ domain: 'vdx.hospital.invalid', provider: 'pexip', url: 'https://pexip.hospital.invalid/' }]);
-    expect(registryPolicy('HKLM\\Missing', () => null).read()).toBeNull();
+    expect(effective.policySources).toEqual(['HKLM\\Software\\Policies\\ClinicianConsole']);
+    expect(registryPolicy(fakeWindowsPolicyHost({ registry: null })).read()).toBeNull();
   });
 
   it('from macOS managed preferences (plist converted by plutil)', () => {
@@ -133,8 +128,6 @@ describe("IT's managed policy", () => {
     expect(() => loadEffectiveSettings({ env: {}, allowEnvPolicy: false, policies: [jsonFilePolicy(notUrl)] })).toThrow(
       expect.objectContaining({ name: 'SettingsError', message: expect.stringContaining('bookingApiUrl') }),
     );
-    const unknown = file(JSON.stringify({ autoUpdate: true }), 'policy.json');
-    expect(() => loadEffectiveSettings({ env: {}, allowEnvPolicy: false, policies: [jsonFilePolicy(unknown)] })).toThrow(/Unknown setting "autoUpdate" in policy/);
   });
 
   it('keeps security keys for IT: a settings file that sets one is refused, naming it', () => {
