@@ -9,7 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { z } from 'zod';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { managedPreferencesPolicy, parseRegQuery, registryPolicy } from '../../../main/settings/policy';
+import { WINDOWS_POLICY_KEY, managedPreferencesPolicy, registryPolicy } from '../../../main/settings/policy';
 import { SettingsSchema } from '../../../main/settings/settings';
 import { EXAMPLE_SETTINGS } from '../../../scripts/policy-templates/examples';
 import { policyKeys } from '../../../scripts/policy-templates/keys';
@@ -93,7 +93,7 @@ describe('policy templates', () => {
 
   it('the ADMX has one machine policy per settings key, in the key the console reads', () => {
     expect(parsed.policies.map((p) => p.name).sort()).toEqual(settingKeys);
-    const registryKey = registryPolicy().name.replace(/^HKLM\\/, '');
+    const registryKey = WINDOWS_POLICY_KEY.replace(/^HKLM\\/, '');
     for (const policy of parsed.policies) {
       expect(policy.class, policy.name).toBe('Machine');
       expect(policy.key, policy.name).toBe(registryKey);
@@ -134,19 +134,24 @@ describe('policy templates', () => {
   });
 
   it('values written as the ADMX types them are read back by the console as the same settings', () => {
-    // What `reg query` shows after a GPO wrote the example settings with the ADMX's types.
-    const lines = parsed.policies.map((policy) => {
-      const value = EXAMPLE_SETTINGS[policy.name as keyof typeof EXAMPLE_SETTINGS];
-      const tag = policy.elements[0]?.tag;
-      if (tag === undefined) return `    ${policy.name}    REG_DWORD    0x${(value ? policy.enabled : policy.disabled)!}`;
-      if (tag === 'decimal') return `    ${policy.name}    REG_DWORD    0x${(value as number).toString(16)}`;
-      if (tag === 'multiText') {
-        const items = (value as unknown[]).map((item) => (typeof item === 'string' ? item : JSON.stringify(item)));
-        return `    ${policy.name}    REG_MULTI_SZ    ${items.join('\\0')}`;
-      }
-      return `    ${policy.name}    REG_SZ    ${value as string}`;
-    });
-    const read = parseRegQuery(['', 'HKEY_LOCAL_MACHINE\\Software\\Policies\\ClinicianConsole', ...lines, ''].join('\r\n'));
+    // The values a GPO writes with the ADMX's types, as the registry reader gets them from
+    // Windows (REG_DWORD a number, REG_MULTI_SZ a list of strings, REG_SZ a string).
+    const values = Object.fromEntries(
+      parsed.policies.map((policy) => {
+        const value = EXAMPLE_SETTINGS[policy.name as keyof typeof EXAMPLE_SETTINGS];
+        const tag = policy.elements[0]?.tag;
+        if (tag === undefined) return [policy.name, Number((value ? policy.enabled : policy.disabled)!)];
+        if (tag === 'decimal') return [policy.name, value as number];
+        if (tag === 'multiText') return [policy.name, (value as unknown[]).map((item) => (typeof item === 'string' ? item : JSON.stringify(item)))];
+        return [policy.name, value as string];
+      }),
+    );
+    const host = {
+      commonAppData: () => 'C:\\ProgramData',
+      securityDescriptor: () => null,
+      registryValues: (key: string) => (key === WINDOWS_POLICY_KEY ? values : null),
+    };
+    const read = registryPolicy(host).read();
     expect(SettingsSchema.parse(read)).toEqual(EXAMPLE_SETTINGS);
   });
 
