@@ -1,6 +1,6 @@
 /**
- * IT's managed policy: an invalid policy gives a clear error screen naming the bad key,
- * never a half-configured console.
+ * IT's managed policy: an invalid value gives a clear error screen naming the bad key, never
+ * a half-configured console; a key this version does not know is ignored and listed.
  */
 import { writeFileSync } from 'node:fs';
 import { expect, test } from './fixtures';
@@ -13,6 +13,21 @@ test('an invalid policy shows an error screen naming the bad key, and nothing el
   await expect(screen).toBeVisible();
   await expect(screen.getByRole('alert')).toContainText('bookingApiUrl');
   await expect(app.page.getByRole('button', { name: 'Sign in' })).toHaveCount(0);
+});
+
+test('a policy key this version does not know starts the console anyway, and Diagnostics lists it without its value', async ({ launchConsole }) => {
+  const policy = test.info().outputPath('policy.json');
+  // A newer console's key, rolled out to a mixed fleet: an older console must still start.
+  writeFileSync(policy, JSON.stringify({ updateChannel: 'off', someFutureKey: 'future-value-not-shown' }));
+  const app = await launchConsole({ env: { CLINICIAN_CONSOLE_POLICY: policy } });
+  await expect(app.page.getByRole('button', { name: 'Sign in' })).toBeVisible();
+  await app.page.getByRole('button', { name: 'Diagnostics' }).click();
+  const panel = app.page.getByTestId('diagnostics');
+  const ignored = panel.locator('[data-testid="policy-ignored"][data-key="someFutureKey"]');
+  await expect(ignored).toHaveCount(1);
+  await expect(ignored).toContainText('someFutureKey');
+  await expect(panel).not.toContainText('future-value-not-shown');
+  await expect(panel.locator('[data-testid="setting"][data-key="updateChannel"]')).toHaveAttribute('data-source', 'policy');
 });
 
 test('a valid policy beats the settings file, and diagnostics show each source and what is locked', async ({ launchConsole, stack }) => {
