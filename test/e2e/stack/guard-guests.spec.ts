@@ -287,7 +287,11 @@ test('a removed guest who keeps its connections open receives no more video', as
       { timeout: 15_000, intervals: [1_000] },
     )
     .toBe(true);
-  await relative.waitForTimeout(3_000);
+  // Not a fixed wait: until Janus has torn down every connection the page kept (its ICE
+  // consent checks go unanswered), after which nothing can arrive.
+  await expect
+    .poll(() => relative.evaluate<string[]>(`globalThis.keptPcs.map((pc) => pc.iceConnectionState)`), { timeout: 30_000 })
+    .toEqual(expect.not.arrayContaining(['new', 'checking', 'connected', 'completed']));
   expect(await framesOnKeptConnections(relative)).toBe(last);
   // The patient was not touched: still in the room.
   expect(await statesOf(patient)).not.toContain('left');
