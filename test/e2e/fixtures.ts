@@ -8,13 +8,17 @@
  */
 import { _electron, chromium, test as base, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdtempSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createWriteStream, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { consoleSettingsFor, startStack, type Stack } from '../stack/stack';
 import { chromiumLaunchOptions } from '../support/chromium';
 import { recordConsoleArtifacts, recordStackSecrets, watchBrowserHost } from './privacy-manifest';
-import { electronBinary, projectRoot } from '../support/electron';
+import { electronTarget, packagedProfile, projectRoot, type ElectronTarget } from '../support/electron';
+
+/** The console's product name: its profile folder's name (package.json productName). */
+const PRODUCT_NAME = 'Clinician Console';
 
 export interface ConsoleApp {
   kind: 'electron' | 'browser';
@@ -73,9 +77,22 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   launchConsole: async ({ stack, browser }, use, testInfo) => {
     const launched: ConsoleApp[] = [];
     await use(async (opts = {}) => {
+      const target = electronTarget();
+      // A packaged console (the release gates) reads IT's machine policy only, as installed,
+      // which the release workflow sets once for the runner: a spec that brings its own
+      // policy tests what the browser host and the development Electron cover.
+      if (target?.packaged && opts.env?.CLINICIAN_CONSOLE_POLICY !== undefined)
+        testInfo.skip(true, 'a packaged console ignores CLINICIAN_CONSOLE_POLICY (machine policy only)');
       // In the test's own output folder: Playwright empties it at the start of each run,
       // the privacy audit reads it after the suite, and a failure's profile sits by its trace.
-      const userDataDir = opts.userDataDir ?? mkdtempSync(testInfo.outputPath('profile-'));
+      let userDataDir = opts.userDataDir ?? mkdtempSync(testInfo.outputPath('profile-'));
+      let profileEnv: Record<string, string> = {};
+      if (target?.packaged) {
+        // A restart hands back the profile folder itself, whose parent is its config home.
+        const configHome = opts.userDataDir && basename(opts.userDataDir) === PRODUCT_NAME ? dirname(opts.userDataDir) : userDataDir;
+        ({ userDataDir, env: profileEnv } = packagedProfile({ platform: process.platform, productName: PRODUCT_NAME, configHome, env: process.env, home: homedir() }));
+        mkdirSync(userDataDir, { recursive: true });
+      }
       const configPath = join(userDataDir, 'settings.json');
       writeFileSync(configPath, JSON.stringify({ ...consoleSettingsFor(stack), ...opts.settings }));
       // This machine has no OS keyring (no Secret Service): as IT would on such Linux
@@ -89,12 +106,12 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
         CLINICIAN_CONSOLE_CONFIG: configPath,
         CLINICIAN_CONSOLE_USER_DATA: userDataDir,
         NODE_EXTRA_CA_CERTS: stack.ca.caCertPath,
+        ...profileEnv,
         ...opts.env,
       };
       const logFile = testInfo.outputPath(`console-${launched.length}.stderr.log`);
-      const binary = electronBinary();
-      const app = binary
-        ? await launchElectron(binary, env, userDataDir, stack.ca.serverSpkiSha256, opts.locale)
+      const app = target
+        ? await launchElectron(target, env, userDataDir, stack.ca.serverSpkiSha256, opts.locale)
         : await launchBrowserHost(browser, env, userDataDir, logFile, opts.locale);
       launched.push(app);
       recordConsoleArtifacts([userDataDir, logFile]);
@@ -149,13 +166,20 @@ async function launchBrowserHost(
 }
 
 async function launchElectron(
-  binary: string,
+  target: ElectronTarget,
   env: Record<string, string>,
   userDataDir: string,
   trustSpki: string,
   locale?: string,
 ): Promise<ConsoleApp> {
-  const app = await _electron.launch({ executablePath: binary, args: [projectRoot, ...(locale ? [`--lang=${locale}`] : [])], env: { ...(process.env as Record<string, string>), ...env } });
+  const app = await _electron.launch({
+    executablePath: target.binary,
+    args: [...target.appArgs, ...(locale ? [`--lang=${locale}`] : [])],
+    env: { ...(process.env as Record<string, string>), ...env },
+    // Playwright passes --no-sandbox on Linux unless told otherwise; the console runs sandboxed
+    // (the release workflow gives Chromium its setuid helper).
+    chromiumSandbox: true,
+  });
   const page = await app.firstWindow();
   // The system browser cannot be driven from here: catch the URL main would open and
   // open it in a Chromium page instead.
