@@ -11,13 +11,14 @@ import { loadConsoleConfig, startConsole } from './core/start';
 import type { Platform } from './core/ports';
 import { createEventSink, registerIpc } from './ipc/electron-ipc';
 import { createLogger, fileSink, stderrSink, type Logger } from './log/logger';
+import { APP_USER_MODEL_ID, registersProtocolPerUser } from './platform/app-identity';
 import { DEEP_LINK_SCHEME, findDeepLink } from './platform/deep-link';
 import { createExternalOpener, type ExternalOpener } from './platform/open-external';
 import { appPaths } from './platform/paths';
 import { proxyConfigFor } from './platform/proxy';
 import { createBrowsingDataCleaner } from './platform/browsing-data';
 import { createElectronDevicePreferences } from './platform/device-preferences-store';
-import { startUpdater, type UpdaterHandle } from './platform/updater';
+import { PRODUCT_FILENAME, startUpdater, type UpdaterHandle } from './platform/updater';
 import { createSecretBox } from './platform/safe-storage';
 import { createScreenSources } from './platform/screen-sources';
 import { hardenWebContents } from './windows/navigation';
@@ -30,6 +31,9 @@ const mainDir = dirname(fileURLToPath(import.meta.url));
 // Before anything else: every renderer sandboxed, the app scheme privileged.
 app.enableSandbox();
 registerAppScheme();
+// Windows: notifications and the taskbar button belong to the installed shortcut's id.
+// (Electron defines setAppUserModelId on Windows only.)
+if (process.platform === 'win32') app.setAppUserModelId(APP_USER_MODEL_ID);
 
 // Development and e2e runs (unpackaged) may use their own profile; installed builds never do.
 const profileOverride = process.env.CLINICIAN_CONSOLE_USER_DATA;
@@ -137,7 +141,9 @@ async function start(): Promise<void> {
 
   // Deep links are parsed strictly (platform/deep-link.ts) and only select a cached meeting
   // (reviewed scanner finding):
-  if (process.platform === 'win32' && app.isPackaged) app.setAsDefaultProtocolClient(DEEP_LINK_SCHEME); // eng-disable PROTOCOL_HANDLER_JS_CHECK
+  // An MSI installation has the scheme per machine already (platform/app-identity.ts).
+  if (process.platform === 'win32' && app.isPackaged && registersProtocolPerUser({ execPath: process.execPath, productFilename: PRODUCT_FILENAME, env: process.env }))
+    app.setAsDefaultProtocolClient(DEEP_LINK_SCHEME); // eng-disable PROTOCOL_HANDLER_JS_CHECK
   windows.showMain();
   const launchLink = findDeepLink(process.argv);
   if (launchLink && core) void core.openDeepLink(launchLink);

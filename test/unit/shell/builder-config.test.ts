@@ -85,8 +85,8 @@ describe('electron-builder.yml', () => {
     expect(config.productName).toBe(PRODUCT_FILENAME);
   });
 
-  it('gives macOS the zip Squirrel.Mac updates from, and verifies its own signature strictly', () => {
-    expect(targetNames(config.mac.target).sort()).toEqual(['dmg', 'zip']);
+  it('gives macOS the zip Squirrel.Mac updates from (beside the DMG and the MDM pkg), and verifies its own signature strictly', () => {
+    expect(targetNames(config.mac.target).sort()).toEqual(['dmg', 'pkg', 'zip']);
     expect(config.mac.strictVerify).toBe(true);
     expect(config.mac.hardenedRuntime).toBe(true);
   });
