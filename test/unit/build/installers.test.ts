@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { APP_USER_MODEL_ID, registersProtocolPerUser } from '../../../main/platform/app-identity';
 import { DEEP_LINK_SCHEME } from '../../../main/platform/deep-link';
 import { PRODUCT_FILENAME } from '../../../main/platform/updater';
+import { msiProjectCreated, withWindowsIntegration } from '../../../scripts/release/msi-project.mjs';
 import { tempDir } from '../../support/temp-dir';
 
 const require = createRequire(import.meta.url);
@@ -27,9 +28,6 @@ const config = load(readFileSync(join(root, 'electron-builder.yml'), 'utf8')) as
   nsis: Record<string, unknown> & { include: string };
   mac: { target: Target[] };
   pkg: Record<string, unknown>;
-};
-const hook = require(join(root, config.msiProjectCreated)) as ((projectFile: string) => Promise<void>) & {
-  withWindowsIntegration(project: string, fragment: string): string;
 };
 const fragmentPath = join(root, 'resources', 'msi', 'windows-integration.wxs');
 const fragment = readFileSync(fragmentPath, 'utf8');
@@ -141,7 +139,7 @@ describe('the MSI', () => {
     expect(existsSync(builderMsiTemplate)).toBe(true);
     const project = join(tempDir('cc-msi-'), 'project.wxs');
     copyFileSync(builderMsiTemplate, project);
-    await hook(project);
+    await msiProjectCreated(project);
     const out = readFileSync(project, 'utf8');
     const feature = /<Feature Id="ProductFeature"[^>]*>([\s\S]*?)<\/Feature>/.exec(out)?.[1] ?? '';
     expect(feature).toContain(`<ComponentGroupRef Id="${wix.groups[0]}"/>`);
@@ -149,15 +147,30 @@ describe('the MSI', () => {
     expect(afterProduct).toContain('<Fragment>');
     expect(afterProduct).toContain(`Software\\Classes\\${DEEP_LINK_SCHEME}`);
     // Run twice (a rebuild of the same stage folder): no second copy.
-    expect(hook.withWindowsIntegration(out, fragment)).toBe(out);
+    expect(withWindowsIntegration(out, fragment)).toBe(out);
   });
 
   it('the hook fails loudly when electron-builder’s template changes shape', () => {
-    expect(() => hook.withWindowsIntegration('<Wix><Product></Product></Wix>', fragment)).toThrow(/changed shape/);
+    expect(() => withWindowsIntegration('<Wix><Product></Product></Wix>', fragment)).toThrow(/changed shape/);
   });
 
-  it('the hook is a file electron-builder resolves from the project (a ./ path inside it)', () => {
-    expect(config.msiProjectCreated).toMatch(/^\.\/scripts\/release\/[\w-]+\.cjs$/);
+  it('electron-builder.yml names this hook, and electron-builder’s own resolver loads it from the project', async () => {
+    expect(config.msiProjectCreated).toBe('./scripts/release/msi-project.mjs');
+    const { resolveFunction } = require('app-builder-lib/out/util/resolve') as {
+      resolveFunction(type: string | undefined, executor: string, name: string, rootSearchDir: string): Promise<unknown>;
+    };
+    const cwd = process.cwd();
+    process.chdir(root); // electron-builder resolves ./ paths from the project folder it runs in
+    try {
+      const resolved = (await resolveFunction(undefined, config.msiProjectCreated, 'msiProjectCreated', root)) as (file: string) => Promise<void>;
+      // The function electron-builder will call (its own import, not vitest's): it edits the project.
+      const project = join(tempDir('cc-msi-'), 'project.wxs');
+      copyFileSync(builderMsiTemplate, project);
+      await resolved(project);
+      expect(readFileSync(project, 'utf8')).toContain(`<ComponentGroupRef Id="${wix.groups[0]}"/>`);
+    } finally {
+      process.chdir(cwd);
+    }
   });
 });
 
