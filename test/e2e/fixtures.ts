@@ -15,6 +15,7 @@ import { consoleSettingsFor, startStack, type Stack } from '../stack/stack';
 import { chromiumLaunchOptions } from '../support/chromium';
 import { recordConsoleArtifacts, recordStackSecrets, watchBrowserHost } from './privacy-manifest';
 import { electronBinary, projectRoot } from '../support/electron';
+import { until } from '../support/until';
 
 export interface ConsoleApp {
   kind: 'electron' | 'browser';
@@ -175,7 +176,7 @@ async function launchElectron(
     userDataDir,
     pid: app.process().pid!,
     async waitForExternalPage() {
-      const url = await waitFor(() => app.evaluate(() => (globalThis as { __externalUrls?: string[] }).__externalUrls?.shift()));
+      const url = await until(() => app.evaluate(() => (globalThis as { __externalUrls?: string[] }).__externalUrls?.shift()), { what: 'the URL main opens in the system browser', timeoutMs: 15_000, everyMs: 100 });
       const tab = await externalProfile.newPage();
       await tab.goto(url);
       return tab;
@@ -189,16 +190,6 @@ async function launchElectron(
       await app.close();
     },
   };
-}
-
-async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((ok) => setTimeout(ok, 100));
-  }
 }
 
 function firstJsonLine<T>(child: ChildProcess): Promise<T> {
