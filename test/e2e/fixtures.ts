@@ -41,6 +41,11 @@ export interface LaunchOptions {
   env?: Record<string, string>;
   /** Settings written over the stack's own (e.g. a wrong clientId, a short signInTimeoutSeconds). */
   settings?: Record<string, unknown>;
+  /**
+   * A sync interval shorter than the product's 15 s (ms, at least 1000), so that a cost test
+   * sees several intervals in seconds: see main/settings/sync-interval.ts.
+   */
+  syncIntervalMs?: number;
 }
 
 type WorkerFixtures = {
@@ -90,6 +95,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
         CLINICIAN_CONSOLE_CONFIG: configPath,
         CLINICIAN_CONSOLE_USER_DATA: userDataDir,
         NODE_EXTRA_CA_CERTS: stack.ca.caCertPath,
+        ...(opts.syncIntervalMs !== undefined ? { CLINICIAN_CONSOLE_SYNC_INTERVAL_MS: String(opts.syncIntervalMs) } : {}),
         ...opts.env,
       };
       const logFile = testInfo.outputPath(`console-${launched.length}.stderr.log`);
