@@ -5,12 +5,14 @@ import { pinDaytimeZone } from './test/support/daytime-zone';
 pinDaytimeZone();
 
 /**
- * One worker: the stack (IdP, VDX sandbox, Janus) is started once per worker and a call
- * needs most of this machine's two cores. A trace is kept for each failure.
+ * Two workers, each with its own stack (IdP, VDX sandbox, Pexip double, Janus in a network
+ * namespace of its own; see fixtures.ts): no spec shares mutable server state with a spec of
+ * the other worker. A spec file runs whole in one worker (its tests in order), so specs that
+ * build on an earlier test of their own file need nothing more. A trace is kept for each failure.
  */
 export default defineConfig({
   testDir: 'test/e2e',
-  workers: 1,
+  workers: 2,
   fullyParallel: false,
   // No retries: a check that passes on the second try hides a defect; fix the cause instead.
   retries: 0,
