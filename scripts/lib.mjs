@@ -7,11 +7,17 @@ import { fileURLToPath } from 'node:url';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** Runs a command with inherited output; resolves with its exit code. */
+/**
+ * Runs a command with inherited output (or, with `onOutput`, hands its stdout and stderr to
+ * that); resolves with its exit code.
+ */
 export function run(command, args, opts = {}) {
+  const { onOutput, ...spawnOpts } = opts;
   return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd: root, stdio: 'inherit', ...opts, env: { ...process.env, ...opts.env } });
-    child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+    const child = spawn(command, args, { cwd: root, stdio: 'inherit', ...spawnOpts, env: { ...process.env, ...opts.env } });
+    child.stdout?.on('data', (chunk) => onOutput?.(chunk));
+    child.stderr?.on('data', (chunk) => onOutput?.(chunk));
+    child.on('close', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
     child.on('error', () => resolve(127));
   });
 }

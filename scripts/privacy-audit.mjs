@@ -9,13 +9,14 @@ import { root } from './lib.mjs';
 import { findLeaks, pinMatcher } from './privacy-scan.mjs';
 
 const results = join(root, '.cache', 'results');
-const lines = (file) =>
-  existsSync(join(results, file))
-    ? readFileSync(join(results, file), 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l))
-    : [];
+// Every worker writes its own e2e-<kind>.w<N>.jsonl: all of them, of every worker.
+const lines = (kind) =>
+  (existsSync(results) ? readdirSync(results) : [])
+    .filter((file) => file.startsWith(`e2e-${kind}`) && file.endsWith('.jsonl'))
+    .flatMap((file) => readFileSync(join(results, file), 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)));
 
-const artifacts = [...new Set(lines('e2e-artifacts.jsonl').flatMap((a) => a.paths))];
-const secrets = lines('e2e-secrets.jsonl');
+const artifacts = [...new Set(lines('artifacts').flatMap((a) => a.paths))];
+const secrets = lines('secrets');
 const texts = [...new Set(secrets.flatMap((s) => s.text))].filter((t) => t && t.length >= 4);
 const pins = [...new Set(secrets.flatMap((s) => s.pins))];
 if (artifacts.length === 0 || texts.length === 0) {

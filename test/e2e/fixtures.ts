@@ -16,6 +16,7 @@ import { consoleSettingsFor, startStack, type Stack } from '../stack/stack';
 import { chromiumLaunchOptions } from '../support/chromium';
 import { recordConsoleArtifacts, recordStackSecrets, watchBrowserHost } from './privacy-manifest';
 import { electronTarget, packagedProfile, projectRoot, type ElectronTarget } from '../support/electron';
+import { until } from '../support/until';
 
 /** The console's product name: its profile folder's name (package.json productName). */
 const PRODUCT_NAME = 'Clinician Console';
@@ -44,6 +45,11 @@ export interface LaunchOptions {
   env?: Record<string, string>;
   /** Settings written over the stack's own (e.g. a wrong clientId, a short signInTimeoutSeconds). */
   settings?: Record<string, unknown>;
+  /**
+   * A sync interval shorter than the product's 15 s (ms, at least 1000), so that a cost test
+   * sees several intervals in seconds: see main/settings/sync-interval.ts.
+   */
+  syncIntervalMs?: number;
 }
 
 type WorkerFixtures = {
@@ -107,6 +113,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
         CLINICIAN_CONSOLE_USER_DATA: userDataDir,
         NODE_EXTRA_CA_CERTS: stack.ca.caCertPath,
         ...profileEnv,
+        ...(opts.syncIntervalMs !== undefined ? { CLINICIAN_CONSOLE_SYNC_INTERVAL_MS: String(opts.syncIntervalMs) } : {}),
         ...opts.env,
       };
       const logFile = testInfo.outputPath(`console-${launched.length}.stderr.log`);
@@ -199,7 +206,7 @@ async function launchElectron(
     userDataDir,
     pid: app.process().pid!,
     async waitForExternalPage() {
-      const url = await waitFor(() => app.evaluate(() => (globalThis as { __externalUrls?: string[] }).__externalUrls?.shift()));
+      const url = await until(() => app.evaluate(() => (globalThis as { __externalUrls?: string[] }).__externalUrls?.shift()), { what: 'the URL main opens in the system browser', timeoutMs: 15_000, everyMs: 100 });
       const tab = await externalProfile.newPage();
       await tab.goto(url);
       return tab;
@@ -213,16 +220,6 @@ async function launchElectron(
       await app.close();
     },
   };
-}
-
-async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((ok) => setTimeout(ok, 100));
-  }
 }
 
 function firstJsonLine<T>(child: ChildProcess): Promise<T> {

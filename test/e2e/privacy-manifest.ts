@@ -21,14 +21,19 @@ const dir = join(projectRoot, '.cache', 'results');
 // (sessions, tokens) exists only in responses, so it is recorded as they are sent.
 recordIssuedSecrets();
 
-function append(file: string, value: unknown): void {
+/**
+ * One file per worker process (`e2e-secrets.w<N>.jsonl`): the suite runs on two workers, and
+ * two processes appending long lines to one file could interleave them. The audit reads
+ * every `e2e-<kind>*.jsonl`.
+ */
+function append(kind: 'artifacts' | 'secrets', value: unknown): void {
   mkdirSync(dir, { recursive: true });
-  appendFileSync(join(dir, file), JSON.stringify(value) + '\n');
+  appendFileSync(join(dir, `e2e-${kind}.w${process.env.TEST_WORKER_INDEX ?? 'main'}.jsonl`), JSON.stringify(value) + '\n');
 }
 
 /** A folder the console wrote (its profile) and the log of its main process. */
 export function recordConsoleArtifacts(paths: string[]): void {
-  append('e2e-artifacts.jsonl', { paths });
+  append('artifacts', { paths });
 }
 
 /** Everything personal or secret the stack issued, to be searched for afterwards. */
@@ -43,7 +48,7 @@ export function recordStackSecrets(stack: Stack): void {
       return []; // deleted during the suite
     }
   });
-  append('e2e-secrets.jsonl', {
+  append('secrets', {
     text: [
       ...stack.idp.users.flatMap((u) => [u.name, u.username, u.password]),
       ...meetings.map((m) => m.subject),
@@ -90,7 +95,7 @@ export function watchBrowserHost(context: BrowserContext, launch: { url: string;
   });
   return async () => {
     for (const cookie of await context.cookies().catch(() => [])) secrets.add(cookie.value);
-    append('e2e-secrets.jsonl', { text: [...secrets].filter((s) => s.length >= 16), pins: [] });
+    append('secrets', { text: [...secrets].filter((s) => s.length >= 16), pins: [] });
   };
 }
 

@@ -45,6 +45,7 @@ import {
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { until } from '../support/until';
 
 export interface StartJanusOptions {
   /** Folder for the generated config and `janus.log`. Default: a new temp folder, removed on stop. */
@@ -283,7 +284,7 @@ class JanusRun {
     holder.stdin?.on('error', () => undefined);
     // A veth end moved to <pid> before unshare() ran would land in OUR namespace: wait.
     const ownNs = readlinkSync('/proc/self/ns/net');
-    await waitFor(
+    await until(
       () => {
         if (holder.exitCode !== null) throw new Error(`unshare exited with ${holder.exitCode}`);
         try {
@@ -292,8 +293,7 @@ class JanusRun {
           return false;
         }
       },
-      START_TIMEOUT_MS,
-      'the network namespace',
+      { timeoutMs: START_TIMEOUT_MS, what: 'the network namespace' },
     );
 
     const { n, hostIf, nsIf } = createVeth(pid);
@@ -345,7 +345,7 @@ class JanusRun {
     this.janus = janus;
     janus.on('error', () => undefined);
     const infoUrl = `${this.httpUrl}/info`;
-    await waitFor(
+    await until(
       async () => {
         if (janus.exitCode !== null || janus.signalCode !== null) {
           throw new Error(`janus exited (${janus.exitCode ?? janus.signalCode}): ${tail(this.logFile)}`);
@@ -358,8 +358,7 @@ class JanusRun {
           return false;
         }
       },
-      START_TIMEOUT_MS,
-      `Janus to answer ${infoUrl}`,
+      { timeoutMs: START_TIMEOUT_MS, what: `Janus to answer ${infoUrl}` },
     );
   }
 
@@ -384,7 +383,7 @@ class JanusRun {
     // The kernel tears a dead namespace (and its veth) down asynchronously: wait, so that
     // "stopped" really means no interface left.
     if (hostIf) {
-      await waitFor(() => !linkExists(hostIf), STOP_TIMEOUT_MS, `${hostIf} to go away`).catch((err: Error) =>
+      await until(() => !linkExists(hostIf), { timeoutMs: STOP_TIMEOUT_MS, what: `${hostIf} to go away` }).catch((err: Error) =>
         process.stderr.write(`[janus] ${err.message}\n`),
       );
     }
@@ -714,23 +713,6 @@ async function exitsWithin(exited: Promise<void>, ms: number): Promise<boolean> 
   } finally {
     clearTimeout(timer);
   }
-}
-
-async function waitFor(
-  check: () => boolean | Promise<boolean>,
-  timeoutMs: number,
-  what: string,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check()) return;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await delay(25);
-  }
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function tail(file: string, lines = 15): string {

@@ -3,12 +3,16 @@
  * that is on now (one on Janus, one on Pexip: see the sandbox's seed), guests knock from the
  * sandbox's guest page and are let in, and what each side decodes.
  */
-import { expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
 import { localDay } from '../../../common/days';
 import { canJoin } from '../../../common/meeting-status';
 import type { GuestServer } from '../../stack/guest/build.mjs';
 import type { Stack } from '../../stack/stack';
 import type { ConsoleApp } from '../fixtures';
+import { enterPin, WAITING } from '../guest-steps';
+
+// The guest helpers live in guest-steps.ts (the stack specs use them too); re-exported for the call specs.
+export { closeGuests, enterPin, openGuest, WAITING } from '../guest-steps';
 
 export type Platform = 'janus' | 'pexip';
 
@@ -77,44 +81,6 @@ export async function hostMeeting(app: ConsoleApp, meeting: OpenMeeting): Promis
   await expect(call.getByTestId('call-state')).toHaveAttribute('data-state', 'joined', { timeout: 30_000 });
   return call;
 }
-
-/** Guests' browser contexts still open: closed after each test, so no guest outlives its test. */
-const guestContexts = new Set<BrowserContext>();
-
-export async function openGuest(browser: Browser, url: string): Promise<Page> {
-  const context = await browser.newContext();
-  guestContexts.add(context);
-  const page = await context.newPage();
-  await page.goto(url);
-  return page;
-}
-
-/**
- * Closes every guest's page (for afterEach). Each leaves its meeting first, as its Leave
- * button would: a page that just vanished would stay a participant until the server notices
- * (Pexip: until its token expires), and the next test would meet it in the room.
- */
-export async function closeGuests(): Promise<void> {
-  const open = [...guestContexts];
-  guestContexts.clear();
-  // Bounded: a page whose server is already gone (a test that stopped it) is closed anyway.
-  const leave = (page: Page) =>
-    Promise.race([
-      page.evaluate(() => (globalThis as unknown as { guestLeave?: () => Promise<void> }).guestLeave?.()).catch(() => undefined),
-      new Promise((resolve) => setTimeout(resolve, 5_000)),
-    ]);
-  await Promise.all(open.flatMap((c) => c.pages().map(leave)));
-  await Promise.all(open.map((c) => c.close()));
-}
-
-/** Types the PIN (and the name, when the link did not prefill it) and presses Join. */
-export async function enterPin(guest: Page, pin: string, name?: string): Promise<void> {
-  if (name !== undefined) await guest.getByLabel('Your name').fill(name);
-  await guest.getByLabel('Meeting PIN').fill(pin);
-  await guest.getByRole('button', { name: 'Join the meeting' }).click();
-}
-
-export const WAITING = 'Please wait, the host will let you in soon.';
 
 /** The guest knocks; the host sees them (name and role) and admits them. */
 export async function knockAndAdmit(call: Page, guest: Page, pin: string, name: string, typeName?: string): Promise<void> {

@@ -14,6 +14,7 @@ import { startGuardServer, type GuardServer } from '../../../janus-guard/server'
 import { startJanus, type JanusHandle } from '../../stack/janus';
 import { startGuestPage, type GuestServer } from '../../stack/guest/build.mjs';
 import { chromiumLaunchOptions } from '../../support/chromium';
+import { closeGuests, enterPin, openGuest } from '../guest-steps';
 
 /** What guest.ts puts on window for tests (the spec is type-checked without the DOM lib). */
 interface GuestWindow {
@@ -46,6 +47,8 @@ test.beforeAll(async () => {
   browser = await chromium.launch(chromiumLaunchOptions());
 });
 
+// A test that failed half-way leaves no guest behind in a room (the others close their own).
+test.afterEach(closeGuests);
 test.afterAll(async () => {
   await browser?.close();
   await guests?.stop();
@@ -72,16 +75,9 @@ async function hostedRoom(): Promise<{ room: string; session: string }> {
   return { room, session };
 }
 
-async function openGuest(room: string, name: string, role: string): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
-  await page.goto(guests.pageUrl({ provider: 'janus', server: janus.wsUrl, guard: guard.url, room, name, role }));
-  return page;
-}
-
-async function enterPin(page: Page, pin: string): Promise<void> {
-  await page.getByLabel('Meeting PIN').fill(pin);
-  await page.getByRole('button', { name: 'Join the meeting' }).click();
-}
+/** A guest's page for this room, as the invitation links it. */
+const guestAt = (room: string, name: string, role: string) =>
+  openGuest(browser, guests.pageUrl({ provider: 'janus', server: janus.wsUrl, guard: guard.url, room, name, role }));
 
 /** The host admits whoever waits under this name (main mints the token in the app). */
 async function admit(room: string, session: string, name: string): Promise<void> {
@@ -107,8 +103,8 @@ async function statesOf(page: Page): Promise<string> {
 
 test('two admitted guests decode each other’s video, with the roles the guard gave them', async () => {
   const { room, session } = await hostedRoom();
-  const patient = await openGuest(room, 'Alex Example', 'patient');
-  const interpreter = await openGuest(room, 'Max Muster', 'interpreter');
+  const patient = await guestAt(room, 'Alex Example', 'patient');
+  const interpreter = await guestAt(room, 'Max Muster', 'interpreter');
   for (const page of [patient, interpreter]) {
     await enterPin(page, guestPin);
     await expect(page.getByRole('status')).toHaveText('Please wait, the host will let you in soon.');
@@ -127,14 +123,14 @@ test('two admitted guests decode each other’s video, with the roles the guard 
 
 test('a wrong PIN shows a clear message and the guest can retry; too many lock the room', async () => {
   const { room } = await hostedRoom();
-  const patient = await openGuest(room, 'Robin Sample', 'patient');
+  const patient = await guestAt(room, 'Robin Sample', 'patient');
   await enterPin(patient, '12345678');
   await expect(patient.getByRole('status')).toContainText('Wrong PIN');
   await expect(patient.getByLabel('Meeting PIN')).toBeEnabled();
   await enterPin(patient, guestPin);
   await expect(patient.getByRole('status')).toHaveText('Please wait, the host will let you in soon.');
 
-  const guesser = await openGuest(room, 'Guess Example', 'other');
+  const guesser = await guestAt(room, 'Guess Example', 'other');
   for (let i = 0; i < 5; i++) {
     await enterPin(guesser, `1000000${i}`);
     await expect(guesser.getByRole('status')).toContainText(i < 4 ? 'Wrong PIN' : /Wrong PIN|locked/);
@@ -147,9 +143,9 @@ test('a wrong PIN shows a clear message and the guest can retry; too many lock t
 
 test('a refused guest, a removed guest and the end of the meeting are told clearly', async () => {
   const { room, session } = await hostedRoom();
-  const relative = await openGuest(room, 'Jo Tester', 'relative');
-  const interpreter = await openGuest(room, 'Max Muster', 'interpreter');
-  const stranger = await openGuest(room, 'Un Invited', 'other');
+  const relative = await guestAt(room, 'Jo Tester', 'relative');
+  const interpreter = await guestAt(room, 'Max Muster', 'interpreter');
+  const stranger = await guestAt(room, 'Un Invited', 'other');
   for (const page of [relative, interpreter, stranger]) await enterPin(page, guestPin);
   type RoomState = { waiting: Array<{ guestId: string; name: string }> };
   await expect.poll(async () => ((await api('GET', `/v1/rooms/${room}/state`, session)) as RoomState).waiting.length).toBe(3);
@@ -172,8 +168,8 @@ test('a refused guest, a removed guest and the end of the meeting are told clear
 
 test('after a Janus restart both guests rejoin and see each other again', async () => {
   const { room, session } = await hostedRoom();
-  const patient = await openGuest(room, 'Alex Example', 'patient');
-  const relative = await openGuest(room, 'Jo Tester', 'relative');
+  const patient = await guestAt(room, 'Alex Example', 'patient');
+  const relative = await guestAt(room, 'Jo Tester', 'relative');
   for (const page of [patient, relative]) await enterPin(page, guestPin);
   await admit(room, session, 'Alex Example');
   await admit(room, session, 'Jo Tester');
@@ -198,8 +194,8 @@ async function janusPost(url: string, body: Record<string, unknown>): Promise<Re
 
 test('a script with only the invitation link can neither list the participants nor watch, while a call runs', async () => {
   const { room, session } = await hostedRoom();
-  const patient = await openGuest(room, 'Alex Example', 'patient');
-  const interpreter = await openGuest(room, 'Max Muster', 'interpreter');
+  const patient = await guestAt(room, 'Alex Example', 'patient');
+  const interpreter = await guestAt(room, 'Max Muster', 'interpreter');
   for (const page of [patient, interpreter]) await enterPin(page, guestPin);
   await admit(room, session, 'Alex Example');
   await admit(room, session, 'Max Muster');
@@ -262,7 +258,7 @@ function framesOnKeptConnections(page: Page): Promise<number> {
 
 test('a removed guest who keeps its connections open receives no more video', async () => {
   const { room, session } = await hostedRoom();
-  const patient = await openGuest(room, 'Alex Example', 'patient');
+  const patient = await guestAt(room, 'Alex Example', 'patient');
   const relative = await (await browser.newContext()).newPage();
   await keepPeerConnections(relative);
   await relative.goto(guests.pageUrl({ provider: 'janus', server: janus.wsUrl, guard: guard.url, room, name: 'Jo Tester', role: 'relative' }));
@@ -304,8 +300,8 @@ test('an admitted guest who joins under the host id is removed and never shown a
   await api('POST', '/v1/rooms', provisionKey, { room, hostPin, guestPin });
   const { session } = (await api('POST', `/v1/rooms/${room}/host`, undefined, { pin: hostPin })) as { session: string };
   const host = (await api('POST', `/v1/rooms/${room}/prepare`, session, { name: 'Dr Example' })) as { feedId: string };
-  const patient = await openGuest(room, 'Alex Example', 'patient');
-  const interpreter = await openGuest(room, 'Max Muster', 'interpreter');
+  const patient = await guestAt(room, 'Alex Example', 'patient');
+  const interpreter = await guestAt(room, 'Max Muster', 'interpreter');
   // Everything the interpreter's page ever shows, not only its last state.
   await interpreter.evaluate(`(() => {
     const seen = [];

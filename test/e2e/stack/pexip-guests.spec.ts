@@ -11,13 +11,13 @@ import { test, expect, chromium, type Browser, type Page } from '@playwright/tes
 import { addRandomRoom, startPexip, type PexipHandle, type PexipRoom } from '../../stack/pexip';
 import { startGuestPage, type GuestServer } from '../../stack/guest/build.mjs';
 import { chromiumLaunchOptions } from '../../support/chromium';
+import { closeGuests, enterPin, openGuest, WAITING } from '../guest-steps';
 
 /** What guest.ts puts on window for tests (the spec is type-checked without the DOM lib). */
 interface GuestWindow {
   guestStates: string[];
 }
 
-const WAITING = 'Please wait, the host will let you in soon.';
 const REFUSED = 'The host did not let you in to this meeting.';
 
 test.describe.configure({ mode: 'serial' });
@@ -32,6 +32,8 @@ test.beforeAll(async () => {
   browser = await chromium.launch(chromiumLaunchOptions());
 });
 
+// A test that failed half-way leaves no guest behind in a room (the others close their own).
+test.afterEach(closeGuests);
 test.afterAll(async () => {
   await browser?.close();
   await guests?.stop();
@@ -60,20 +62,15 @@ async function hostAction(room: PexipRoom, token: string, uuid: string, action: 
 
 const conferenceUrl = (room: PexipRoom) => `${pexip.url}/api/client/v2/conferences/${encodeURIComponent(room.alias)}`;
 
-async function openGuest(room: PexipRoom, name: string): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
-  await page.goto(guests.pageUrl({ provider: 'pexip', node: pexip.url, alias: room.alias, name, role: 'relative' }));
-  return page;
-}
+const guestAt = (room: PexipRoom, name: string) => openGuest(browser, guests.pageUrl({ provider: 'pexip', node: pexip.url, alias: room.alias, name, role: 'relative' }));
 
 const statesOf = (page: Page) => page.evaluate(() => (globalThis as unknown as GuestWindow).guestStates);
 
 test('a guest refused right after an update about them reads "not let in", and it stays', async () => {
   const room = newRoom();
   const token = await hostToken(room);
-  const relative = await openGuest(room, 'Rel Example');
-  await relative.getByLabel('Meeting PIN').fill(room.guestPin);
-  await relative.getByRole('button', { name: 'Join the meeting' }).click();
+  const relative = await guestAt(room, 'Rel Example');
+  await enterPin(relative, room.guestPin);
   await expect(relative.getByTestId('status')).toHaveText(WAITING);
   // The guest's own call set-up sends updates about them too: let those settle first, so
   // the one update in flight at the refusal is the test's.

@@ -18,6 +18,7 @@ import {
   type PexipClientPageServer,
 } from '../../stack/pexip/client-page/build.mjs';
 import { chromiumLaunchOptions } from '../../support/chromium';
+import { closeGuests, enterPin, openGuest } from '../guest-steps';
 
 /** What the client page puts on window (this spec is type-checked without the DOM lib). */
 interface PageStats {
@@ -72,6 +73,8 @@ test.beforeAll(async () => {
   browser = await chromium.launch(chromiumLaunchOptions());
 });
 
+// A test that failed half-way leaves no guest behind in a room (the others close their own).
+test.afterEach(closeGuests);
 test.afterAll(async () => {
   await browser?.close();
   await pages?.stop();
@@ -81,17 +84,7 @@ test.afterAll(async () => {
 
 const newRoom = () => addRandomRoom(pexip);
 
-async function openClient(room: PexipRoom, name: string, size: { w: number; h: number }): Promise<Page> {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.goto(pages.pageUrl({ host: pexip.url, alias: room.alias, name, ...size }));
-  return page;
-}
-
-async function enterPin(page: Page, pin: string): Promise<void> {
-  await page.getByLabel('Meeting PIN').fill(pin);
-  await page.getByRole('button', { name: 'Join the meeting' }).click();
-}
+const openClient = (room: PexipRoom, name: string, size: { w: number; h: number }) => openGuest(browser, pages.pageUrl({ host: pexip.url, alias: room.alias, name, ...size }));
 
 async function joinRoom(room: PexipRoom, name: string, pin: string, size = { w: 640, h: 360 }): Promise<Page> {
   const page = await openClient(room, name, size);

@@ -70,6 +70,8 @@ export interface VdxRequestLogEntry {
   path: string;
   /** Raw query string including '?', or '' */
   query: string;
+  /** When it arrived (ms since the epoch): how far apart a client's requests come. */
+  at: number;
   /** Set when the answer was sent; undefined while a request hangs. */
   status?: number;
   /** The request's Cache-Control header, if any (fetch's `cache: 'no-store'` sends `no-cache`). */
@@ -601,7 +603,7 @@ export async function startVdx(opts: StartVdxOptions): Promise<VdxHandle> {
     const url = new URL(req.url ?? '/', baseUrl);
     const path = url.pathname;
     const r = route(path);
-    const entry: VdxRequestLogEntry = { method: req.method ?? 'GET', route: r.kind, path, query: url.search };
+    const entry: VdxRequestLogEntry = { method: req.method ?? 'GET', route: r.kind, path, query: url.search, at: Date.now() };
     if (req.headers['cache-control'] !== undefined) entry.cacheControl = req.headers['cache-control'];
     log.push(entry);
     res.on('finish', () => (entry.status = res.statusCode));

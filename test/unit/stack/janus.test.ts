@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, onTestFinished, test } from 'vitest';
 import { createRoom, JanusApiError, startJanus, videoroomRequest, type JanusHandle } from '../../stack/janus';
+import { until } from '../../support/until';
 
 const started: JanusHandle[] = [];
 afterEach(async () => {
@@ -43,15 +44,6 @@ function linkExists(name: string): boolean {
 
 function ipLink(): string {
   return spawnSync('ip', ['-o', 'link'], { encoding: 'utf8' }).stdout;
-}
-
-/** Polls until `check` holds; bounded, like every wait in these tests. */
-async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 const isolatedHere = process.getuid?.() === 0;
@@ -153,7 +145,7 @@ describe('startJanus', () => {
     child.kill(signal);
     await exited;
 
-    await until(() => !isAlive(pid));
-    if (hostInterface) await until(() => !linkExists(hostInterface));
+    await until(() => !isAlive(pid), { what: 'Janus to exit' });
+    if (hostInterface) await until(() => !linkExists(hostInterface), { what: 'the veth to go away' });
   });
 });

@@ -13,6 +13,7 @@ import * as ConfV from '@pexip/infinity-api/dist/conference/validation.js';
 import * as PartV from '@pexip/infinity-api/dist/participant/validation.js';
 import * as CallV from '@pexip/infinity-api/dist/call/validation.js';
 import { startPexip, type PexipHandle, type PexipRoom, type StartPexipOptions } from '../../stack/pexip';
+import { until } from '../../support/until';
 
 // ---- harness ------------------------------------------------------------------------------
 
@@ -87,15 +88,6 @@ async function joinAs(px: PexipHandle, pin: string, name: string): Promise<Joine
   return { token: res.body.result.token, uuid: res.body.result.participant_uuid, body: res.body };
 }
 
-/** Polls until `check` holds; bounded like every wait in these tests. */
-async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 interface SseMessage {
   event: string;
   data: string;
@@ -152,7 +144,7 @@ class SseClient {
 
   async waitFor(event: string, match: (data: Record<string, unknown>) => boolean = () => true): Promise<Record<string, unknown>> {
     let found: Record<string, unknown> | undefined;
-    await until(() => (found = this.named(event).find(match)) !== undefined, `SSE ${event}`);
+    await until(() => (found = this.named(event).find(match)) !== undefined, { what: `SSE ${event}` });
     return found as Record<string, unknown>;
   }
 
@@ -175,7 +167,7 @@ async function browserOffer(opts: { slides?: boolean } = {}): Promise<{ pc: RTCP
   pc.addTransceiver('video', { direction: 'sendrecv' });
   if (opts.slides) pc.addTransceiver('video', { direction: 'inactive' });
   await pc.setLocalDescription(await pc.createOffer());
-  await until(() => pc.iceGatheringState === 'complete', 'werift gathering');
+  await until(() => pc.iceGatheringState === 'complete', { what: 'werift gathering' });
   return { pc, sdp: pc.localDescription?.sdp ?? '' };
 }
 
@@ -324,7 +316,7 @@ describe('PIN guessing resistance', () => {
     // Per alias: another room is not affected.
     expect((await requestToken(px, '99887766', 'Dr Sam Placeholder', 'other-room')).status).toBe(200);
 
-    await until(() => px.pinLockout(ROOM.alias) === 'none', 'the lockout to end');
+    await until(() => px.pinLockout(ROOM.alias) === 'none', { what: 'the lockout to end' });
     await joinAs(px, ROOM.hostPin, 'Dr Sam Placeholder');
 
     // Nothing secret in the request log.
@@ -455,7 +447,7 @@ describe('host controls', () => {
     expectValid('disconnect 200', PartV.validateDisconnectParticipant200, kicked.body);
     expect(await guestEvents.waitFor('disconnect')).toEqual({ reason: 'Disconnected by another participant' });
     await hostEvents.waitFor('participant_delete', (d) => d.uuid === guest.uuid);
-    await until(() => guestEvents.ended, 'the kicked participant’s stream to end');
+    await until(() => guestEvents.ended, { what: 'the kicked participant’s stream to end' });
     expect(px.media(ROOM.alias).legs.map((l) => l.uuid)).toEqual([host.uuid]);
   });
 
@@ -566,7 +558,7 @@ describe('the WebRTC call', () => {
 
     // werift as the browser really connects to the relay over loopback.
     await pc.setRemoteDescription({ type: 'answer', sdp: answer });
-    await until(() => px.media(ROOM.alias).legs.some((l) => l.uuid === host.uuid && l.connected), 'the call to connect');
+    await until(() => px.media(ROOM.alias).legs.some((l) => l.uuid === host.uuid && l.connected), { what: 'the call to connect' });
 
     const floor = await api(px, `participants/${host.uuid}/take_floor`, { token: host.token, body: {} });
     expectValid('take_floor 200', PartV.validateTakeFloor200, floor.body);
@@ -647,7 +639,7 @@ describe('the event stream', () => {
     // The replay after the sync already names the current speaker (the host, first in).
     expect(events.named('stage')).toEqual([[{ participant_uuid: host.uuid, stage_index: 0, vad: 100 }]]);
     px.forceSpeaker(ROOM.alias, guest.uuid);
-    await until(() => events.named('stage').length > 1, 'a new stage event');
+    await until(() => events.named('stage').length > 1, { what: 'a new stage event' });
     const stage = events.named('stage')[1] as unknown as Array<Record<string, unknown>>;
     expect(stage[0]).toEqual({ participant_uuid: guest.uuid, stage_index: 0, vad: 100 });
     expect(stage.map((s) => s.participant_uuid)).toEqual([guest.uuid, host.uuid]);
@@ -683,7 +675,7 @@ describe('CORS and the node going away', () => {
     await events.waitFor('participant_sync_end');
 
     px.setDown(true);
-    await until(() => events.ended, 'the event stream to be cut');
+    await until(() => events.ended, { what: 'the event stream to be cut' });
     await expect(requestToken(px, ROOM.hostPin, 'Dr Sam Placeholder')).rejects.toThrow();
     expect(px.participants(ROOM.alias)).toEqual([]);
     expect(px.media(ROOM.alias).legs).toEqual([]);
@@ -774,7 +766,7 @@ describe('the Management API participant status', () => {
 
     // A host with media: role chair, in the conference; the waiting guest is let in.
     const host = await joinWithMedia(px, ROOM.hostPin, 'Dr Sam Placeholder');
-    await until(() => serviceTypeOf(px, guest.uuid) === 'conference', 'the guest let in');
+    await until(() => serviceTypeOf(px, guest.uuid) === 'conference', { what: 'the guest let in' });
     const after = (await status(px, `?conference=${encodeURIComponent(ROOM.name!)}`)).body.objects as Array<Record<string, unknown>>;
     expect(after.find((o) => o.id === host.uuid)).toMatchObject({ role: 'chair', service_type: 'conference', protocol: 'WebRTC', has_media: true });
     expect(after.find((o) => o.id === guest.uuid)).toMatchObject({ role: 'guest', service_type: 'conference' });

@@ -22,6 +22,7 @@ import {
   startVdx,
   type VdxHandle,
 } from '../../stack/vdx';
+import { until } from '../../support/until';
 
 const CLINICIAN = 'dr.demo@example.org';
 
@@ -77,12 +78,6 @@ async function expectError(res: Response, status: number, path: string, code?: s
   expect(Number.isNaN(Date.parse(body.timestamp))).toBe(false);
   if (code) expect(body.detailed_error_code).toBe(code);
   return body;
-}
-
-async function waitFor(cond: () => boolean) {
-  // Bounded: ~10 s of event-loop turns at most, then fail.
-  for (let i = 0; i < 1000 && !cond(); i++) await new Promise((r) => setTimeout(r, 10));
-  expect(cond()).toBe(true);
 }
 
 describe('authentication', () => {
@@ -395,7 +390,7 @@ describe('faults', () => {
     try {
       const pending = api(listPath(), { signal: ctl.signal });
       // Abort only once the server holds the request: no guessing with timers.
-      await waitFor(() => vdx.requestLog.length === 1);
+      await until(() => vdx.requestLog.length === 1, { what: 'the request in the log' });
       expect(vdx.requestLog[0]!.status).toBeUndefined();
       ctl.abort();
       await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
