@@ -20,6 +20,7 @@ try {
   // The browser host is never an installed build: CLINICIAN_CONSOLE_POLICY counts, as in
   // development (the e2e suite and the sandbox set their policy through it).
   const config = loadConsoleConfig({ env: process.env, allowEnvPolicy: true, installed: false, log });
+  if (config.settings) log.setLevel(config.settings.logLevel);
   const host = await startBrowserHost({ config, userDataDir, rendererDir, log, version, port: Number(process.env.CLINICIAN_CONSOLE_PORT ?? 0) });
   process.stdout.write(JSON.stringify({ url: host.url, control: host.controlSecret }) + '\n');
   const stop = async () => {

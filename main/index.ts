@@ -10,7 +10,7 @@ import { UserFacingError } from './core/errors';
 import { loadConsoleConfig, startConsole } from './core/start';
 import type { Platform } from './core/ports';
 import { createEventSink, registerIpc } from './ipc/electron-ipc';
-import { createLogger, fileSink, stderrSink, type Logger } from './log/logger';
+import { createLogger, fileSink, stderrSink, type RootLogger } from './log/logger';
 import { DEEP_LINK_SCHEME, findDeepLink } from './platform/deep-link';
 import { createExternalOpener, type ExternalOpener } from './platform/open-external';
 import { appPaths } from './platform/paths';
@@ -35,7 +35,7 @@ registerAppScheme();
 const profileOverride = process.env.CLINICIAN_CONSOLE_USER_DATA;
 if (profileOverride && !app.isPackaged) app.setPath('userData', profileOverride);
 
-let log: Logger | undefined;
+let log: RootLogger | undefined;
 let external: ExternalOpener | undefined;
 let windows: WindowManager | undefined;
 let core: Core | undefined;
@@ -85,6 +85,8 @@ async function start(): Promise<void> {
   // where IT's policy allows it.
   const config = loadConsoleConfig({ env: process.env, allowEnvPolicy: !app.isPackaged, installed: app.isPackaged, log });
   const { settings } = config;
+  // IT's logLevel from here on (lines before it, at the default info, are the start's own).
+  if (settings) log.setLevel(settings.logLevel);
   handleAppProtocol({ rootDir: paths.rendererDir, csp: config.csp, log: log.child('protocol') });
 
   // A lambda, not shell.openExternal itself: the e2e fixture replaces shell.openExternal.
