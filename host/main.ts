@@ -13,7 +13,9 @@ import { startBrowserHost } from './server';
 
 const userDataDir = process.env.CLINICIAN_CONSOLE_USER_DATA ?? join(process.cwd(), '.sandbox', 'profile');
 const rendererDir = process.env.CLINICIAN_CONSOLE_RENDERER_DIR ?? join(process.cwd(), 'out', 'renderer');
-const log = createLogger([fileSink(join(userDataDir, 'logs', 'console.log'))]);
+// main.log, as Electron's entry names it: "Save logs for IT" and IT find it under the same name.
+const logFile = join(userDataDir, 'logs', 'main.log');
+const log = createLogger([fileSink(logFile)]);
 const version = (JSON.parse(readFileSync(join(process.cwd(), 'package.json'), 'utf8')) as { version: string }).version;
 
 try {
@@ -21,7 +23,7 @@ try {
   // development (the e2e suite and the sandbox set their policy through it).
   const config = loadConsoleConfig({ env: process.env, allowEnvPolicy: true, installed: false, log });
   if (config.settings) log.setLevel(config.settings.logLevel);
-  const host = await startBrowserHost({ config, userDataDir, rendererDir, log, version, port: Number(process.env.CLINICIAN_CONSOLE_PORT ?? 0) });
+  const host = await startBrowserHost({ config, userDataDir, rendererDir, log, logFile, version, port: Number(process.env.CLINICIAN_CONSOLE_PORT ?? 0) });
   process.stdout.write(JSON.stringify({ url: host.url, control: host.controlSecret }) + '\n');
   const stop = async () => {
     await host.stop();

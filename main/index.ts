@@ -19,6 +19,7 @@ import { createBrowsingDataCleaner } from './platform/browsing-data';
 import { createElectronDevicePreferences } from './platform/device-preferences-store';
 import { startUpdater, type UpdaterHandle } from './platform/updater';
 import { createSecretBox } from './platform/safe-storage';
+import { createSavePathChooser } from './platform/save-dialog';
 import { createScreenSources } from './platform/screen-sources';
 import { hardenWebContents } from './windows/navigation';
 import { handleAppProtocol, registerAppScheme } from './windows/register-protocol';
@@ -132,6 +133,8 @@ async function start(): Promise<void> {
     updateStatus: () => stopUpdater.status?.() ?? { enabled: false, reason: 'the updater is starting' },
     screenSources,
     windows: windows.host,
+    logFile: paths.logFile,
+    chooseSavePath: createSavePathChooser(() => windows?.contentsOf('main')?.id),
   };
   const started = await startConsole(config, { platform, emit: createEventSink(windows.contentsOf, log.child('events')), log });
   core = started.core ?? undefined;
