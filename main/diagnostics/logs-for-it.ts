@@ -9,12 +9,12 @@
  * half-written file never has the final name.
  *
  * fflate makes the zip: a small, dependency-free, widely used (MIT) compressor that runs the
- * same in Node and Electron's main; zipSync is enough for a few rotated 5 MB logs (the
- * request is rare and the user waits for it; see the note in the issue for its cost).
+ * same in Node and Electron's main, and streams (see buildLogsZip).
  */
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { strToU8, zipSync, type Zippable } from 'fflate';
+import { strToU8, Zip, ZipDeflate } from 'fflate';
 import type { SavedLogs } from '../../preload/contract';
 import { UserFacingError } from '../core/errors';
 import { redact } from '../log/redact';
@@ -43,29 +43,48 @@ export function logFilesOf(logFile: string): string[] {
   return [...(existsSync(logFile) ? [logFile] : []), ...rotated];
 }
 
-/** Each line through the redactor (it works line by line, as the logger wrote them). */
-export function redactLines(text: string): string {
-  return text
-    .split('\n')
-    .map((line) => (line === '' ? line : redact(line)))
-    .join('\n');
-}
+/** Lines redacted and compressed per slice, between which main's event loop runs (IPC, timers). */
+const SLICE_LINES = 500;
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-/** The zip's bytes: each log file and diagnostics.txt, redacted again. */
+/**
+ * The zip's bytes: each log file and diagnostics.txt, redacted again. Streamed through
+ * fflate's Zip in slices of lines with a turn of the event loop between them: a full log set
+ * (four 5 MB files) takes about a second of CPU, which must not freeze main's IPC for that long.
+ */
 export async function buildLogsZip(opts: Pick<LogsForItOptions, 'logFile' | 'diagnosticsText'> & { now: Date }): Promise<Uint8Array> {
-  const mtime = opts.now;
-  const entries: Zippable = {};
+  const chunks: Uint8Array[] = [];
+  let failure: Error | null = null;
+  const zip = new Zip((error, chunk) => {
+    if (error) failure = error;
+    else chunks.push(chunk);
+  });
+  const addText = async (name: string, text: string) => {
+    const entry = new ZipDeflate(name, { level: 6 });
+    entry.mtime = opts.now;
+    zip.add(entry);
+    const lines = text.split('\n');
+    for (let from = 0; from < lines.length; from += SLICE_LINES) {
+      const slice = lines.slice(from, from + SLICE_LINES).map((line) => (line === '' ? line : redact(line)));
+      const last = from + SLICE_LINES >= lines.length;
+      entry.push(strToU8(slice.join('\n') + (last ? '' : '\n')), last);
+      if (!last) await nextTurn();
+    }
+  };
   for (const file of opts.logFile ? logFilesOf(opts.logFile) : []) {
     let text: string;
     try {
-      text = readFileSync(file, 'utf8');
+      text = await readFile(file, 'utf8');
     } catch {
       continue; // rotated away between listing and reading
     }
-    entries[basename(file)] = [strToU8(redactLines(text)), { mtime }];
+    await addText(basename(file), text);
+    await nextTurn();
   }
-  entries['diagnostics.txt'] = [strToU8(redactLines(await opts.diagnosticsText()) + '\n'), { mtime }];
-  return zipSync(entries, { level: 6 });
+  await addText('diagnostics.txt', (await opts.diagnosticsText()) + '\n');
+  zip.end();
+  if (failure) throw failure;
+  return Buffer.concat(chunks);
 }
 
 export async function saveLogsForIt(opts: LogsForItOptions): Promise<SavedLogs> {
