@@ -15,6 +15,8 @@ export const ErrorCode = z.enum([
   'no-bridge',
   'host-unreachable',
   'config-invalid',
+  // Save logs for IT: the chosen place could not be written (reason: an errno code such as EACCES)
+  'logs-not-saved',
   // Protected storage (the OS keychain)
   'secret-storage-unavailable',
   'secret-storage-basic-text-refused',

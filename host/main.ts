@@ -13,14 +13,17 @@ import { startBrowserHost } from './server';
 
 const userDataDir = process.env.CLINICIAN_CONSOLE_USER_DATA ?? join(process.cwd(), '.sandbox', 'profile');
 const rendererDir = process.env.CLINICIAN_CONSOLE_RENDERER_DIR ?? join(process.cwd(), 'out', 'renderer');
-const log = createLogger([fileSink(join(userDataDir, 'logs', 'console.log'))]);
+// main.log, as Electron's entry names it: "Save logs for IT" and IT find it under the same name.
+const logFile = join(userDataDir, 'logs', 'main.log');
+const log = createLogger([fileSink(logFile)]);
 const version = (JSON.parse(readFileSync(join(process.cwd(), 'package.json'), 'utf8')) as { version: string }).version;
 
 try {
   // The browser host is never an installed build: CLINICIAN_CONSOLE_POLICY counts, as in
   // development (the e2e suite and the sandbox set their policy through it).
   const config = loadConsoleConfig({ env: process.env, allowEnvPolicy: true, installed: false, log });
-  const host = await startBrowserHost({ config, userDataDir, rendererDir, log, version, port: Number(process.env.CLINICIAN_CONSOLE_PORT ?? 0) });
+  if (config.settings) log.setLevel(config.settings.logLevel);
+  const host = await startBrowserHost({ config, userDataDir, rendererDir, log, logFile, version, port: Number(process.env.CLINICIAN_CONSOLE_PORT ?? 0) });
   process.stdout.write(JSON.stringify({ url: host.url, control: host.controlSecret }) + '\n');
   const stop = async () => {
     await host.stop();

@@ -14,6 +14,7 @@
  *  - safeStorage: the OS keyring (host/secret-box.ts).
  */
 import { build } from 'esbuild';
+import { mkdir } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -47,6 +48,8 @@ export async function startBrowserHost(opts: {
   userDataDir: string;
   rendererDir: string;
   log: Logger;
+  /** Where `log` writes (for "Save logs for IT"). */
+  logFile?: string;
   version: string;
   port?: number;
 }): Promise<BrowserHost> {
@@ -96,6 +99,14 @@ export async function startBrowserHost(opts: {
       allowedOrigins: config.externalOrigins,
       log: log.child('external'),
     }).open,
+    ...(opts.logFile ? { logFile: opts.logFile } : {}),
+    // A browser tab has no save dialog main could show: "Save logs for IT" writes to a fixed
+    // folder in the profile (the host prints nothing there but the file's name to the page).
+    async chooseSavePath(name) {
+      const dir = join(opts.userDataDir, 'saved-for-it');
+      await mkdir(dir, { recursive: true, mode: 0o700 });
+      return join(dir, name);
+    },
     windows: {
       async openCallWindow() {
         push('main', 'host.open', { url: `/call.html#w=${access.newCallTicket()}`, target: 'clinician-call' });

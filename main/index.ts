@@ -10,7 +10,7 @@ import { UserFacingError } from './core/errors';
 import { loadConsoleConfig, startConsole } from './core/start';
 import type { Platform } from './core/ports';
 import { createEventSink, registerIpc } from './ipc/electron-ipc';
-import { createLogger, fileSink, stderrSink, type Logger } from './log/logger';
+import { createLogger, fileSink, stderrSink, type RootLogger } from './log/logger';
 import { APP_USER_MODEL_ID, registersProtocolPerUser } from './platform/app-identity';
 import { DEEP_LINK_SCHEME, findDeepLink } from './platform/deep-link';
 import { createExternalOpener, type ExternalOpener } from './platform/open-external';
@@ -20,6 +20,7 @@ import { createBrowsingDataCleaner } from './platform/browsing-data';
 import { createElectronDevicePreferences } from './platform/device-preferences-store';
 import { PRODUCT_FILENAME, startUpdater, type UpdaterHandle } from './platform/updater';
 import { createSecretBox } from './platform/safe-storage';
+import { createSavePathChooser } from './platform/save-dialog';
 import { createScreenSources } from './platform/screen-sources';
 import { hardenWebContents } from './windows/navigation';
 import { handleAppProtocol, registerAppScheme } from './windows/register-protocol';
@@ -39,7 +40,7 @@ if (process.platform === 'win32') app.setAppUserModelId(APP_USER_MODEL_ID);
 const profileOverride = process.env.CLINICIAN_CONSOLE_USER_DATA;
 if (profileOverride && !app.isPackaged) app.setPath('userData', profileOverride);
 
-let log: Logger | undefined;
+let log: RootLogger | undefined;
 let external: ExternalOpener | undefined;
 let windows: WindowManager | undefined;
 let core: Core | undefined;
@@ -89,6 +90,8 @@ async function start(): Promise<void> {
   // where IT's policy allows it.
   const config = loadConsoleConfig({ env: process.env, allowEnvPolicy: !app.isPackaged, installed: app.isPackaged, log });
   const { settings } = config;
+  // IT's logLevel from here on (lines before it, at the default info, are the start's own).
+  if (settings) log.setLevel(settings.logLevel);
   handleAppProtocol({ rootDir: paths.rendererDir, csp: config.csp, log: log.child('protocol') });
 
   // A lambda, not shell.openExternal itself: the e2e fixture replaces shell.openExternal.
@@ -134,6 +137,8 @@ async function start(): Promise<void> {
     updateStatus: () => stopUpdater.status?.() ?? { enabled: false, reason: 'the updater is starting' },
     screenSources,
     windows: windows.host,
+    logFile: paths.logFile,
+    chooseSavePath: createSavePathChooser(() => windows?.contentsOf('main')?.id),
   };
   const started = await startConsole(config, { platform, emit: createEventSink(windows.contentsOf, log.child('events')), log });
   core = started.core ?? undefined;

@@ -14,6 +14,8 @@ export const IPC_EVENT_PREFIX = 'cc:event:';
 export const CHANNEL_NAMES = [
   'app.info',
   'app.diagnostics',
+  'app.saveLogs',
+  'log.write',
   'auth.state',
   'auth.signIn',
   'auth.signOut',

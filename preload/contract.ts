@@ -12,6 +12,7 @@
 import { z } from 'zod';
 import { CallTicket, DialRequest, GuestRole, JoinInfo, ParticipantId, RosterEntry, WaitingGuest } from '../common/call';
 import { ErrorInfo } from '../common/errors';
+import { MAX_WINDOW_LOG_CHARS, WINDOW_LOG_LEVELS, WINDOW_LOG_SOURCE } from '../common/window-log';
 
 export { ErrorCode, ErrorInfo } from '../common/errors';
 
@@ -181,6 +182,23 @@ const InviteRequest = z.object({
   lang: z.enum(['en', 'fi', 'sv', 'da']),
 });
 
+/** One line for main's log from a window: main redacts it, tags it with the window's kind and limits the rate. */
+export const WindowLogLine = z
+  .object({
+    level: z.enum(WINDOW_LOG_LEVELS),
+    source: z.string().regex(WINDOW_LOG_SOURCE, 'expected a short lower-case tag'),
+    message: z.string().max(MAX_WINDOW_LOG_CHARS),
+  })
+  .strict();
+export type WindowLogLine = z.infer<typeof WindowLogLine>;
+
+/** "Save logs for IT": saved (the file's name only, never its folder) or cancelled by the user. */
+export const SavedLogs = z.discriminatedUnion('saved', [
+  z.object({ saved: z.literal(true), fileName: z.string().max(255) }),
+  z.object({ saved: z.literal(false) }),
+]);
+export type SavedLogs = z.infer<typeof SavedLogs>;
+
 function channel<Req extends z.ZodType, Res extends z.ZodType>(
   request: Req,
   response: Res,
@@ -193,6 +211,10 @@ function channel<Req extends z.ZodType, Res extends z.ZodType>(
 export const channels = {
   'app.info': channel(Empty, AppInfo, ['main', 'call']),
   'app.diagnostics': channel(Empty, Diagnostics, ['main']),
+  /** One zip of the redacted logs and the Diagnostics text, where the user picks. */
+  'app.saveLogs': channel(Empty, SavedLogs, ['main']),
+  /** A window's warnings and errors, to main's log (fire and forget: main may drop by rate). */
+  'log.write': channel(WindowLogLine, Ok, ['main', 'call']),
   'auth.state': channel(Empty, AuthState, ['main', 'call']),
   'auth.signIn': channel(Empty, AuthState, ['main']),
   'auth.signOut': channel(Empty, AuthState, ['main']),

@@ -3,7 +3,8 @@
 // the Chromium under it can write them:
 //  - the file's bytes as UTF-8 and Latin-1 (LevelDB keeps 8-bit strings as Latin-1), and as
 //    UTF-16LE at either byte alignment (LevelDB and IndexedDB keep other strings so);
-//  - the members of gzip and zlib streams inside it (the HTTP cache keeps bodies as sent);
+//  - the members of gzip and zlib streams inside it (the HTTP cache keeps bodies as sent),
+//    and the deflated entries of zip archives ("Save logs for IT");
 //  - each of those URL-decoded (once or more: %C3%85, %2520), with its \u, \x and &#…;
 //    escapes undone, and with base64 runs decoded (a PIN in a base64 JSON blob);
 //  - in any letter case, and with any run of spaces or '+' between words.
@@ -243,7 +244,28 @@ function* compressedMembers(bytes) {
     const member = attempt(() => inflateSync(bytes.subarray(at), options));
     if (member?.length) yield member;
   }
+  yield* zipEntries(bytes, options);
 }
+
+/**
+ * The deflated entries of zip archives in the bytes ("Save logs for IT" writes one): each
+ * local file header (PK\x03\x04), its raw deflate data inflated from where its name and
+ * extra field end. The header's sizes are not trusted (a streamed entry leaves them zero);
+ * inflating stops at the deflate stream's own end. Stored entries are already plain bytes;
+ * encrypted ones cannot be read (the console writes none).
+ */
+function* zipEntries(bytes, options) {
+  for (let at = bytes.indexOf(ZIP_LOCAL_HEADER); at !== -1 && at + 30 <= bytes.length; at = bytes.indexOf(ZIP_LOCAL_HEADER, at + 4)) {
+    const flags = bytes.readUInt16LE(at + 6);
+    const method = bytes.readUInt16LE(at + 8);
+    if (method !== 8 || flags & 0x01) continue;
+    const data = at + 30 + bytes.readUInt16LE(at + 26) + bytes.readUInt16LE(at + 28);
+    const entry = data < bytes.length ? attempt(() => inflateRawSync(bytes.subarray(data), options)) : null;
+    if (entry?.length) yield entry;
+  }
+}
+
+const ZIP_LOCAL_HEADER = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
 
 /** Where the deflate data of the gzip member at `at` starts (RFC 1952 header), or null. */
 function gzipBodyStart(bytes, at) {

@@ -16,7 +16,7 @@ import { createSyncScheduler, type SyncScheduler } from '../booking/sync-schedul
 import { createVdxSource } from '../booking/vdx-client';
 import { loadOrCreateKey } from '../cache/database-key';
 import { openScheduleDb, type ScheduleDb } from '../cache/schedule-db';
-import type { Handlers } from '../ipc/router';
+import type { CoreHandlers } from '../ipc/router';
 import type { Logger } from '../log/logger';
 import { createKnownSecrets } from '../log/known-secrets';
 import type { Settings } from '../settings/settings';
@@ -32,7 +32,7 @@ import { resolveDeepLink, type MeetingLookup } from './deep-links';
 import type { EventSink, Platform } from './ports';
 
 export interface Core {
-  handlers: Handlers;
+  handlers: CoreHandlers;
   /** The host tells the core when the user closed the call window themselves. */
   callWindowClosed(): void;
   /** Whether a call is open (updates never start during one). */
@@ -199,7 +199,7 @@ export async function createCore(opts: {
   }
 
 
-  const handlers: Handlers = {
+  const handlers: CoreHandlers = {
     'app.info': async () => ({ version: platform.version, host: platform.host, locale: platform.locale }),
 
     'app.diagnostics': async () =>

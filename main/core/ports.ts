@@ -58,4 +58,9 @@ export interface Platform {
     list(): Promise<ScreenSource[]>;
     choose(id: string): void;
   };
+  /** main.log's path ("Save logs for IT" also takes the files it rotated to: main.log.1 …). */
+  logFile?: string;
+  /** Where to save a file the user asked for (Electron: the save dialog; the browser host: a
+   *  fixed folder in the profile); null: the user cancelled. Absent: nothing can be saved. */
+  chooseSavePath?(suggestedName: string): Promise<string | null>;
 }

@@ -10,7 +10,10 @@
  */
 import type { Logger } from '../log/logger';
 import { allowedOriginsFrom } from '../platform/open-external';
-import { createRouter, type Router } from '../ipc/router';
+import { diagnosticsText } from '../../common/diagnostics-text';
+import { saveLogsForIt } from '../diagnostics/logs-for-it';
+import { createRouter, type Handlers, type LogChannel, type Router } from '../ipc/router';
+import { createWindowLog } from '../log/window-log';
 import { loadEffectiveSettings } from '../settings/load';
 import type { EffectiveSettings } from '../settings/policy';
 import type { Settings } from '../settings/settings';
@@ -18,6 +21,7 @@ import { SYNC_INTERVAL_MS, syncIntervalFrom } from '../settings/sync-interval';
 import { buildCsp, conferenceOriginsOf } from '../windows/csp';
 import { createCore, type Core } from './app-core';
 import { configErrorHandlers } from './config-error-core';
+import { UserFacingError } from './errors';
 import type { EventSink, Platform } from './ports';
 
 export interface ConsoleConfig {
@@ -81,5 +85,29 @@ export async function startConsole(config: ConsoleConfig, opts: { platform: Plat
     ? await createCore({ platform: opts.platform, settings: config.settings, effective: config.effective, log: opts.log, emit: opts.emit, ...(config.syncIntervalMs ? { syncIntervalMs: config.syncIntervalMs } : {}) })
     : null;
   const handlers = core ? core.handlers : configErrorHandlers(config.configError ?? 'The settings are invalid.', opts.platform);
-  return { core, router: createRouter(handlers, opts.log.child('ipc')) };
+  return { core, router: createRouter({ ...handlers, ...logHandlers(config, handlers, opts) }, opts.log.child('ipc')) };
+}
+
+/** The windows' log (every window, in every mode: a configuration error is worth a line too) and "Save logs for IT". */
+function logHandlers(config: ConsoleConfig, handlers: Pick<Handlers, 'app.diagnostics'>, opts: { platform: Platform; log: Logger }): Pick<Handlers, LogChannel> {
+  const windowLog = createWindowLog({ log: opts.log, level: () => config.settings?.logLevel ?? 'info' });
+  const { platform } = opts;
+  return {
+    'log.write': async (line, sender) => {
+      windowLog.write(sender.window, line);
+      return { done: true as const };
+    },
+    'app.saveLogs': async (_request, sender) => {
+      if (!platform.chooseSavePath) throw new UserFacingError('not-supported');
+      const saved = await saveLogsForIt({
+        ...(platform.logFile ? { logFile: platform.logFile } : {}),
+        // Without a report (a configuration error refuses it) the logs are still worth having.
+        diagnosticsText: () =>
+          handlers['app.diagnostics']({}, sender).then(diagnosticsText, (error: unknown) => `No Diagnostics report: ${error instanceof UserFacingError ? error.code : 'internal'}`),
+        chooseSavePath: platform.chooseSavePath,
+      });
+      opts.log.info(saved.saved ? 'logs for IT saved' : 'saving logs for IT was cancelled');
+      return saved;
+    },
+  };
 }

@@ -26,6 +26,11 @@ export type Handlers = {
   [C in Channel]: (request: z.output<(typeof channels)[C]['request']>, sender: Sender) => Promise<Response<C>>;
 };
 
+/** Channels the start-up answers itself for every core (main/core/start.ts): the windows' log and its export. */
+export type LogChannel = 'log.write' | 'app.saveLogs';
+/** What a core answers: everything else. */
+export type CoreHandlers = Omit<Handlers, LogChannel>;
+
 /** Who is calling, as established by the transport (Electron's sender frame, or the host's session). */
 export interface Sender {
   window: WindowKind;

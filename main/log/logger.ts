@@ -44,10 +44,33 @@ export function fileSink(path: string, opts: { maxBytes?: number; keep?: number 
 
 export const stderrSink: Sink = (line) => process.stderr.write(line + '\n');
 
-export function createLogger(sinks: Sink[], scope = 'app', minLevel: Level = 'info'): Logger {
-  const order: Record<Level, number> = { debug: 0, info: 1, warn: 2, error: 3 };
+/** From least to most severe: a logger writes its level and everything after it. */
+export const LEVELS = ['debug', 'info', 'warn', 'error'] as const satisfies readonly Level[];
+
+/** The logger an entry creates: its level can change once IT's policy is read (`logLevel`). */
+export interface RootLogger extends Logger {
+  /** For this logger and every child made from it, before or after. */
+  setLevel(level: Level): void;
+  level(): Level;
+}
+
+export function createLogger(sinks: Sink[], scope = 'app', minLevel: Level = 'info'): RootLogger {
+  // One holder shared by the whole tree, so the policy's level reaches children made earlier.
+  const state = { level: minLevel };
+  const root = scopedLogger(sinks, scope, state);
+  return {
+    ...root,
+    setLevel(level) {
+      if (!LEVELS.includes(level)) throw new TypeError(`unknown log level: ${String(level)}`);
+      state.level = level;
+    },
+    level: () => state.level,
+  };
+}
+
+function scopedLogger(sinks: Sink[], scope: string, state: { level: Level }): Logger {
   const write = (level: Level, message: string, error?: unknown) => {
-    if (order[level] < order[minLevel]) return;
+    if (LEVELS.indexOf(level) < LEVELS.indexOf(state.level)) return;
     const detail = error === undefined ? '' : ` (${describeError(error)})`;
     // Only the message and the error pass the redactor: the timestamp, level and scope are
     // ours, and redacting them would only cost time (and could mangle the timestamp).
@@ -59,7 +82,7 @@ export function createLogger(sinks: Sink[], scope = 'app', minLevel: Level = 'in
     info: (m) => write('info', m),
     warn: (m, e) => write('warn', m, e),
     error: (m, e) => write('error', m, e),
-    child: (child) => createLogger(sinks, `${scope}:${child}`, minLevel),
+    child: (child) => scopedLogger(sinks, `${scope}:${child}`, state),
   };
 }
 

@@ -16,13 +16,23 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { dirname, join, win32 } from 'node:path';
 import type { Logger } from '../log/logger';
 import type { Settings } from '../settings/settings';
 import { armUpdater, type UpdaterStatus } from '../updates/update-guard';
 import { policyGate, updaterConfig, type InstallFacts } from '../updates/update-policy';
-import { parseAuthenticode, parseCodesignDisplay, updateConfigFacts, windowsInstallKind, type AuthenticodeResult } from '../updates/update-verification';
+import {
+  AUTHENTICODE_FILE_ENV,
+  AUTHENTICODE_OUT_ENV,
+  AUTHENTICODE_SCRIPT,
+  parseCodesignDisplay,
+  readAuthenticodeOutput,
+  updateConfigFacts,
+  windowsInstallKind,
+  type AuthenticodeResult,
+} from '../updates/update-verification';
 
 /** electron-builder's productFilename for productName "Clinician Console" (names the NSIS uninstaller). */
 export const PRODUCT_FILENAME = 'Clinician Console';
@@ -75,28 +85,29 @@ const runFile: RunFile = (file, args, options) =>
 /**
  * Get-AuthenticodeSignature on a file, through Windows PowerShell by its full path (not
  * whatever "powershell" PATH finds), the file passed in an environment variable (never
- * spliced into the command: no quoting to get wrong), UTF-8 output (subjects with "æ", "ö"),
- * PSModulePath cleared (PowerShell 7's modules break Windows PowerShell 5's, see
- * electron-builder#7127). Any failure is `unknown`, which every caller treats as a refusal.
+ * spliced into the command: no quoting to get wrong), PSModulePath cleared (PowerShell 7's
+ * modules break Windows PowerShell 5's, see electron-builder#7127). The script is safe in
+ * Constrained Language Mode and writes its answer, UTF-8, to a file in a private temporary
+ * folder (AUTHENTICODE_SCRIPT says why). Any failure is `unknown`, which every caller treats
+ * as a refusal.
  */
 export async function probeAuthenticode(file: string, run: RunFile = runFile, env: NodeJS.ProcessEnv = process.env): Promise<AuthenticodeResult> {
   const powershell = win32.join(env.SystemRoot ?? 'C:\\Windows', 'System32', 'WindowsPowerShell', 'v1.0', 'powershell.exe');
-  const script = [
-    "$ErrorActionPreference = 'Stop'",
-    '[Console]::OutputEncoding = [System.Text.Encoding]::UTF8',
-    '$s = Get-AuthenticodeSignature -LiteralPath $env:CC_AUTHENTICODE_FILE',
-    '[pscustomobject]@{ Status = [int]$s.Status; Subject = $s.SignerCertificate.Subject; Path = $s.Path } | ConvertTo-Json -Compress',
-  ].join('; ');
   const { PSModulePath: _ignored, ...rest } = env;
+  let dir: string | undefined;
   try {
-    const result = await run(powershell, ['-NoProfile', '-NonInteractive', '-InputFormat', 'None', '-Command', script], {
-      env: { ...rest, CC_AUTHENTICODE_FILE: file },
+    dir = await mkdtemp(join(tmpdir(), 'cc-authenticode-'));
+    const out = join(dir, 'answer.json');
+    const result = await run(powershell, ['-NoProfile', '-NonInteractive', '-InputFormat', 'None', '-Command', AUTHENTICODE_SCRIPT], {
+      env: { ...rest, [AUTHENTICODE_FILE_ENV]: file, [AUTHENTICODE_OUT_ENV]: out },
       timeout: 30_000,
     });
     if (result.code !== 0) return { status: 'unknown' };
-    return parseAuthenticode(result.stdout);
+    return readAuthenticodeOutput(await readFile(out));
   } catch {
     return { status: 'unknown' };
+  } finally {
+    if (dir) await rm(dir, { recursive: true, force: true }).catch(() => undefined);
   }
 }
 

@@ -122,6 +122,9 @@ export const SettingsSchema = z
     proxyRules: z.string().max(1000).default(''),
     /** Hosts that bypass the fixed proxy, e.g. "<local>,*.hospital.example". */
     proxyBypassRules: z.string().max(1000).default(''),
+    /** The least severe log line written to main.log (and what windows send to it): 'debug' for
+     *  a support case, 'warn' or 'error' for less; every line is redacted whatever the level. */
+    logLevel: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
     /** The offline schedule keeps this many days before today; older days are purged. */
     scheduleDaysBack: z.number().int().min(0).max(366).default(14),
     /** The offline schedule keeps this many days after today; later days are not stored. */

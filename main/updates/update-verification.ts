@@ -157,6 +157,52 @@ const SIGNATURE_STATUS: Record<string, AuthenticodeResult['status']> = {
   Incompatible: 'invalid',
 };
 
+/** Where the probe finds the file to check, and where it writes its answer (environment variables). */
+export const AUTHENTICODE_FILE_ENV = 'CC_AUTHENTICODE_FILE';
+export const AUTHENTICODE_OUT_ENV = 'CC_AUTHENTICODE_OUT';
+
+/**
+ * The Windows PowerShell probe, safe in Constrained Language Mode (WDAC/AppLocker PCs):
+ * cmdlets and a preference variable only, no type accelerator, no .NET method or static
+ * property. The old probe set `[Console]::OutputEncoding`, which CLM refuses, so every update
+ * there was refused. Instead of relying on the console's code page (an OEM one such as 850,
+ * which turns "Sjælland" into something else or "?"), the answer goes to a file with an
+ * encoding we name (`Out-File -Encoding utf8`: UTF-8 with a BOM in Windows PowerShell 5.1),
+ * and `readAuthenticodeOutput` decodes it. The shape is what electron-updater's own
+ * verifier reads (`SignerCertificate.Subject`; Status is the enum's number).
+ */
+export const AUTHENTICODE_SCRIPT = [
+  "$ErrorActionPreference = 'Stop'",
+  `Get-AuthenticodeSignature -LiteralPath $env:${AUTHENTICODE_FILE_ENV} | Select-Object -Property Status, Path, SignerCertificate | ConvertTo-Json -Compress -Depth 2 | Out-File -LiteralPath $env:${AUTHENTICODE_OUT_ENV} -Encoding utf8`,
+].join('; ');
+
+/**
+ * The probe's answer file as text, by its byte-order mark (UTF-8, UTF-16LE or UTF-16BE);
+ * without one, UTF-16LE when every other byte is zero, else strict UTF-8. Null when the
+ * bytes are not valid in the encoding found: a subject decoded wrongly must never be
+ * compared (it could only fail to match, and "unknown" says why better).
+ */
+export function decodeProbeOutput(bytes: Uint8Array): string | null {
+  const decode = (label: 'utf-8' | 'utf-16le' | 'utf-16be', from: number) => {
+    try {
+      return new TextDecoder(label, { fatal: true, ignoreBOM: true }).decode(bytes.subarray(from));
+    } catch {
+      return null;
+    }
+  };
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return decode('utf-8', 3);
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return decode('utf-16le', 2);
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return decode('utf-16be', 2);
+  if (bytes.length >= 2 && bytes[0] !== 0 && bytes[1] === 0) return decode('utf-16le', 0);
+  return decode('utf-8', 0);
+}
+
+/** What the probe wrote to its answer file: `unknown` (a refusal) when it cannot be read. */
+export function readAuthenticodeOutput(bytes: Uint8Array): AuthenticodeResult {
+  const text = decodeProbeOutput(bytes);
+  return text === null ? { status: 'unknown' } : parseAuthenticode(text);
+}
+
 /**
  * Parses the JSON our PowerShell probe prints (`{"Status":0,"Subject":"CN=…","Path":"…"}`),
  * or Get-AuthenticodeSignature's own object as ConvertTo-Json renders it (Status, and

@@ -22,7 +22,7 @@ export class Emitter<Events extends object> {
         (listener as (payload: Events[K]) => void)(payload);
       } catch (err) {
         // A failing UI listener must not break call signalling: report it to the window's
-        // error handler (the app's logger) and carry on with the other listeners.
+        // error handler (renderer/src/lib/window-log.ts sends it to main's log) and carry on.
         reportError(err);
       }
     }

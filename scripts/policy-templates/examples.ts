@@ -29,6 +29,7 @@ export const EXAMPLE_SETTINGS: Settings = {
   proxyMode: 'system',
   proxyRules: '',
   proxyBypassRules: '',
+  logLevel: 'info',
   scheduleDaysBack: 14,
   scheduleDaysForward: 30,
   invitationBaseUrl: '',

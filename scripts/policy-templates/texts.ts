@@ -260,6 +260,30 @@ export const KEY_TEXTS: Record<SettingKey, KeyTexts> = {
       'da-DK': 'Værter, der ikke går gennem den faste proxy, f.eks. <local>,*.hospital.example.',
     },
   },
+  logLevel: {
+    name: { 'en-US': 'Log level', 'fi-FI': 'Lokitaso', 'sv-SE': 'Loggnivå', 'da-DK': 'Logniveau' },
+    explain: {
+      'en-US':
+        'The least severe messages written to the log (main.log), from the main process and from every window. Personal data is removed from every line at every level.',
+      'fi-FI':
+        'Vähiten vakavat viestit, jotka kirjoitetaan lokiin (main.log) pääprosessista ja jokaisesta ikkunasta. Henkilötiedot poistetaan jokaiselta riviltä kaikilla tasoilla.',
+      'sv-SE':
+        'De minst allvarliga meddelanden som skrivs till loggen (main.log), från huvudprocessen och från varje fönster. Personuppgifter tas bort från varje rad på alla nivåer.',
+      'da-DK':
+        'De mindst alvorlige meddelelser, der skrives i loggen (main.log), fra hovedprocessen og fra hvert vindue. Personoplysninger fjernes fra hver linje på alle niveauer.',
+    },
+    items: {
+      error: { 'en-US': 'Errors only', 'fi-FI': 'Vain virheet', 'sv-SE': 'Endast fel', 'da-DK': 'Kun fejl' },
+      warn: { 'en-US': 'Warnings and errors', 'fi-FI': 'Varoitukset ja virheet', 'sv-SE': 'Varningar och fel', 'da-DK': 'Advarsler og fejl' },
+      info: { 'en-US': 'Information (default)', 'fi-FI': 'Tiedot (oletus)', 'sv-SE': 'Information (standard)', 'da-DK': 'Information (standard)' },
+      debug: {
+        'en-US': 'Debugging (for a support case)',
+        'fi-FI': 'Vianetsintä (tukipyyntöä varten)',
+        'sv-SE': 'Felsökning (för ett supportärende)',
+        'da-DK': 'Fejlsøgning (til en supportsag)',
+      },
+    },
+  },
   scheduleDaysBack: {
     name: {
       'en-US': 'Offline schedule: days back',

@@ -4,6 +4,7 @@
  * answers only mean something on those systems).
  */
 import { EventEmitter } from 'node:events';
+import { existsSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Logger } from '../../../main/log/logger';
 import { appBundleOf, probeAuthenticode, probeCodesign, startUpdater, type RunFile } from '../../../main/platform/updater';
@@ -105,11 +106,15 @@ describe('asking Windows about a signature', () => {
     const calls: Array<{ file: string; args: readonly string[]; env?: NodeJS.ProcessEnv }> = [];
     const run: RunFile = async (file, args, options) => {
       calls.push({ file, args, env: options.env });
-      return { stdout: '{"Status":0,"Subject":"CN=Example Publisher, C=DK","Path":"C:\\\\a b\';calc;\'.exe"}', stderr: '', code: 0 };
+      // As Out-File -Encoding utf8 writes it in Windows PowerShell 5.1: a BOM, then the JSON.
+      writeFileSync(options.env!.CC_AUTHENTICODE_OUT!, '\uFEFF{"Status":0,"SignerCertificate":{"Subject":"CN=Exämple Publisher, C=DK"},"Path":"C:\\\\a b\';calc;\'.exe"}\r\n');
+      return { stdout: '', stderr: '', code: 0 };
     };
     const target = "C:\\a b';calc;'.exe";
     const result = await probeAuthenticode(target, run, { SystemRoot: 'C:\\WINDOWS', PSModulePath: 'C:\\pwsh7\\Modules', PATH: 'C:\\evil' });
-    expect(result).toEqual({ status: 'valid', subject: 'CN=Example Publisher, C=DK', path: target });
+    expect(result).toEqual({ status: 'valid', subject: 'CN=Exämple Publisher, C=DK', path: target });
+    // The answer's private folder is gone afterwards.
+    expect(existsSync(calls[0]!.env!.CC_AUTHENTICODE_OUT!)).toBe(false);
     expect(calls).toHaveLength(1);
     expect(calls[0]!.file).toBe('C:\\WINDOWS\\System32\\WindowsPowerShell\\v1.0\\powershell.exe');
     expect(calls[0]!.args.slice(0, 4)).toEqual(['-NoProfile', '-NonInteractive', '-InputFormat', 'None']);
@@ -123,6 +128,12 @@ describe('asking Windows about a signature', () => {
     expect(await probeAuthenticode('C:\\x.exe', async () => ({ stdout: '', stderr: 'blocked by policy', code: 1 }), {})).toEqual({ status: 'unknown' });
     expect(await probeAuthenticode('C:\\x.exe', async () => ({ stdout: '', stderr: '', code: null }), {})).toEqual({ status: 'unknown' });
     expect(await probeAuthenticode('C:\\x.exe', async () => ({ stdout: 'WARNING: something', stderr: '', code: 0 }), {})).toEqual({ status: 'unknown' });
+    expect(
+      await probeAuthenticode('C:\\x.exe', async (_f, _a, o) => {
+        writeFileSync(o.env!.CC_AUTHENTICODE_OUT!, 'WARNING: something');
+        return { stdout: '', stderr: '', code: 0 };
+      }, {}),
+    ).toEqual({ status: 'unknown' });
     expect(
       await probeAuthenticode(
         'C:\\x.exe',
