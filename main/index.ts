@@ -20,6 +20,7 @@ import { createElectronDevicePreferences } from './platform/device-preferences-s
 import { startUpdater, type UpdaterHandle } from './platform/updater';
 import { createSecretBox } from './platform/safe-storage';
 import { createScreenSources } from './platform/screen-sources';
+import { createWorkstationMonitor } from './platform/workstation-monitor';
 import { hardenWebContents } from './windows/navigation';
 import { handleAppProtocol, registerAppScheme } from './windows/register-protocol';
 import { hardenSession } from './windows/security';
@@ -129,6 +130,8 @@ async function start(): Promise<void> {
     // Started after the core (it must know whether a call is on); until then: starting.
     updateStatus: () => stopUpdater.status?.() ?? { enabled: false, reason: 'the updater is starting' },
     screenSources,
+    // Shared workstations: the screen lock and the OS's idle time (policy decides whether they count).
+    workstation: createWorkstationMonitor(),
     windows: windows.host,
   };
   const started = await startConsole(config, { platform, emit: createEventSink(windows.contentsOf, log.child('events')), log });

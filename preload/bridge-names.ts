@@ -18,6 +18,7 @@ export const CHANNEL_NAMES = [
   'auth.signIn',
   'auth.signOut',
   'auth.cancelSignIn',
+  'workstation.state',
   'schedule.day',
   'schedule.refresh',
   'schedule.watch',
@@ -52,6 +53,7 @@ export const CHANNEL_NAMES = [
 
 export const EVENT_NAMES = [
   'auth.changed',
+  'workstation.changed',
   'schedule.changed',
   'window.focus',
   'deeplink.opened',

@@ -8,7 +8,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { localDay } from '../../common/days';
 import { canJoin } from '../../common/meeting-status';
-import type { AuthState, DaySchedule } from '../../preload/contract';
+import type { AuthState, DaySchedule, WorkstationState } from '../../preload/contract';
 import { createAuth } from '../auth/msal-auth';
 import { createBackoff } from '../booking/backoff';
 import { createScheduleSync, type ScheduleSync } from '../booking/schedule-sync';
@@ -28,6 +28,7 @@ import { createSmsSender } from '../conference/sms-gateway';
 import { createWaitingWatch, type WaitingWatch } from '../conference/waiting-watch';
 import { UserFacingError } from './errors';
 import { resolveDeepLink, type MeetingLookup } from './deep-links';
+import { watchSharedWorkstation, type SharedWorkstation, type SignOutReason } from './shared-workstation';
 import type { EventSink, Platform } from './ports';
 
 export interface Core {
@@ -109,7 +110,13 @@ export async function createCore(opts: {
     ...(settings.callMiniView && platform.windows.callMiniView ? { miniView: platform.windows.callMiniView } : {}),
     openWindow: () => platform.windows.openCallWindow(),
     closeWindow: () => platform.windows.closeCallWindow(),
+    onEnded: () => workstation?.callEnded(),
   });
+  // Shared workstations (policy): set up below, once the sign-out it calls exists.
+  let workstation: SharedWorkstation | null = null;
+  /** Why the console last signed itself out (the sign-in screen says so); null after a sign-in. */
+  let signedOutBy: SignOutReason | null = null;
+  const workstationState = (): WorkstationState => ({ signOutPending: workstation?.pending() ?? null, signedOutBy });
 
   /** The signed-in user's schedule, opened on first use. One folder per account. */
   async function userSession(): Promise<UserSession> {
@@ -198,6 +205,19 @@ export async function createCore(opts: {
   }
 
 
+  /** The whole sign-out: the Sign out button's, and the shared-workstation policy's. */
+  async function signOut(): Promise<AuthState> {
+    workstation?.signedOut();
+    await calls.end();
+    await closeSession(settings.wipeScheduleOnSignOut);
+    await auth.signOut();
+    // Last, once nothing fetches for this user any more; sign-out stands even if it fails.
+    await platform.clearBrowsingData?.().catch((error: unknown) => log.warn('sign-out: the browsing data was not cleared', error));
+    const state = await authState();
+    emit('all', 'auth.changed', state);
+    return state;
+  }
+
   const handlers: Handlers = {
     'app.info': async () => ({ version: platform.version, host: platform.host, locale: platform.locale }),
 
@@ -215,6 +235,10 @@ export async function createCore(opts: {
     'auth.signIn': async () => {
       try {
         await auth.signIn();
+        if (signedOutBy !== null) {
+          signedOutBy = null;
+          emit('main', 'workstation.changed', workstationState());
+        }
         platform.windows.focusMain();
       } catch (error) {
         // The user was in the browser: bring the console back to show what went wrong.
@@ -224,16 +248,7 @@ export async function createCore(opts: {
       return authState();
     },
 
-    'auth.signOut': async () => {
-      await calls.end();
-      await closeSession(settings.wipeScheduleOnSignOut);
-      await auth.signOut();
-      // Last, once nothing fetches for this user any more; sign-out stands even if it fails.
-      await platform.clearBrowsingData?.().catch((error: unknown) => log.warn('sign-out: the browsing data was not cleared', error));
-      const state = await authState();
-      emit('all', 'auth.changed', state);
-      return state;
-    },
+    'auth.signOut': () => signOut(),
 
     'auth.cancelSignIn': async () => {
       auth.cancelSignIn();
@@ -275,8 +290,28 @@ export async function createCore(opts: {
       waiting.joined(meeting.id);
       return { done: true as const };
     },
+    'workstation.state': async () => workstationState(),
     ...calls.handlers,
   };
+
+  const wantsWorkstation = settings.signOutWhenLocked || settings.signOutAfterIdleMinutes > 0;
+  if (platform.workstation) {
+    workstation = watchSharedWorkstation({
+      monitor: platform.workstation,
+      policy: { signOutWhenLocked: settings.signOutWhenLocked, signOutAfterIdleMinutes: settings.signOutAfterIdleMinutes },
+      hasAccount: async () => (await auth.accountKey()) !== null,
+      isCallActive: () => calls.isActive(),
+      signOut: async (reason) => {
+        await signOut();
+        signedOutBy = reason;
+        emit('main', 'workstation.changed', workstationState());
+      },
+      onPending: () => emit('main', 'workstation.changed', workstationState()),
+      log: opts.log.child('workstation'),
+    });
+  } else if (wantsWorkstation) {
+    log.warn('shared workstation: this host cannot see the screen lock or idle time; the sign-out policy does not apply here');
+  }
 
   // Open the signed-in user's schedule now, while the window loads, so its first read is
   // a plain cache read. Not signed in: nothing to open (the first read says so).
@@ -305,6 +340,7 @@ export async function createCore(opts: {
       calls.windowClosed();
     },
     async dispose() {
+      workstation?.dispose();
       await calls.end();
       await closeSession(false);
     },
