@@ -19,7 +19,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Core } from '../main/core/app-core';
-import type { EventSink, Platform } from '../main/core/ports';
+import type { EventSink, Platform, WorkstationMonitor } from '../main/core/ports';
 import { startConsole, type ConsoleConfig } from '../main/core/start';
 import type { Router } from '../main/ipc/router';
 import type { Logger } from '../main/log/logger';
@@ -49,6 +49,8 @@ export async function startBrowserHost(opts: {
   log: Logger;
   version: string;
   port?: number;
+  /** Only the e2e harness's simulated workstation: the host itself cannot see the OS's lock or idle time. */
+  workstation?: WorkstationMonitor;
 }): Promise<BrowserHost> {
   const files = createRendererFiles(opts.rendererDir);
   const log = opts.log.child('host');
@@ -96,6 +98,7 @@ export async function startBrowserHost(opts: {
       allowedOrigins: config.externalOrigins,
       log: log.child('external'),
     }).open,
+    ...(opts.workstation ? { workstation: opts.workstation } : {}),
     windows: {
       async openCallWindow() {
         push('main', 'host.open', { url: `/call.html#w=${access.newCallTicket()}`, target: 'clinician-call' });
