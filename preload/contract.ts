@@ -115,6 +115,11 @@ export const Diagnostics = z.object({
       }),
     )
     .max(20),
+  /** Policy changed while the console ran: keys applied at once, keys that apply at the next
+   *  start, or the new policy is invalid (the console keeps what it has; a restart would stop). */
+  policyReload: z
+    .object({ live: z.array(z.string().max(200)).max(100), restart: z.array(z.string().max(200)).max(100), invalid: z.boolean() })
+    .optional(),
   reachability: z.array(
     z.object({
       /** pexip-status: the Pexip Management API account the waiting badge reads with (not-configured: no badge for Pexip). */

@@ -20,7 +20,9 @@ import type { Handlers } from '../ipc/router';
 import type { Logger } from '../log/logger';
 import { createKnownSecrets } from '../log/known-secrets';
 import type { Settings } from '../settings/settings';
-import type { EffectiveSettings } from '../settings/policy';
+import type { EffectiveSettings, SettingKey } from '../settings/policy';
+import { policyChange, watchPolicyFiles } from '../settings/policy-watch';
+import type { Diagnostics } from '../../preload/contract';
 import { buildDiagnostics } from '../diagnostics/diagnostics';
 import { createCallChannels } from '../conference/call-channels';
 import { createJsonDevicePreferences } from '../conference/device-preferences';
@@ -62,6 +64,8 @@ export async function createCore(opts: {
   settings: Settings;
   /** Where each setting came from (for diagnostics); defaults to "all defaults". */
   effective?: EffectiveSettings;
+  /** Reads settings and policy again: given, the policy files are watched and what may change live is applied. */
+  reloadPolicy?: () => EffectiveSettings;
   log: Logger;
   emit: EventSink;
   now?: () => Date;
@@ -226,8 +230,9 @@ export async function createCore(opts: {
         version: platform.version,
         host: platform.host,
         fetch: platform.fetch,
-        effective: opts.effective ?? { settings, sources: defaultSources(settings), locked: [], policySources: [], ignoredPolicyKeys: [], policyProblems: [] },
+        effective: running,
         ...(platform.updateStatus ? { updates: platform.updateStatus() } : {}),
+        ...(policyReload ? { policyReload } : {}),
       }),
 
     'auth.state': authState,
@@ -294,6 +299,47 @@ export async function createCore(opts: {
     ...calls.handlers,
   };
 
+  // Policy that changes while the console runs (a watched policy file): what may change live is
+  // applied, the rest waits for a restart; Diagnostics shows the settings in force and which.
+  let running: EffectiveSettings = opts.effective ?? {
+    settings,
+    sources: defaultSources(settings),
+    locked: [],
+    policySources: [],
+    ignoredPolicyKeys: [],
+    policyProblems: [],
+  };
+  let policyReload: Diagnostics['policyReload'] | null = null;
+  function applyPolicy(next: EffectiveSettings): void {
+    const change = policyChange(running, next);
+    const live = new Set<SettingKey>(change.live);
+    const pick = <T>(now: Record<SettingKey, T>, then: Record<SettingKey, T>) =>
+      Object.fromEntries((Object.keys(now) as SettingKey[]).map((k) => [k, live.has(k) ? then[k] : now[k]])) as Record<SettingKey, T>;
+    running = {
+      ...next,
+      settings: pick(running.settings as Record<SettingKey, unknown>, next.settings as Record<SettingKey, unknown>) as typeof settings,
+      sources: pick(running.sources, next.sources),
+      locked: (Object.keys(running.sources) as SettingKey[]).filter((k) => (live.has(k) ? next.locked : running.locked).includes(k)),
+    };
+    workstation?.update({ signOutWhenLocked: running.settings.signOutWhenLocked, signOutAfterIdleMinutes: running.settings.signOutAfterIdleMinutes });
+    policyReload = { live: change.live, restart: change.restart, invalid: false };
+    log.info(`policy changed: applied now: ${change.live.join(', ') || 'nothing'}; at the next start: ${change.restart.join(', ') || 'nothing'}`);
+  }
+  const policyFiles = opts.reloadPolicy ? (running.watchFiles ?? []) : [];
+  const policyWatch =
+    opts.reloadPolicy && policyFiles.length > 0
+      ? watchPolicyFiles({
+          files: policyFiles,
+          reload: opts.reloadPolicy,
+          onChange: applyPolicy,
+          onInvalid: (error) => {
+            policyReload = { live: [], restart: [], invalid: true };
+            log.warn('policy changed but is invalid: the console keeps the policy it has (a restart would stop on the error)', error);
+          },
+          log: opts.log.child('policy'),
+        })
+      : null;
+
   const wantsWorkstation = settings.signOutWhenLocked || settings.signOutAfterIdleMinutes > 0;
   if (platform.workstation) {
     workstation = watchSharedWorkstation({
@@ -340,6 +386,7 @@ export async function createCore(opts: {
       calls.windowClosed();
     },
     async dispose() {
+      policyWatch?.close();
       workstation?.dispose();
       await calls.end();
       await closeSession(false);

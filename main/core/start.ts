@@ -28,6 +28,8 @@ export interface ConsoleConfig {
   csp: string;
   /** Exact origins the system browser may be sent to (identity provider, portal, IT's list). */
   externalOrigins: string[];
+  /** Reads the settings and policy again, as at this start (a policy file changed). */
+  reload?: () => EffectiveSettings;
 }
 
 export function loadConsoleConfig(opts: {
@@ -41,12 +43,16 @@ export function loadConsoleConfig(opts: {
   let settings: Settings | null = null;
   let effective: EffectiveSettings | undefined;
   let configError: string | null = null;
-  try {
-    effective = loadEffectiveSettings({ env: opts.env, allowEnvPolicy: opts.allowEnvPolicy, installed: opts.installed });
-    settings = effective.settings;
+  const load = (): EffectiveSettings => {
+    const loaded = loadEffectiveSettings({ env: opts.env, allowEnvPolicy: opts.allowEnvPolicy, installed: opts.installed });
     // For IT's log too (Diagnostics lists them): keys, sources and reason codes, never values.
-    for (const { key, source } of effective.ignoredPolicyKeys) opts.log.warn(`policy key "${key}" in ${source} is unknown to this version: ignored`);
-    for (const p of effective.policyProblems) opts.log.warn(`policy source ${p.source} not applied: ${p.reason}${p.detail ? ` (${p.detail})` : ''}`);
+    for (const { key, source } of loaded.ignoredPolicyKeys) opts.log.warn(`policy key "${key}" in ${source} is unknown to this version: ignored`);
+    for (const p of loaded.policyProblems) opts.log.warn(`policy source ${p.source} not applied: ${p.reason}${p.detail ? ` (${p.detail})` : ''}`);
+    return loaded;
+  };
+  try {
+    effective = load();
+    settings = effective.settings;
   } catch (error) {
     // Invalid settings or policy do not stop the console: it shows an error screen naming
     // the bad key and does nothing else. Anything else is a bug and stops it.
@@ -60,6 +66,7 @@ export function loadConsoleConfig(opts: {
     configError,
     csp: buildCsp({ conferenceOrigins: conferenceOriginsOf(settings?.conferenceServers) }),
     externalOrigins: settings ? allowedOriginsFrom(settings) : [],
+    ...(effective ? { reload: load } : {}),
   };
 }
 
@@ -72,7 +79,14 @@ export interface StartedConsole {
 
 export async function startConsole(config: ConsoleConfig, opts: { platform: Platform; emit: EventSink; log: Logger }): Promise<StartedConsole> {
   const core = config.settings
-    ? await createCore({ platform: opts.platform, settings: config.settings, effective: config.effective, log: opts.log, emit: opts.emit })
+    ? await createCore({
+        platform: opts.platform,
+        settings: config.settings,
+        effective: config.effective,
+        ...(config.reload ? { reloadPolicy: config.reload } : {}),
+        log: opts.log,
+        emit: opts.emit,
+      })
     : null;
   const handlers = core ? core.handlers : configErrorHandlers(config.configError ?? 'The settings are invalid.', opts.platform);
   return { core, router: createRouter(handlers, opts.log.child('ipc')) };

@@ -5,7 +5,8 @@
  * ends. The workstation is a simulated one the spec drives (the OS's idle time cannot be faked
  * in a real session, and no spec waits half an hour): it reports 31 idle minutes at once.
  */
-import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect, test, type ConsoleApp, type WorkstationDriver } from './fixtures';
 import { hostMeeting, meetingOnNow } from './call/call-steps';
 import { tokenCacheOf, usersDirOf } from './sign-in-steps';
@@ -67,5 +68,30 @@ test('an idle console in a call is not signed out until the call ends, and the m
   await closed;
   await expectSignedOutCompletely(app);
   await expect(app.page.getByTestId('sign-out-pending')).toHaveCount(0);
+  await idpSignOut;
+});
+
+test('an idle limit IT sets while the console runs applies without a restart (a watched policy file), and Diagnostics says so', async ({ launchConsole, stack }) => {
+  const policy = test.info().outputPath('policy.json');
+  writeFileSync(policy, JSON.stringify({ allowBasicTextSecretStorage: true }));
+  const app = await launchConsole({ workstation: true, env: { CLINICIAN_CONSOLE_POLICY: policy } });
+  test.skip(app.workstation === undefined, 'the simulated workstation runs in the browser host only');
+  await signIn(app, stack.idp.users[0]!);
+  await expect(app.page.getByTestId('meeting').first()).toBeVisible();
+
+  // IT adds the limit (and a key that needs a restart); the console's log says when it has read it.
+  writeFileSync(policy, JSON.stringify({ allowBasicTextSecretStorage: true, signOutAfterIdleMinutes: 30, requestTimeoutMs: 20_000 }));
+  const log = join(app.userDataDir, 'logs', 'console.log');
+  await expect.poll(() => (existsSync(log) ? readFileSync(log, 'utf8') : '')).toContain('policy changed: applied now: signOutAfterIdleMinutes; at the next start: requestTimeoutMs');
+  await app.page.getByRole('button', { name: 'Diagnostics' }).click();
+  const panel = app.page.getByTestId('diagnostics');
+  await expect(panel.locator('[data-testid="policy-reload"][data-state="live"]')).toContainText('signOutAfterIdleMinutes');
+  await expect(panel.locator('[data-testid="policy-reload"][data-state="restart"]')).toContainText('requestTimeoutMs');
+  await expect(panel.locator('[data-testid="setting"][data-key="signOutAfterIdleMinutes"]')).toHaveAttribute('data-source', 'policy');
+  await expect(panel.locator('[data-testid="setting"][data-key="requestTimeoutMs"]')).not.toHaveAttribute('data-source', 'policy');
+
+  const idpSignOut = app.waitForExternalPage();
+  app.workstation!.pass(31 * 60);
+  await expectSignedOutCompletely(app);
   await idpSignOut;
 });
