@@ -7,6 +7,11 @@ export function diagnosticsText(d: Diagnostics): string {
   lines.push('', `Policy sources: ${d.policySources.length ? d.policySources.join(', ') : 'none'}`);
   for (const p of d.policyProblems) lines.push(`  not applied: ${p.source} (${p.reason}${p.detail ? `, ${p.detail}` : ''})`);
   for (const k of d.policyIgnoredKeys) lines.push(`  ignored unknown key: ${k.key} in ${k.source}`);
+  if (d.policyReload?.invalid) lines.push('  changed while running, but invalid: the policy read at start stays');
+  else if (d.policyReload) {
+    lines.push(`  changed while running; applied now: ${d.policyReload.live.join(', ') || 'nothing'}`);
+    if (d.policyReload.restart.length) lines.push(`  changed, applies at the next start: ${d.policyReload.restart.join(', ')}`);
+  }
   lines.push('', 'Reachability:');
   for (const r of d.reachability) lines.push(`  ${r.service}: ${r.state}${r.detail ? ` (${r.detail})` : ''} ${r.url}`);
   if (d.updates) lines.push('', `Updates: ${d.updates.enabled ? (d.updates.state ?? 'on') : 'off'}${d.updates.detail ? ` (${d.updates.detail})` : ''}`);

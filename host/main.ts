@@ -1,37 +1,10 @@
 /**
  * Runs the browser host as its own process (as Electron's main would be one):
  *   CLINICIAN_CONSOLE_CONFIG=<settings.json> CLINICIAN_CONSOLE_USER_DATA=<dir> tsx host/main.ts
- * Prints one JSON line on stdout when ready: {"url": <the address to open, with its one-time
- * secret>, "control": <the deep-link hand-over's credential, for the starting process>};
- * stops on SIGINT/SIGTERM.
+ * Prints one JSON line on stdout when ready (host/run-host.ts); stops on SIGINT/SIGTERM.
+ * A browser tab cannot see the OS's screen lock or idle time, so the shared-workstation policy
+ * does not apply here (logged when set).
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { loadConsoleConfig } from '../main/core/start';
-import { createLogger, fileSink } from '../main/log/logger';
-import { startBrowserHost } from './server';
+import { runBrowserHost } from './run-host';
 
-const userDataDir = process.env.CLINICIAN_CONSOLE_USER_DATA ?? join(process.cwd(), '.sandbox', 'profile');
-const rendererDir = process.env.CLINICIAN_CONSOLE_RENDERER_DIR ?? join(process.cwd(), 'out', 'renderer');
-// main.log, as Electron's entry names it: "Save logs for IT" and IT find it under the same name.
-const logFile = join(userDataDir, 'logs', 'main.log');
-const log = createLogger([fileSink(logFile)]);
-const version = (JSON.parse(readFileSync(join(process.cwd(), 'package.json'), 'utf8')) as { version: string }).version;
-
-try {
-  // The browser host is never an installed build: CLINICIAN_CONSOLE_POLICY counts, as in
-  // development (the e2e suite and the sandbox set their policy through it).
-  const config = loadConsoleConfig({ env: process.env, allowEnvPolicy: true, installed: false, log });
-  if (config.settings) log.setLevel(config.settings.logLevel);
-  const host = await startBrowserHost({ config, userDataDir, rendererDir, log, logFile, version, port: Number(process.env.CLINICIAN_CONSOLE_PORT ?? 0) });
-  process.stdout.write(JSON.stringify({ url: host.url, control: host.controlSecret }) + '\n');
-  const stop = async () => {
-    await host.stop();
-    process.exit(0);
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
-} catch (error) {
-  process.stderr.write(`The console could not start: ${(error as Error).message}\n`);
-  process.exit(1);
-}
+await runBrowserHost();

@@ -20,7 +20,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Core } from '../main/core/app-core';
-import type { EventSink, Platform } from '../main/core/ports';
+import type { EventSink, Platform, WorkstationMonitor } from '../main/core/ports';
 import { startConsole, type ConsoleConfig } from '../main/core/start';
 import type { Router } from '../main/ipc/router';
 import type { Logger } from '../main/log/logger';
@@ -52,6 +52,8 @@ export async function startBrowserHost(opts: {
   logFile?: string;
   version: string;
   port?: number;
+  /** Only the e2e harness's simulated workstation: the host itself cannot see the OS's lock or idle time. */
+  workstation?: WorkstationMonitor;
 }): Promise<BrowserHost> {
   const files = createRendererFiles(opts.rendererDir);
   const log = opts.log.child('host');
@@ -107,6 +109,7 @@ export async function startBrowserHost(opts: {
       await mkdir(dir, { recursive: true, mode: 0o700 });
       return join(dir, name);
     },
+    ...(opts.workstation ? { workstation: opts.workstation } : {}),
     windows: {
       async openCallWindow() {
         push('main', 'host.open', { url: `/call.html#w=${access.newCallTicket()}`, target: 'clinician-call' });

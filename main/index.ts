@@ -22,6 +22,7 @@ import { PRODUCT_FILENAME, startUpdater, type UpdaterHandle } from './platform/u
 import { createSecretBox } from './platform/safe-storage';
 import { createSavePathChooser } from './platform/save-dialog';
 import { createScreenSources } from './platform/screen-sources';
+import { createWorkstationMonitor } from './platform/workstation-monitor';
 import { hardenWebContents } from './windows/navigation';
 import { handleAppProtocol, registerAppScheme } from './windows/register-protocol';
 import { hardenSession } from './windows/security';
@@ -136,6 +137,8 @@ async function start(): Promise<void> {
     // Started after the core (it must know whether a call is on); until then: starting.
     updateStatus: () => stopUpdater.status?.() ?? { enabled: false, reason: 'the updater is starting' },
     screenSources,
+    // Shared workstations: the screen lock and the OS's idle time (policy decides whether they count).
+    workstation: createWorkstationMonitor(),
     windows: windows.host,
     logFile: paths.logFile,
     chooseSavePath: createSavePathChooser(() => windows?.contentsOf('main')?.id),

@@ -20,6 +20,7 @@ export const CHANNEL_NAMES = [
   'auth.signIn',
   'auth.signOut',
   'auth.cancelSignIn',
+  'workstation.state',
   'schedule.day',
   'schedule.refresh',
   'schedule.watch',
@@ -54,6 +55,7 @@ export const CHANNEL_NAMES = [
 
 export const EVENT_NAMES = [
   'auth.changed',
+  'workstation.changed',
   'schedule.changed',
   'window.focus',
   'deeplink.opened',

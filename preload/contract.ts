@@ -116,6 +116,11 @@ export const Diagnostics = z.object({
       }),
     )
     .max(20),
+  /** Policy changed while the console ran: keys applied at once, keys that apply at the next
+   *  start, or the new policy is invalid (the console keeps what it has; a restart would stop). */
+  policyReload: z
+    .object({ live: z.array(z.string().max(200)).max(100), restart: z.array(z.string().max(200)).max(100), invalid: z.boolean() })
+    .optional(),
   reachability: z.array(
     z.object({
       /** pexip-status: the Pexip Management API account the waiting badge reads with (not-configured: no badge for Pexip). */
@@ -135,6 +140,14 @@ export const Diagnostics = z.object({
     .optional(),
 });
 export type Diagnostics = z.infer<typeof Diagnostics>;
+
+/** Shared workstations (policy): a sign-out that waits for the call to end (the main window's
+ *  banner), and why the console last signed itself out (the sign-in screen says; null after a sign-in). */
+export const WorkstationState = z.object({
+  signOutPending: z.enum(['locked', 'idle']).nullable(),
+  signedOutBy: z.enum(['locked', 'idle']).nullable(),
+});
+export type WorkstationState = z.infer<typeof WorkstationState>;
 
 const Empty = z.object({}).strict();
 const Ok = z.object({ done: z.literal(true) });
@@ -220,6 +233,8 @@ export const channels = {
   'auth.signOut': channel(Empty, AuthState, ['main']),
   /** Stops the browser sign-in under way (its loopback listener is closed). */
   'auth.cancelSignIn': channel(Empty, Ok, ['main']),
+  /** Shared workstations: what the policy's sign-out is waiting for, and why it last signed out. */
+  'workstation.state': channel(Empty, WorkstationState, ['main']),
   'schedule.day': channel(z.object({ day: IsoDay }).strict(), DaySchedule, ['main']),
   'schedule.refresh': channel(z.object({ day: IsoDay }).strict(), DaySchedule, ['main']),
   /** The day the day view shows (null: hidden), so main syncs it every 15 s; focus: sync now. */
@@ -301,6 +316,8 @@ export type Response<C extends Channel> = z.output<(typeof channels)[C]['respons
 /** Events: main tells, renderer listens. */
 export const events = {
   'auth.changed': AuthState,
+  /** The shared-workstation sign-out started or stopped waiting for a call, or just signed out. */
+  'workstation.changed': WorkstationState,
   /** The day's meetings or its sync state changed (a sync, not a read): the new day, whole. */
   'schedule.changed': DaySchedule,
   /** Asks the window to come to the front (sign-in completed in the system browser). */

@@ -62,6 +62,8 @@ export function createCallChannels(opts: {
   miniView?: MiniViewControl;
   openWindow(): Promise<void>;
   closeWindow(): void;
+  /** The call is over for the host, whichever way (a sign-out may have been waiting for it). */
+  onEnded?: () => void;
 }): CallChannels {
   const { log } = opts;
   let session: CallSession | null = null;
@@ -122,6 +124,7 @@ export function createCallChannels(opts: {
         closeWindow,
         onEnded: () => {
           if (session === opened) session = null;
+          opts.onEnded?.();
         },
       });
       session = opened;

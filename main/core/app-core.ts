@@ -8,7 +8,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { localDay } from '../../common/days';
 import { canJoin } from '../../common/meeting-status';
-import type { AuthState, DaySchedule } from '../../preload/contract';
+import type { AuthState, DaySchedule, WorkstationState } from '../../preload/contract';
 import { createAuth } from '../auth/msal-auth';
 import { createBackoff } from '../booking/backoff';
 import { createScheduleSync, type ScheduleSync } from '../booking/schedule-sync';
@@ -21,7 +21,9 @@ import type { Logger } from '../log/logger';
 import { createKnownSecrets } from '../log/known-secrets';
 import type { Settings } from '../settings/settings';
 import { SYNC_INTERVAL_MS } from '../settings/sync-interval';
-import type { EffectiveSettings } from '../settings/policy';
+import type { EffectiveSettings, SettingKey } from '../settings/policy';
+import { policyChange, watchPolicyFiles } from '../settings/policy-watch';
+import type { Diagnostics } from '../../preload/contract';
 import { buildDiagnostics } from '../diagnostics/diagnostics';
 import { createCallChannels } from '../conference/call-channels';
 import { createJsonDevicePreferences } from '../conference/device-preferences';
@@ -29,6 +31,7 @@ import { createSmsSender } from '../conference/sms-gateway';
 import { createWaitingWatch, type WaitingWatch } from '../conference/waiting-watch';
 import { UserFacingError } from './errors';
 import { resolveDeepLink, type MeetingLookup } from './deep-links';
+import { watchSharedWorkstation, type SharedWorkstation, type SignOutReason } from './shared-workstation';
 import type { EventSink, Platform } from './ports';
 
 export interface Core {
@@ -59,6 +62,8 @@ export async function createCore(opts: {
   settings: Settings;
   /** Where each setting came from (for diagnostics); defaults to "all defaults". */
   effective?: EffectiveSettings;
+  /** Reads settings and policy again: given, the policy files are watched and what may change live is applied. */
+  reloadPolicy?: () => EffectiveSettings;
   log: Logger;
   emit: EventSink;
   now?: () => Date;
@@ -110,7 +115,13 @@ export async function createCore(opts: {
     ...(settings.callMiniView && platform.windows.callMiniView ? { miniView: platform.windows.callMiniView } : {}),
     openWindow: () => platform.windows.openCallWindow(),
     closeWindow: () => platform.windows.closeCallWindow(),
+    onEnded: () => workstation?.callEnded(),
   });
+  // Shared workstations (policy): set up below, once the sign-out it calls exists.
+  let workstation: SharedWorkstation | null = null;
+  /** Why the console last signed itself out (the sign-in screen says so); null after a sign-in. */
+  let signedOutBy: SignOutReason | null = null;
+  const workstationState = (): WorkstationState => ({ signOutPending: workstation?.pending() ?? null, signedOutBy });
 
   /** The signed-in user's schedule, opened on first use. One folder per account. */
   async function userSession(): Promise<UserSession> {
@@ -199,6 +210,19 @@ export async function createCore(opts: {
   }
 
 
+  /** The whole sign-out: the Sign out button's, and the shared-workstation policy's. */
+  async function signOut(): Promise<AuthState> {
+    workstation?.signedOut();
+    await calls.end();
+    await closeSession(settings.wipeScheduleOnSignOut);
+    await auth.signOut();
+    // Last, once nothing fetches for this user any more; sign-out stands even if it fails.
+    await platform.clearBrowsingData?.().catch((error: unknown) => log.warn('sign-out: the browsing data was not cleared', error));
+    const state = await authState();
+    emit('all', 'auth.changed', state);
+    return state;
+  }
+
   const handlers: CoreHandlers = {
     'app.info': async () => ({ version: platform.version, host: platform.host, locale: platform.locale }),
 
@@ -207,8 +231,9 @@ export async function createCore(opts: {
         version: platform.version,
         host: platform.host,
         fetch: platform.fetch,
-        effective: opts.effective ?? { settings, sources: defaultSources(settings), locked: [], policySources: [], ignoredPolicyKeys: [], policyProblems: [] },
+        effective: running,
         ...(platform.updateStatus ? { updates: platform.updateStatus() } : {}),
+        ...(policyReload ? { policyReload } : {}),
       }),
 
     'auth.state': authState,
@@ -216,6 +241,10 @@ export async function createCore(opts: {
     'auth.signIn': async () => {
       try {
         await auth.signIn();
+        if (signedOutBy !== null) {
+          signedOutBy = null;
+          emit('main', 'workstation.changed', workstationState());
+        }
         platform.windows.focusMain();
       } catch (error) {
         // The user was in the browser: bring the console back to show what went wrong.
@@ -225,16 +254,7 @@ export async function createCore(opts: {
       return authState();
     },
 
-    'auth.signOut': async () => {
-      await calls.end();
-      await closeSession(settings.wipeScheduleOnSignOut);
-      await auth.signOut();
-      // Last, once nothing fetches for this user any more; sign-out stands even if it fails.
-      await platform.clearBrowsingData?.().catch((error: unknown) => log.warn('sign-out: the browsing data was not cleared', error));
-      const state = await authState();
-      emit('all', 'auth.changed', state);
-      return state;
-    },
+    'auth.signOut': () => signOut(),
 
     'auth.cancelSignIn': async () => {
       auth.cancelSignIn();
@@ -276,8 +296,69 @@ export async function createCore(opts: {
       waiting.joined(meeting.id);
       return { done: true as const };
     },
+    'workstation.state': async () => workstationState(),
     ...calls.handlers,
   };
+
+  // Policy that changes while the console runs (a watched policy file): what may change live is
+  // applied, the rest waits for a restart; Diagnostics shows the settings in force and which.
+  let running: EffectiveSettings = opts.effective ?? {
+    settings,
+    sources: defaultSources(settings),
+    locked: [],
+    policySources: [],
+    ignoredPolicyKeys: [],
+    policyProblems: [],
+  };
+  let policyReload: Diagnostics['policyReload'] | null = null;
+  function applyPolicy(next: EffectiveSettings): void {
+    const change = policyChange(running, next);
+    const live = new Set<SettingKey>(change.live);
+    const pick = <T>(now: Record<SettingKey, T>, then: Record<SettingKey, T>) =>
+      Object.fromEntries((Object.keys(now) as SettingKey[]).map((k) => [k, live.has(k) ? then[k] : now[k]])) as Record<SettingKey, T>;
+    running = {
+      ...next,
+      settings: pick(running.settings as Record<SettingKey, unknown>, next.settings as Record<SettingKey, unknown>) as typeof settings,
+      sources: pick(running.sources, next.sources),
+      locked: (Object.keys(running.sources) as SettingKey[]).filter((k) => (live.has(k) ? next.locked : running.locked).includes(k)),
+    };
+    workstation?.update({ signOutWhenLocked: running.settings.signOutWhenLocked, signOutAfterIdleMinutes: running.settings.signOutAfterIdleMinutes });
+    policyReload = { live: change.live, restart: change.restart, invalid: false };
+    log.info(`policy changed: applied now: ${change.live.join(', ') || 'nothing'}; at the next start: ${change.restart.join(', ') || 'nothing'}`);
+  }
+  const policyFiles = opts.reloadPolicy ? (running.watchFiles ?? []) : [];
+  const policyWatch =
+    opts.reloadPolicy && policyFiles.length > 0
+      ? watchPolicyFiles({
+          files: policyFiles,
+          reload: opts.reloadPolicy,
+          onChange: applyPolicy,
+          onInvalid: (error) => {
+            policyReload = { live: [], restart: [], invalid: true };
+            log.warn('policy changed but is invalid: the console keeps the policy it has (a restart would stop on the error)', error);
+          },
+          log: opts.log.child('policy'),
+        })
+      : null;
+
+  const wantsWorkstation = settings.signOutWhenLocked || settings.signOutAfterIdleMinutes > 0;
+  if (platform.workstation) {
+    workstation = watchSharedWorkstation({
+      monitor: platform.workstation,
+      policy: { signOutWhenLocked: settings.signOutWhenLocked, signOutAfterIdleMinutes: settings.signOutAfterIdleMinutes },
+      hasAccount: async () => (await auth.accountKey()) !== null,
+      isCallActive: () => calls.isActive(),
+      signOut: async (reason) => {
+        await signOut();
+        signedOutBy = reason;
+        emit('main', 'workstation.changed', workstationState());
+      },
+      onPending: () => emit('main', 'workstation.changed', workstationState()),
+      log: opts.log.child('workstation'),
+    });
+  } else if (wantsWorkstation) {
+    log.warn('shared workstation: this host cannot see the screen lock or idle time; the sign-out policy does not apply here');
+  }
 
   // Open the signed-in user's schedule now, while the window loads, so its first read is
   // a plain cache read. Not signed in: nothing to open (the first read says so).
@@ -306,6 +387,8 @@ export async function createCore(opts: {
       calls.windowClosed();
     },
     async dispose() {
+      policyWatch?.close();
+      workstation?.dispose();
       await calls.end();
       await closeSession(false);
     },

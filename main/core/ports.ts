@@ -29,6 +29,21 @@ export interface WindowHost {
   callMiniView?: { allow(allowed: boolean): void; expand(): void };
 }
 
+/**
+ * The workstation as a shared one is watched (policy signOutWhenLocked, signOutAfterIdleMinutes):
+ * Electron's powerMonitor in the app (main/platform/workstation-monitor.ts). The browser host has
+ * none (a browser tab cannot see the OS's idle time or lock), except under the e2e harness, whose
+ * simulated workstation the tests drive.
+ */
+export interface WorkstationMonitor {
+  /** Seconds since the last keyboard or mouse input on the workstation (any application). */
+  idleSeconds(): number;
+  /** Calls `listener` when the OS locks the screen; returns the unsubscribe. */
+  onLocked(listener: () => void): () => void;
+  /** Runs `run` after `ms` of the workstation's time (real timers in the app); returns the cancel. */
+  after(ms: number, run: () => void): () => void;
+}
+
 /** How the core pushes an event to one kind of window, or to all. */
 export type EventSink = <E extends EventName>(target: WindowKind | 'all', event: E, payload: EventPayload<E>) => void;
 
@@ -52,6 +67,8 @@ export interface Platform {
   clearBrowsingData?(): Promise<void>;
   /** The updater's state for Diagnostics (Electron only; the browser host does not update itself). */
   updateStatus?(): UpdaterStatus;
+  /** The OS's lock and idle time for the shared-workstation policy; absent: that policy cannot act (logged). */
+  workstation?: WorkstationMonitor;
   /** The console's own screen-share picker (Electron has none). Absent in the browser host,
    *  where getDisplayMedia shows the browser's picker. */
   screenSources?: {

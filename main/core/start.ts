@@ -35,6 +35,8 @@ export interface ConsoleConfig {
   externalOrigins: string[];
   /** How often a watched day syncs (15 s; shorter only for tests: settings/sync-interval.ts). */
   syncIntervalMs?: number;
+  /** Reads the settings and policy again, as at this start (a policy file changed). */
+  reload?: () => EffectiveSettings;
 }
 
 export function loadConsoleConfig(opts: {
@@ -49,13 +51,17 @@ export function loadConsoleConfig(opts: {
   let effective: EffectiveSettings | undefined;
   let configError: string | null = null;
   let syncIntervalMs = SYNC_INTERVAL_MS;
+  const load = (): EffectiveSettings => {
+    const loaded = loadEffectiveSettings({ env: opts.env, allowEnvPolicy: opts.allowEnvPolicy, installed: opts.installed });
+    // For IT's log too (Diagnostics lists them): keys, sources and reason codes, never values.
+    for (const { key, source } of loaded.ignoredPolicyKeys) opts.log.warn(`policy key "${key}" in ${source} is unknown to this version: ignored`);
+    for (const p of loaded.policyProblems) opts.log.warn(`policy source ${p.source} not applied: ${p.reason}${p.detail ? ` (${p.detail})` : ''}`);
+    return loaded;
+  };
   try {
     syncIntervalMs = syncIntervalFrom(opts.env, { allowEnv: opts.allowEnvPolicy });
-    effective = loadEffectiveSettings({ env: opts.env, allowEnvPolicy: opts.allowEnvPolicy, installed: opts.installed });
+    effective = load();
     settings = effective.settings;
-    // For IT's log too (Diagnostics lists them): keys, sources and reason codes, never values.
-    for (const { key, source } of effective.ignoredPolicyKeys) opts.log.warn(`policy key "${key}" in ${source} is unknown to this version: ignored`);
-    for (const p of effective.policyProblems) opts.log.warn(`policy source ${p.source} not applied: ${p.reason}${p.detail ? ` (${p.detail})` : ''}`);
   } catch (error) {
     // Invalid settings or policy do not stop the console: it shows an error screen naming
     // the bad key and does nothing else. Anything else is a bug and stops it.
@@ -70,6 +76,7 @@ export function loadConsoleConfig(opts: {
     csp: buildCsp({ conferenceOrigins: conferenceOriginsOf(settings?.conferenceServers) }),
     externalOrigins: settings ? allowedOriginsFrom(settings) : [],
     syncIntervalMs,
+    ...(effective ? { reload: load } : {}),
   };
 }
 
@@ -82,7 +89,15 @@ export interface StartedConsole {
 
 export async function startConsole(config: ConsoleConfig, opts: { platform: Platform; emit: EventSink; log: Logger }): Promise<StartedConsole> {
   const core = config.settings
-    ? await createCore({ platform: opts.platform, settings: config.settings, effective: config.effective, log: opts.log, emit: opts.emit, ...(config.syncIntervalMs ? { syncIntervalMs: config.syncIntervalMs } : {}) })
+    ? await createCore({
+        platform: opts.platform,
+        settings: config.settings,
+        effective: config.effective,
+        ...(config.reload ? { reloadPolicy: config.reload } : {}),
+        log: opts.log,
+        emit: opts.emit,
+        ...(config.syncIntervalMs ? { syncIntervalMs: config.syncIntervalMs } : {}),
+      })
     : null;
   const handlers = core ? core.handlers : configErrorHandlers(config.configError ?? 'The settings are invalid.', opts.platform);
   return { core, router: createRouter({ ...handlers, ...logHandlers(config, handlers, opts) }, opts.log.child('ipc')) };

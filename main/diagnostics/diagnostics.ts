@@ -20,6 +20,8 @@ export async function buildDiagnostics(opts: {
   timeoutMs?: number;
   /** The updater's state (Electron only). */
   updates?: UpdaterStatus;
+  /** Policy changed while the console runs: what applied at once, what waits for a restart. */
+  policyReload?: Diagnostics['policyReload'];
 }): Promise<Diagnostics> {
   const { settings, sources, locked } = opts.effective;
   const doFetch = opts.fetch ?? fetch;
@@ -88,6 +90,7 @@ export async function buildDiagnostics(opts: {
     policyProblems: opts.effective.policyProblems.slice(0, 20).map((p) => ({ ...p, source: p.source.slice(0, 500) })),
     reachability: reachability.map((r) => ({ ...r, url: safeUrl(r.url) })),
     ...(opts.updates ? { updates: updatesOf(opts.updates) } : {}),
+    ...(opts.policyReload ? { policyReload: opts.policyReload } : {}),
   };
 }
 

@@ -3,10 +3,14 @@
  *
  * CLINICIAN_CONSOLE_POLICY names an extra policy file; it is honoured only where the
  * caller allows it (development, tests, the browser host), never in an installed build,
- * where a user who can set environment variables must not be able to override IT.
+ * where a user who can set environment variables must not be able to override IT. Where it is
+ * allowed, CLINICIAN_CONSOLE_MACHINE_POLICY also moves Linux's machine policy file (normally
+ * /etc/clinician-console/policy.json) elsewhere, still checked as one: applied only when root
+ * alone can write it (the e2e suite's temp folders).
  */
 import { readFileSync } from 'node:fs';
 import { platformPolicySources, jsonFilePolicy, resolveSettings, type EffectiveSettings, type PolicySource } from './policy';
+import { powerShellPolicyHost } from './windows-policy-host';
 import { SettingsError } from './settings';
 
 export function loadEffectiveSettings(opts: {
@@ -17,7 +21,8 @@ export function loadEffectiveSettings(opts: {
   installed?: boolean;
   policies?: PolicySource[];
 }): EffectiveSettings {
-  const policies = [...(opts.policies ?? platformPolicySources())];
+  const machineFile = opts.allowEnvPolicy ? opts.env.CLINICIAN_CONSOLE_MACHINE_POLICY || undefined : undefined;
+  const policies = [...(opts.policies ?? platformPolicySources(process.platform, powerShellPolicyHost, machineFile))];
   if (opts.allowEnvPolicy && opts.env.CLINICIAN_CONSOLE_POLICY) policies.push(jsonFilePolicy(opts.env.CLINICIAN_CONSOLE_POLICY));
   return resolveSettings({ settingsFile: readSettingsFile(opts.env.CLINICIAN_CONSOLE_CONFIG), policies, installed: opts.installed ?? false });
 }

@@ -58,6 +58,8 @@ export interface EffectiveSettings {
   ignoredPolicyKeys: Array<{ key: string; source: string }>;
   /** Policy sources that exist but were not applied, and why. */
   policyProblems: PolicyProblem[];
+  /** The policy files whose changes the running console can watch (policy-watch.ts). */
+  watchFiles?: string[];
 }
 
 /** A policy source exists but cannot be used: reported in Diagnostics, not applied. */
@@ -79,6 +81,8 @@ export class PolicyUnreadable extends Error {
 export interface PolicySource {
   name: string;
   read(): Record<string, unknown> | null;
+  /** A file whose changes can be watched while the console runs (not the registry). */
+  file?: string;
 }
 
 const keys = Object.keys(SettingsSchema.shape) as SettingKey[];
@@ -96,6 +100,7 @@ function errnoOf(error: unknown): string | undefined {
 export function jsonFilePolicy(path: string, opts: { trusted?: (path: string) => boolean } = {}): PolicySource {
   return {
     name: path,
+    file: path,
     read() {
       if (!existsSync(path)) return null;
       let trusted: boolean;
@@ -204,6 +209,7 @@ export function managedPreferencesPolicy(
 ): PolicySource {
   return {
     name: path,
+    file: path,
     read() {
       if (!existsSync(path)) return null;
       let raw: unknown;
@@ -218,14 +224,23 @@ export function managedPreferencesPolicy(
   };
 }
 
-/** The policy sources of this OS, lowest precedence first. */
-export function platformPolicySources(platform: NodeJS.Platform = process.platform, windows: () => WindowsPolicyHost = powerShellPolicyHost): PolicySource[] {
+export const LINUX_POLICY_FILE = '/etc/clinician-console/policy.json';
+
+/**
+ * The policy sources of this OS, lowest precedence first. `linuxFile`: where Linux's machine
+ * policy file is (development and tests may put it elsewhere; it is checked the same way).
+ */
+export function platformPolicySources(
+  platform: NodeJS.Platform = process.platform,
+  windows: () => WindowsPolicyHost = powerShellPolicyHost,
+  linuxFile: string = LINUX_POLICY_FILE,
+): PolicySource[] {
   if (platform === 'win32') {
     const host = windows();
     return [windowsPolicyFile(host), registryPolicy(host)];
   }
   if (platform === 'darwin') return [managedPreferencesPolicy()];
-  return [jsonFilePolicy('/etc/clinician-console/policy.json', { trusted: writableOnlyByRoot })];
+  return [jsonFilePolicy(linuxFile, { trusted: writableOnlyByRoot })];
 }
 
 export function resolveSettings(opts: {
@@ -263,7 +278,9 @@ export function resolveSettings(opts: {
     // A key from a newer version's policy: IT rolls policy out to a fleet of several
     // versions, and an older console must still start at the beginning of a shift.
     for (const key of unknownKeys(all)) ignoredPolicyKeys.push({ key, source: source.name });
-    const values = Object.fromEntries(Object.entries(all).filter(([k]) => keys.includes(k as SettingKey)));
+    const known = Object.fromEntries(Object.entries(all).filter(([k]) => keys.includes(k as SettingKey)));
+    // The same inside a known key's objects (a newer console's field of a conference server).
+    const values = withoutUnknownNestedKeys(known, (key) => ignoredPolicyKeys.push({ key, source: source.name }));
     // Each source on its own must be valid, so the error names the source that is wrong.
     const alone = SettingsSchema.partial().safeParse(values);
     if (!alone.success) throw new SettingsError(`Invalid policy in ${source.name}: ${describeIssues(alone.error)}`);
@@ -277,7 +294,8 @@ export function resolveSettings(opts: {
 
   const parsed = SettingsSchema.safeParse(merged);
   if (!parsed.success) throw new SettingsError(`Invalid settings: ${describeIssues(parsed.error)}`);
-  return { settings: parsed.data, sources, locked: [...locked], policySources: applied, ignoredPolicyKeys, policyProblems };
+  const watchFiles = opts.policies.flatMap((source) => (source.file ? [source.file] : []));
+  return { settings: parsed.data, sources, locked: [...locked], policySources: applied, ignoredPolicyKeys, policyProblems, watchFiles };
 }
 
 function readPolicy(source: PolicySource, problems: PolicyProblem[]): Record<string, unknown> | null {
@@ -288,6 +306,55 @@ function readPolicy(source: PolicySource, problems: PolicyProblem[]): Record<str
     problems.push({ source: source.name, reason: error.reason, ...(error.detail ? { detail: error.detail } : {}) });
     return null;
   }
+}
+
+/**
+ * A copy of `values` without the fields the schema's strict objects do not know, each reported
+ * by its path (`conferenceServers[0].tls`), never its value. The schema says which fields are
+ * unknown (zod's unrecognized_keys), so this follows it wherever a strict object sits, a
+ * registry line's JSON included. Anything else wrong is left for the validation to name.
+ */
+export function withoutUnknownNestedKeys(values: Record<string, unknown>, ignored: (path: string) => void): Record<string, unknown> {
+  const copy = structuredClone(values);
+  // Each pass removes every unknown field the schema reports; objects nest only a few deep.
+  for (let pass = 0; pass < 8; pass += 1) {
+    const result = SettingsSchema.partial().safeParse(copy);
+    const unknown = result.success ? [] : result.error.issues.filter((issue) => issue.code === 'unrecognized_keys' && issue.path.length > 0);
+    if (unknown.length === 0) break;
+    for (const issue of unknown) {
+      const holder = objectAt(copy, issue.path);
+      if (!holder || issue.code !== 'unrecognized_keys') continue;
+      for (const key of issue.keys) {
+        delete holder[key];
+        ignored(`${pathText(issue.path)}.${key}`);
+      }
+    }
+  }
+  return copy;
+}
+
+/** The object at `path`; a registry line holding JSON is parsed in place, so its fields can go. */
+function objectAt(root: Record<string, unknown>, path: readonly PropertyKey[]): Record<string, unknown> | null {
+  let parent: Record<string | number, unknown> = root;
+  for (const [i, step] of path.entries()) {
+    if (typeof step === 'symbol') return null;
+    let next = parent[step];
+    if (typeof next === 'string' && i === path.length - 1) {
+      try {
+        next = JSON.parse(next) as unknown;
+      } catch {
+        return null;
+      }
+      parent[step] = next;
+    }
+    if (typeof next !== 'object' || next === null) return null;
+    parent = next as Record<string | number, unknown>;
+  }
+  return Array.isArray(parent) ? null : parent;
+}
+
+function pathText(path: readonly PropertyKey[]): string {
+  return path.map((step, i) => (typeof step === 'number' ? `[${step}]` : `${i > 0 ? '.' : ''}${String(step)}`)).join('');
 }
 
 function unknownKeys(values: Record<string, unknown>): string[] {

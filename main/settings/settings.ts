@@ -141,6 +141,12 @@ export const SettingsSchema = z
      *  unless the host unlocked it), so a guest with the PIN waits until the host admits them, as
      *  on Janus; false leaves the meeting open to anyone with the guest PIN while a host is in. */
     pexipLockOnHostJoin: z.boolean().default(true),
+    /** Shared workstations: sign out (the whole sign-out of the Sign out button) when the OS locks
+     *  the screen. A call in progress is never cut: the sign-out waits for its end. */
+    signOutWhenLocked: z.boolean().default(false),
+    /** Shared workstations: sign out after this many minutes without keyboard or mouse use on the
+     *  workstation (the OS's idle time); 0: never. A call in progress is never cut. */
+    signOutAfterIdleMinutes: z.number().int().min(0).max(720).default(0),
     /** Policy only: Pexip Management API accounts (read-only) for the waiting badge, by the Pexip
      *  server's domain. Without one, that server's meetings show no badge. */
     pexipStatusApi: z

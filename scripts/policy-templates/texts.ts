@@ -363,6 +363,42 @@ export const KEY_TEXTS: Record<SettingKey, KeyTexts> = {
       'da-DK': 'Konsollen låser et Pexip-møde, så snart værten deltager, så en gæst med PIN-koden venter i lobbyen, indtil værten lukker vedkommende ind. Fra: Pexips egen adfærd (gæster med PIN-koden kommer ind, når en vært er til stede).',
     },
   },
+  signOutWhenLocked: {
+    name: {
+      'en-US': 'Shared workstations: sign out when the screen locks',
+      'fi-FI': 'Yhteiskäyttöiset työasemat: kirjaudu ulos, kun näyttö lukitaan',
+      'sv-SE': 'Delade arbetsstationer: logga ut när skärmen låses',
+      'da-DK': 'Delte arbejdsstationer: log ud, når skærmen låses',
+    },
+    explain: {
+      'en-US':
+        'When the workstation locks its screen, the console signs out completely, as its Sign out button does (tokens, the offline schedule, the sign-in service\'s session). A call in progress is never cut: the console signs out when the call ends, and says so.',
+      'fi-FI':
+        'Kun työaseman näyttö lukitaan, konsoli kirjautuu kokonaan ulos kuten Kirjaudu ulos -painikkeella (tunnukset, offline-aikataulu, kirjautumispalvelun istunto). Käynnissä olevaa puhelua ei katkaista: konsoli kirjautuu ulos, kun puhelu päättyy, ja kertoo siitä.',
+      'sv-SE':
+        'När arbetsstationen låser skärmen loggar konsolen ut helt, som dess Logga ut-knapp gör (token, offlineschemat, inloggningstjänstens session). Ett pågående samtal avbryts aldrig: konsolen loggar ut när samtalet slutar och säger det.',
+      'da-DK':
+        'Når arbejdsstationen låser skærmen, logger konsollen helt ud, som dens Log ud-knap gør (tokens, offlineskemaet, logintjenestens session). Et igangværende opkald afbrydes aldrig: konsollen logger ud, når opkaldet slutter, og siger det.',
+    },
+  },
+  signOutAfterIdleMinutes: {
+    name: {
+      'en-US': 'Shared workstations: sign out after minutes without use',
+      'fi-FI': 'Yhteiskäyttöiset työasemat: kirjaudu ulos käyttämättömien minuuttien jälkeen',
+      'sv-SE': 'Delade arbetsstationer: logga ut efter minuter utan användning',
+      'da-DK': 'Delte arbejdsstationer: log ud efter minutter uden brug',
+    },
+    explain: {
+      'en-US':
+        'The console signs out completely after this many minutes without keyboard or mouse use on the workstation (the operating system\'s idle time); 0: never. A call in progress is never cut: the console signs out when the call ends, and says so.',
+      'fi-FI':
+        'Konsoli kirjautuu kokonaan ulos, kun työaseman näppäimistöä tai hiirtä ei ole käytetty näin moneen minuuttiin (käyttöjärjestelmän joutoaika); 0: ei koskaan. Käynnissä olevaa puhelua ei katkaista: konsoli kirjautuu ulos, kun puhelu päättyy, ja kertoo siitä.',
+      'sv-SE':
+        'Konsolen loggar ut helt efter så här många minuter utan att tangentbord eller mus har använts på arbetsstationen (operativsystemets vilotid); 0: aldrig. Ett pågående samtal avbryts aldrig: konsolen loggar ut när samtalet slutar och säger det.',
+      'da-DK':
+        'Konsollen logger helt ud efter så mange minutter uden brug af tastatur eller mus på arbejdsstationen (operativsystemets inaktivitetstid); 0: aldrig. Et igangværende opkald afbrydes aldrig: konsollen logger ud, når opkaldet slutter, og siger det.',
+    },
+  },
   pexipStatusApi: {
     name: {
       'en-US': 'Pexip: Management API accounts for the waiting badge',

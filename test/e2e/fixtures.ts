@@ -33,7 +33,17 @@ export interface ConsoleApp {
   waitForCallWindow(): Promise<Page>;
   /** Hands the app a clinician-console:// link, as the OS does. */
   openDeepLink(link: string): Promise<void>;
+  /** The simulated workstation (launched with `workstation: true`; browser host only). */
+  workstation?: WorkstationDriver;
   close(): Promise<void>;
+}
+
+/** Drives the simulated workstation the console watches for the shared-workstation policy. */
+export interface WorkstationDriver {
+  /** Time passes on the workstation: nobody touches it, unless `active`. */
+  pass(seconds: number, opts?: { active?: boolean }): void;
+  /** The screen locks. */
+  lock(): void;
 }
 
 export interface LaunchOptions {
@@ -50,6 +60,8 @@ export interface LaunchOptions {
    * sees several intervals in seconds: see main/settings/sync-interval.ts.
    */
   syncIntervalMs?: number;
+  /** Run the console on a simulated workstation the spec drives (idle time, screen lock). */
+  workstation?: boolean;
 }
 
 type WorkerFixtures = {
@@ -119,7 +131,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       const logFile = testInfo.outputPath(`console-${launched.length}.stderr.log`);
       const app = target
         ? await launchElectron(target, env, userDataDir, stack.ca.serverSpkiSha256, opts.locale)
-        : await launchBrowserHost(browser, env, userDataDir, logFile, opts.locale);
+        : await launchBrowserHost(browser, env, userDataDir, logFile, opts.locale, opts.workstation === true);
       launched.push(app);
       recordConsoleArtifacts([userDataDir, logFile]);
       return app;
@@ -139,9 +151,12 @@ async function launchBrowserHost(
   userDataDir: string,
   logFile: string,
   locale?: string,
+  workstation = false,
 ): Promise<ConsoleApp> {
   const tsx = join(projectRoot, 'node_modules', '.bin', 'tsx');
-  const host = spawn(tsx, ['host/main.ts'], { cwd: projectRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // The simulated workstation's host takes its commands on stdin (test/support/workstation-host.ts).
+  const entry = workstation ? 'test/support/workstation-host.ts' : 'host/main.ts';
+  const host = spawn(tsx, [entry], { cwd: projectRoot, env: { ...process.env, ...env }, stdio: [workstation ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
   host.stderr!.pipe(createWriteStream(logFile));
   const { url, control } = await firstJsonLine<{ url: string; control: string }>(host);
   const context: BrowserContext = await browser.newContext(locale ? { locale } : {});
@@ -155,6 +170,14 @@ async function launchBrowserHost(
     pid: host.pid!,
     waitForExternalPage: () => context.waitForEvent('page'),
     waitForCallWindow: () => context.waitForEvent('page', { predicate: (p) => p.url().includes('call.html') }),
+    ...(workstation
+      ? {
+          workstation: {
+            pass: (seconds, o = {}) => void host.stdin!.write(JSON.stringify({ pass: seconds, active: o.active === true }) + '\n'),
+            lock: () => void host.stdin!.write(JSON.stringify({ lock: true }) + '\n'),
+          },
+        }
+      : {}),
     // As the OS would: from outside any page, with the credential only the starter has.
     async openDeepLink(link) {
       const response = await fetch(new URL('/__host/deeplink', url), { method: 'POST', headers: { authorization: `Bearer ${control}` }, body: link });

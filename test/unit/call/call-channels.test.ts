@@ -21,7 +21,7 @@ beforeAll(async () => {
 });
 afterAll(() => pexip?.stop());
 
-function setup(opts: { skipCheck?: boolean; miniView?: MiniViewControl } = {}) {
+function setup(opts: { skipCheck?: boolean; miniView?: MiniViewControl; onEnded?: () => void } = {}) {
   const devices = createJsonDevicePreferences(join(tempDir('cc-channels-'), 'call-devices.json'));
   if (opts.skipCheck !== undefined) devices.set({ skipCheck: opts.skipCheck });
   const alias = `vmr-channels-${++rooms}@${pexip.domain}`;
@@ -49,6 +49,7 @@ function setup(opts: { skipCheck?: boolean; miniView?: MiniViewControl } = {}) {
     ...(opts.miniView ? { miniView: opts.miniView } : {}),
     openWindow: async () => undefined,
     closeWindow: () => undefined,
+    ...(opts.onEnded ? { onEnded: opts.onEnded } : {}),
   });
   const tokenRequests = () => pexip.requestLog.filter((e) => e.path.endsWith('/request_token') && e.path.includes(encodeURIComponent(alias))).length;
   return { channels, meeting, tokenRequests };
@@ -70,6 +71,18 @@ describe('call channels for the check and the mini view', () => {
     await channels.handlers['call.prepare']({}, { window: 'call' });
     expect(tokenRequests()).toBe(1);
     await channels.end();
+  });
+
+  it('tells main when the call is over (a sign-out may wait for it), once the host has left', async () => {
+    let ended = 0;
+    const { channels, meeting } = setup({ onEnded: () => (ended += 1) });
+    await channels.open(meeting, 'Dr Example');
+    await channels.handlers['call.prepare']({}, { window: 'call' });
+    expect(channels.isActive()).toBe(true);
+    expect(ended).toBe(0);
+    await channels.handlers['call.leave']({}, { window: 'call' });
+    expect(channels.isActive()).toBe(false);
+    expect(ended).toBe(1);
   });
 
   it('readies the room at open where this workstation skips the check', async () => {

@@ -57,4 +57,15 @@ describe('policy in the diagnostics report (issue 20)', () => {
     expect(text).not.toContain('invented-key-456');
     expect(JSON.stringify(report)).not.toContain('elsewhere.invalid');
   });
+
+  it('says what a policy change while running applied at once and what waits for a restart, or that it was invalid', async () => {
+    const effective = resolveSettings({ policies: [] });
+    const changed = await buildDiagnostics({ version: '1.0.0', host: 'browser', effective, fetch: async () => new Response(''), policyReload: { live: ['signOutAfterIdleMinutes'], restart: ['bookingApiUrl'], invalid: false } });
+    expect(Diagnostics.parse(changed).policyReload).toEqual({ live: ['signOutAfterIdleMinutes'], restart: ['bookingApiUrl'], invalid: false });
+    expect(diagnosticsText(changed)).toContain('changed while running; applied now: signOutAfterIdleMinutes\n  changed, applies at the next start: bookingApiUrl');
+    const invalid = await buildDiagnostics({ version: '1.0.0', host: 'browser', effective, fetch: async () => new Response(''), policyReload: { live: [], restart: [], invalid: true } });
+    expect(diagnosticsText(invalid)).toContain('changed while running, but invalid');
+    const none = await buildDiagnostics({ version: '1.0.0', host: 'browser', effective, fetch: async () => new Response('') });
+    expect(diagnosticsText(none)).not.toContain('changed while running');
+  });
 });

@@ -43,6 +43,48 @@ describe('an unknown policy key', () => {
     expect(effective.ignoredPolicyKeys).toEqual([{ key: 'newerSwitch', source: 'HKLM\\Software\\Policies\\ClinicianConsole' }]);
   });
 
+  it('inside a known key (a newer field of a conference server or a status account) is ignored and listed by its path, not its value', () => {
+    const { path } = policyFile({
+      conferenceServers: [
+        { domain: 'vmr.hospital.invalid', provider: 'pexip', url: 'https://pexip.hospital.invalid', futureTls: 'pin-me-not-shown' },
+        { domain: 'video.hospital.invalid', provider: 'janus', url: 'wss://janus.hospital.invalid/', guardUrl: 'https://guard.hospital.invalid' },
+      ],
+      pexipStatusApi: [{ domain: 'vmr.hospital.invalid', url: 'https://mgmt.hospital.invalid', username: 'status', password: 'pw-not-shown', futureScope: 'x' }],
+    });
+    const effective = loadEffectiveSettings({ env: {}, allowEnvPolicy: false, policies: [jsonFilePolicy(path)] });
+    expect(effective.settings.conferenceServers).toEqual([
+      { domain: 'vmr.hospital.invalid', provider: 'pexip', url: 'https://pexip.hospital.invalid' },
+      { domain: 'video.hospital.invalid', provider: 'janus', url: 'wss://janus.hospital.invalid/', guardUrl: 'https://guard.hospital.invalid' },
+    ]);
+    expect(effective.settings.pexipStatusApi).toEqual([{ domain: 'vmr.hospital.invalid', url: 'https://mgmt.hospital.invalid', username: 'status', password: 'pw-not-shown' }]);
+    expect(effective.ignoredPolicyKeys).toEqual([
+      { key: 'conferenceServers[0].futureTls', source: path },
+      { key: 'pexipStatusApi[0].futureScope', source: path },
+    ]);
+    expect(JSON.stringify(effective.ignoredPolicyKeys)).not.toMatch(/not-shown/);
+  });
+
+  it('inside a registry line of JSON too', () => {
+    const line = JSON.stringify({ domain: 'vmr.hospital.invalid', provider: 'pexip', url: 'https://pexip.hospital.invalid', newerField: 1 });
+    const effective = resolveSettings({ policies: [registryPolicy(fakeWindowsPolicyHost({ registry: { conferenceServers: [line] } }))] });
+    expect(effective.settings.conferenceServers).toEqual([{ domain: 'vmr.hospital.invalid', provider: 'pexip', url: 'https://pexip.hospital.invalid' }]);
+    expect(effective.ignoredPolicyKeys).toEqual([{ key: 'conferenceServers[0].newerField', source: 'HKLM\\Software\\Policies\\ClinicianConsole' }]);
+  });
+
+  it("in the user's own settings file still stops the start (a typo there is theirs to fix), nested too", () => {
+    const user = policyFile({ conferenceServers: [{ domain: 'vmr.hospital.invalid', provider: 'pexip', url: 'https://pexip.hospital.invalid', tls: 1 }] });
+    expect(() => loadEffectiveSettings({ env: { CLINICIAN_CONSOLE_CONFIG: user.path }, allowEnvPolicy: false, policies: [] })).toThrow(
+      expect.objectContaining({ name: 'SettingsError', message: expect.stringContaining('conferenceServers') }),
+    );
+  });
+
+  it('a nested field with a bad value for a known field still stops the start', () => {
+    const { path } = policyFile({ conferenceServers: [{ domain: 'vmr.hospital.invalid', provider: 'pexip', url: 'http://pexip.elsewhere.invalid', futureTls: 1 }] });
+    expect(() => loadEffectiveSettings({ env: {}, allowEnvPolicy: false, policies: [jsonFilePolicy(path)] })).toThrow(
+      expect.objectContaining({ name: 'SettingsError', message: expect.stringContaining('conferenceServers') }),
+    );
+  });
+
   it('does not excuse a bad value for a known key: that still stops the start, naming key and source', () => {
     const { path } = policyFile({ futureKey: true, smsGatewayUrl: 'http://sms.elsewhere.invalid/' });
     expect(() => loadEffectiveSettings({ env: {}, allowEnvPolicy: false, policies: [jsonFilePolicy(path)] })).toThrow(
@@ -80,6 +122,31 @@ describe('a policy source that cannot be used', () => {
     const registry = registryPolicy(fakeWindowsPolicyHost({ registry: { allowUserSettingsFile: 1 }, fail: ['registryValues'] }));
     const effective = resolveSettings({ settingsFile: { bookingApiUrl: 'https://user.invalid' }, policies: [registry], installed: true });
     expect(effective.settings.bookingApiUrl).toBe('');
+  });
+});
+
+describe('CLINICIAN_CONSOLE_MACHINE_POLICY (development and tests: Linux machine policy file elsewhere)', () => {
+  it.runIf(process.platform === 'linux')('is checked as the machine policy file: in a folder anyone can write it is ignored and reported', () => {
+    const { dir, path } = policyFile({ callMiniView: false });
+    chmodSync(dir, 0o777);
+    const effective = loadEffectiveSettings({ env: { CLINICIAN_CONSOLE_MACHINE_POLICY: path }, allowEnvPolicy: true });
+    expect(effective.policyProblems).toEqual([{ source: path, reason: 'writable-by-others' }]);
+    expect(effective.settings.callMiniView).toBe(true);
+  });
+
+  it.runIf(process.platform === 'linux' && asRoot)("applies when root's alone", () => {
+    const { path } = policyFile({ callMiniView: false });
+    const effective = loadEffectiveSettings({ env: { CLINICIAN_CONSOLE_MACHINE_POLICY: path }, allowEnvPolicy: true });
+    expect(effective.policySources).toEqual([path]);
+    expect(effective.settings.callMiniView).toBe(false);
+  });
+
+  it('counts nowhere an environment may not name policy (an installed build)', () => {
+    const { dir, path } = policyFile({ callMiniView: false });
+    chmodSync(dir, 0o777);
+    const effective = loadEffectiveSettings({ env: { CLINICIAN_CONSOLE_MACHINE_POLICY: path }, allowEnvPolicy: false });
+    expect(JSON.stringify(effective.policyProblems)).not.toContain(path);
+    expect(effective.policySources).not.toContain(path);
   });
 });
 

@@ -55,6 +55,20 @@ describe('main/index.ts', () => {
     expect(() => platform.screenSources?.choose('screen:2:0')).toThrow(expect.objectContaining({ code: 'share-source-gone' }));
   });
 
+  it("hands the core the OS's screen lock and idle time from powerMonitor, read afresh each time", () => {
+    const workstation = (core.platform as Platform).workstation!;
+    const locks: number[] = [];
+    const stop = workstation.onLocked(() => locks.push(1));
+    fake.powerMonitor.emit('lock-screen');
+    stop();
+    fake.powerMonitor.emit('lock-screen');
+    expect(locks).toEqual([1]);
+    fake.powerMonitor.idleSeconds = 42;
+    expect(workstation.idleSeconds()).toBe(42);
+    fake.powerMonitor.idleSeconds = 1860;
+    expect(workstation.idleSeconds()).toBe(1860);
+  });
+
   it('sandboxes every renderer and registers the app scheme before anything else', () => {
     expect(fake.callOrder.slice(0, 3)).toEqual(['enableSandbox', 'registerSchemesAsPrivileged', 'requestSingleInstanceLock']);
     expect(fake.callOrder.indexOf('protocol.handle:app')).toBeGreaterThan(fake.callOrder.indexOf('whenReady'));

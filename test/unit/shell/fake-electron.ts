@@ -5,6 +5,7 @@
  * Every test file runs in its own module graph, so this state starts fresh per file;
  * call resetFakes() between tests of one file.
  */
+import { EventEmitter } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -271,6 +272,13 @@ export const shell = {
   },
 };
 export const screenSource = { id: 'screen:1:0', name: 'Entire screen', thumbnail: { isEmpty: () => true } };
+/** powerMonitor: the OS's idle time the test sets, and its 'lock-screen' event. */
+export const powerMonitor = Object.assign(new EventEmitter(), {
+  idleSeconds: 0,
+  getSystemIdleTime(): number {
+    return powerMonitor.idleSeconds;
+  },
+});
 /** URLs fetched through Electron's net module (Chromium's network stack). */
 export const netFetched: string[] = [];
 
@@ -292,6 +300,7 @@ export const electronModule = {
   },
   dialog: { showErrorBox: (title: string, body: string) => callOrder.push(`showErrorBox:${title}:${body}`) },
   desktopCapturer: { getSources: async () => [screenSource] },
+  powerMonitor,
   webContents: {
     fromFrame: (frame: FakeFrame) =>
       FakeBrowserWindow.instances.map((w) => w.webContents).find((c) => c.mainFrame === frame),
