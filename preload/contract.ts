@@ -10,7 +10,7 @@
  * and plain types: no Node, no DOM, no Electron.
  */
 import { z } from 'zod';
-import { CallTicket, DialRequest, GuestRole, JoinInfo, ParticipantId, RosterEntry, WaitingGuest } from '../common/call';
+import { CallTicket, DialRequest, GuestRole, JoinInfo, ParticipantId, RosterEntry, WaitingGuest } from '../call/common/call-model';
 import { ErrorInfo } from '../common/errors';
 
 export { ErrorCode, ErrorInfo } from '../common/errors';
@@ -82,7 +82,7 @@ export const DaySchedule = z.object({
 });
 export type DaySchedule = z.infer<typeof DaySchedule>;
 
-export { CallTicket, JoinInfo, Role, RosterEntry, WaitingGuest } from '../common/call';
+export { CallTicket, JoinInfo, Role, RosterEntry, WaitingGuest } from '../call/common/call-model';
 
 export const AppInfo = z.object({
   version: z.string(),

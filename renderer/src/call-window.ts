@@ -1,8 +1,8 @@
 import { mount } from 'svelte';
-import CallWindow from './call/CallWindow.svelte';
+import CallWindow from '../../call/window/CallWindow.svelte';
 import { initI18n } from './i18n/i18n.svelte';
 import './styles.css';
-import './call/call.css';
+import '../../call/window/call.css';
 
 await initI18n();
 mount(CallWindow, { target: document.getElementById('app')! });

@@ -25,8 +25,8 @@ import {
   type InfinityClient,
   type Participant as PexipParticipant,
 } from '@pexip/infinity';
-import { GuestRole, type Role } from '../../../common/call';
-import { JanusRoom, type LocalVideoStats, type Participant, type StateChange } from '../../../renderer/call/janus-room';
+import { GuestRole, type Role } from '../../../call/common/call-model';
+import { JanusRoom, type LocalVideoStats, type Participant, type StateChange } from '../../../call/providers/janus/window/janus-room';
 
 interface GuestTimings {
   /** performance.now() when Join was pressed, when the room was joined, first remote frame. */
