@@ -11,7 +11,7 @@
  * an unauthenticated request with 401. Only no answer at all (refused, reset, timed out) is
  * "unreachable", which is what a blocked network or a server that is down looks like.
  */
-import type { ServerCheck } from '../../preload/contract';
+import type { ServerCheck } from '../common/call-contract';
 import type { ConferenceServer } from '../../main/settings/settings';
 
 type Service = ServerCheck['services'][number]['service'];

@@ -4,7 +4,7 @@
  * shared screen takes the camera's place in the call; when sharing stops, the camera that was
  * in use comes back (opened again only if it was closed meanwhile).
  */
-import type { ScreenSource } from '../../preload/contract';
+import type { ScreenSource } from '../common/call-contract';
 import type { CallClient } from './call-client';
 import { call } from '../../renderer/src/lib/backend';
 
