@@ -7,6 +7,7 @@
  *     participants listed beside it.
  */
 import type { JoinInfo, Role, RosterEntry, WaitingGuest } from '../common/call-model';
+import type { MediaStats } from '../common/media-stats';
 
 export type CallState = 'idle' | 'connecting' | 'joined' | 'reconnecting' | 'left' | 'failed';
 
@@ -68,23 +69,8 @@ export interface ChatMessage {
 /** Longer messages are refused before sending (and cut when received). */
 export const CHAT_MAX_LENGTH = 1000;
 
-/** Inbound media of one remote stream since the call began, from getStats. */
-export interface MediaStats {
-  id: string;
-  framesDecoded: number;
-  packetsLost: number;
-  packetsReceived: number;
-  /** Seconds, from the selected candidate pair. */
-  roundTripTime?: number;
-  bitrateKbps?: number;
-  frameRate?: number;
-  audioBytesReceived?: number;
-  /** 0..1, the current level of that stream's audio (active speaker). */
-  audioLevel?: number;
-  /** getStats' running sums for that audio: level² × seconds, and seconds (the level over an interval). */
-  totalAudioEnergy?: number;
-  totalSamplesDuration?: number;
-}
+/** The one media-stats shape (call/common/media-stats.ts). */
+export type { MediaStats };
 
 export interface CallClientEvents {
   state: CallStateChange;

@@ -259,7 +259,7 @@ async function joinJanus(name: string, pin: string, local: MediaStream): Promise
       return { token: String(again.json.token), id: String(again.json.feedId), room: String(again.json.room) };
     },
   });
-  window.guestStats = async () => (await room.stats()).map((s) => ({ participantId: s.participantId, framesDecoded: s.framesDecoded, audioBytesReceived: s.audioBytesReceived, audioLevel: s.audioLevel }));
+  window.guestStats = async () => (await room.stats()).map((s) => ({ participantId: s.id, framesDecoded: s.framesDecoded, audioBytesReceived: s.audioBytesReceived, audioLevel: s.audioLevel }));
   window.guestLocalStats = () => room.localStats();
   mediaControls(
     (on) => room.setAudioEnabled(on),

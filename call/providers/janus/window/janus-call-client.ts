@@ -115,7 +115,7 @@ export class JanusCallClient implements CallClient {
   async stats(): Promise<MediaStats[]> {
     const list = (await this.room?.stats()) ?? [];
     return list.map((s) => ({
-      id: s.participantId,
+      id: s.id,
       framesDecoded: s.framesDecoded,
       packetsLost: s.packetsLost,
       packetsReceived: s.packetsReceived,

@@ -20,6 +20,7 @@
  */
 import Janus, { type JanusJS } from 'janus-gateway';
 import adapter from 'webrtc-adapter';
+import type { MediaStats } from '../../../common/media-stats';
 import { Emitter } from '../../../window/emitter';
 
 export interface JanusRoomOptions {
@@ -117,28 +118,6 @@ export interface JanusRoomEvents {
   trackRemoved: RemoteTrackEvent;
   /** Non-fatal problems, for the app's logger (technical text: no names, no PINs). */
   warning: string;
-}
-
-export interface RemoteVideoStats {
-  participantId: string;
-  framesDecoded: number;
-  packetsLost: number;
-  packetsReceived: number;
-  /** Seconds, from the selected ICE candidate pair (same for every participant: one PC). */
-  roundTripTime?: number;
-  /** Since the previous stats() call. */
-  bitrateKbps?: number;
-  frameRate?: number;
-  frameWidth?: number;
-  frameHeight?: number;
-  /** The participant's inbound audio, from the same connection. */
-  audioBytesReceived?: number;
-  /** 0..1, the current level of their audio (active speaker). */
-  audioLevel?: number;
-  /** Running sums of their audio (level² × seconds, and seconds). */
-  totalAudioEnergy?: number;
-  totalSamplesDuration?: number;
-  audioPacketsLost?: number;
 }
 
 export interface LocalVideoStats {
@@ -377,12 +356,12 @@ export class JanusRoom {
   }
 
   /** Inbound video per remote participant, from the subscriber PeerConnection. */
-  async stats(): Promise<RemoteVideoStats[]> {
+  async stats(): Promise<MediaStats[]> {
     const pc = this.sub?.webrtcStuff?.pc;
     if (!pc) return [];
     const report = await pc.getStats();
     const rtt = selectedPairRtt(report);
-    const out: RemoteVideoStats[] = [];
+    const out: MediaStats[] = [];
     const audio = new Map<string, { bytes: number; level?: number; energy?: number; duration?: number; lost: number }>();
     report.forEach((s: RTCInboundRtpStreamStats & { mid?: string; audioLevel?: number; totalAudioEnergy?: number; totalSamplesDuration?: number }) => {
       if (s.type !== 'inbound-rtp' || s.kind !== 'audio' || !s.mid) return;
@@ -394,7 +373,7 @@ export class JanusRoom {
       const participantId = this.midFeed.get(s.mid);
       if (!participantId || !this.publishers.has(participantId)) return;
       out.push({
-        participantId,
+        id: participantId,
         framesDecoded: s.framesDecoded ?? 0,
         packetsLost: s.packetsLost ?? 0,
         packetsReceived: s.packetsReceived ?? 0,
