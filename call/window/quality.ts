@@ -3,23 +3,8 @@
  * two samples a second apart. "Poor" is what a clinician would notice: freezing video,
  * lost packets, or a long round trip.
  */
-/**
- * The fields of a remote stream's stats sample this needs (call-client's MediaStats has them).
- * Declared here, not picked from call-client: the unit tests type-check this without the DOM lib.
- */
-export interface StatsSample {
-  id: string;
-  framesDecoded: number;
-  packetsLost: number;
-  packetsReceived: number;
-  roundTripTime?: number;
-  bitrateKbps?: number;
-  frameRate?: number;
-  audioLevel?: number;
-  /** getStats' running sums (level² × seconds, and seconds): their change is the level over an interval. */
-  totalAudioEnergy?: number;
-  totalSamplesDuration?: number;
-}
+// The one DOM-free media-stats shape, so the unit tests type-check this without the DOM lib.
+import type { MediaStats } from '../common/media-stats';
 
 export interface Quality {
   poor: boolean;
@@ -34,7 +19,7 @@ export const POOR_RTT_MS = 400;
 export const POOR_LOST_PER_SECOND = 15;
 export const POOR_FPS = 5;
 
-export function judgeQuality(now: StatsSample, before: StatsSample | undefined): Quality {
+export function judgeQuality(now: MediaStats, before: MediaStats | undefined): Quality {
   const lost = before ? Math.max(0, now.packetsLost - before.packetsLost) : 0;
   const rttMs = now.roundTripTime !== undefined ? Math.round(now.roundTripTime * 1000) : undefined;
   const kbps = now.bitrateKbps !== undefined ? Math.round(now.bitrateKbps) : undefined;
@@ -54,7 +39,7 @@ export function judgeQuality(now: StatsSample, before: StatsSample | undefined):
  * which also come once a second) and never see the speech at all. The running energy sums cover
  * every sample in between. Without two samples with those sums, the instantaneous level is all there is.
  */
-export function speechLevel(now: StatsSample, before: StatsSample | undefined): number {
+export function speechLevel(now: MediaStats, before: MediaStats | undefined): number {
   const energy = (now.totalAudioEnergy ?? NaN) - (before?.totalAudioEnergy ?? NaN);
   const seconds = (now.totalSamplesDuration ?? NaN) - (before?.totalSamplesDuration ?? NaN);
   if (seconds > 0 && energy >= 0) return Math.sqrt(energy / seconds);
@@ -62,7 +47,7 @@ export function speechLevel(now: StatsSample, before: StatsSample | undefined): 
 }
 
 /** The loudest participant since the previous sample, above a floor; null when nobody speaks. */
-export function activeSpeaker(stats: StatsSample[], previous: Record<string, StatsSample | undefined> = {}, floor = 0.02): string | null {
+export function activeSpeaker(stats: MediaStats[], previous: Record<string, MediaStats | undefined> = {}, floor = 0.02): string | null {
   let best: { id: string; level: number } | null = null;
   for (const s of stats) {
     const level = speechLevel(s, previous[s.id]);

@@ -1,8 +1,9 @@
 /** The call window's quality warning and active-speaker choice from getStats samples. */
 import { describe, expect, test } from 'vitest';
-import { activeSpeaker, judgeQuality, speechLevel, POOR_LOST_PER_SECOND, POOR_RTT_MS, type StatsSample } from '../../../../call/window/quality';
+import { activeSpeaker, judgeQuality, speechLevel, POOR_LOST_PER_SECOND, POOR_RTT_MS } from '../../../../call/window/quality';
+import type { MediaStats } from '../../../../call/common/media-stats';
 
-const sample = (over: Partial<StatsSample> = {}): StatsSample => ({
+const sample = (over: Partial<MediaStats> = {}): MediaStats => ({
   id: 'p1',
   framesDecoded: 100,
   packetsLost: 0,
