@@ -13,6 +13,7 @@
  */
 import type { ServerCheck } from '../common/call-contract';
 import type { ConferenceServer } from '../../main/settings/settings';
+import { guardRoomsUrl } from '../providers/janus/guard-api';
 
 type Service = ServerCheck['services'][number]['service'];
 
@@ -23,7 +24,7 @@ export function probeTargets(server: ConferenceServer): Array<{ service: Service
   return [
     // The WebSocket endpoint, asked as plain HTTP(S): the same host, port and TLS.
     { service: 'conference-server', url: server.url.replace(/^ws/, 'http') },
-    { service: 'room-guard', url: `${trim(server.guardUrl)}/v1/rooms` },
+    { service: 'room-guard', url: guardRoomsUrl(server.guardUrl) },
   ];
 }
 

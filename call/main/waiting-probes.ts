@@ -20,6 +20,7 @@ import { z } from 'zod';
 import { GuestRole, type GuestRole as GuestRoleT } from '../common/call-model';
 import type { Logger } from '../../main/log/logger';
 import type { PexipStatusApi } from '../../main/settings/settings';
+import { guardAnswers, guardRoomUrl } from '../providers/janus/guard-api';
 
 export interface WaitingProbe {
   /** The roles of the guests waiting now; null when that is not known this round. */
@@ -33,13 +34,12 @@ interface HttpOptions {
   timeoutMs: number;
 }
 
-const Watcher = z.object({ watcher: z.string().min(16).max(128) });
-const Lobby = z.object({ waiting: z.array(z.object({ role: GuestRole })).max(500) });
+const { watcher: Watcher, lobby: Lobby } = guardAnswers;
 
 /** Janus, through the room guard: a lobby watcher for the meeting's lifetime. */
 export function janusLobbyProbe(opts: HttpOptions & { guardUrl: string; room: string; hostPin: string; log: Logger; now?: () => number }): WaitingProbe {
   const now = opts.now ?? Date.now;
-  const base = `${opts.guardUrl.replace(/\/+$/, '')}/v1/rooms/${encodeURIComponent(opts.room)}`;
+  const base = guardRoomUrl(opts.guardUrl, opts.room);
   let watcher: string | null = null;
   /** The guard said the host PIN is wrong: said once, never tried again (it counts as a guess). */
   let refused = false;

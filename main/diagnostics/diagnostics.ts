@@ -9,6 +9,7 @@
 import type { Diagnostics } from '../../preload/contract';
 import type { EffectiveSettings, SettingKey } from '../settings/policy';
 import type { UpdaterStatus } from '../updates/update-guard';
+import { guardRoomsUrl } from '../../call/providers/janus/guard-api';
 
 type Probe = Diagnostics['reachability'][number];
 
@@ -66,7 +67,7 @@ export async function buildDiagnostics(opts: {
       ? [probe('conference-server', '', '')]
       : settings.conferenceServers.flatMap((s) => [
           probe('conference-server', s.url, s.provider === 'pexip' ? `${s.url.replace(/\/+$/, '')}/api/client/v2/status` : s.url.replace(/^ws/, 'http')),
-          ...(s.provider === 'janus' ? [probe('room-guard', s.guardUrl, `${s.guardUrl.replace(/\/+$/, '')}/v1/rooms`)] : [statusProbe(s.domain)]),
+          ...(s.provider === 'janus' ? [probe('room-guard', s.guardUrl, guardRoomsUrl(s.guardUrl))] : [statusProbe(s.domain)]),
         ])),
   ]).then((all) => all.filter((r, i) => r.service !== 'pexip-status' || all.findIndex((o) => o.service === r.service && o.url === r.url) === i));
 

@@ -26,6 +26,7 @@ import {
   type Participant as PexipParticipant,
 } from '@pexip/infinity';
 import { GuestRole, type Role } from '../../../call/common/call-model';
+import { guardRoomUrl } from '../../../call/providers/janus/guard-api';
 import { JanusRoom, type LocalVideoStats, type Participant, type StateChange } from '../../../call/providers/janus/window/janus-room';
 
 interface GuestTimings {
@@ -173,7 +174,7 @@ function mediaControls(setAudio: (on: boolean) => void, setVideo: (on: boolean) 
 // ---------------------------------------------------------------------------------------------
 // Janus, through the room guard.
 
-const guardBase = `${(params.get('guard') ?? '').replace(/\/+$/, '')}/v1/rooms/${encodeURIComponent(params.get('room') ?? '')}`;
+const guardBase = guardRoomUrl(params.get('guard') ?? '', params.get('room') ?? '');
 
 async function guard(method: string, path: string, bearer: string | null, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
   const res = await fetch(guardBase + path, {

@@ -5,24 +5,9 @@
  */
 import { z } from 'zod';
 import { UserFacingError } from '../../../../main/core/errors';
+import { guardAnswers, guardRoomUrl } from '../guard-api';
 
-const Session = z.object({ session: z.string(), expiresInMs: z.number() });
-// `room`: the Janus room's own id, which the guard tells only admitted participants.
-const Prepared = z.object({ feedId: z.string(), token: z.string(), room: z.string() });
-const State = z.object({
-  waiting: z.array(z.object({ guestId: z.string(), name: z.string(), role: z.enum(['patient', 'interpreter', 'specialist', 'relative', 'other']) })),
-  roster: z.array(
-    z.object({
-      feedId: z.string(),
-      role: z.enum(['host', 'patient', 'interpreter', 'specialist', 'relative', 'other']),
-      name: z.string(),
-      present: z.boolean(),
-      // A guard from before the count was added leaves it out: rejoins are then seen by presence only.
-      joins: z.number().int().nonnegative().optional(),
-    }),
-  ),
-});
-const Admitted = z.object({ feedId: z.string() });
+const { session: Session, prepared: Prepared, state: State, admitted: Admitted, ok: Ok } = guardAnswers;
 
 export interface GuardClient {
   hostSession(pin: string): Promise<string>;
@@ -37,7 +22,7 @@ export interface GuardClient {
 }
 
 export function createGuardClient(opts: { guardUrl: string; room: string; fetch: typeof fetch; timeoutMs: number }): GuardClient {
-  const base = `${opts.guardUrl.replace(/\/+$/, '')}/v1/rooms/${encodeURIComponent(opts.room)}`;
+  const base = guardRoomUrl(opts.guardUrl, opts.room);
 
   async function call<T>(method: string, path: string, bearer: string | null, body: unknown, schema: z.ZodType<T>): Promise<T> {
     let res: Response;
@@ -64,7 +49,6 @@ export function createGuardClient(opts: { guardUrl: string; room: string; fetch:
     if (!parsed.success) throw new UserFacingError('host-action-failed');
     return parsed.data;
   }
-  const Ok = z.object({ ok: z.literal(true) });
 
   return {
     hostSession: async (pin) => (await call('POST', '/host', null, { pin }, Session)).session,
