@@ -12,9 +12,8 @@ import type { Logger } from '../../main/log/logger';
 import { createCallSession, type CallSession } from './call-session';
 import type { DevicePreferenceStore } from './device-preferences';
 import type { GuestRoomRef } from './invitation';
-import { createJanusProvider } from '../providers/janus/main/janus-provider';
-import { createPexipProvider } from '../providers/pexip/main/pexip-provider';
 import type { ConferenceProvider } from './provider';
+import { facetsFor } from './provider-registry';
 import { checkServer } from './server-check';
 import type { SmsSender } from './sms-gateway';
 
@@ -72,10 +71,8 @@ export function createCallChannels(opts: {
   const ok = { done: true as const };
 
   function providerOf(server: ConferenceServer): ConferenceProvider {
-    const common = { fetch: opts.fetch, timeoutMs: opts.requestTimeoutMs };
-    return server.provider === 'pexip'
-      ? createPexipProvider({ ...common, nodeUrl: server.url, log: log.child('pexip'), lockOnHostJoin: opts.pexipLockOnHostJoin !== false })
-      : createJanusProvider({ ...common, serverUrl: server.url, guardUrl: server.guardUrl });
+    const ctx = { fetch: opts.fetch, timeoutMs: opts.requestTimeoutMs, log, pexipLockOnHostJoin: opts.pexipLockOnHostJoin !== false };
+    return facetsFor(server.provider).openProvider(server, ctx);
   }
 
   function current(): CallSession {
@@ -99,10 +96,7 @@ export function createCallChannels(opts: {
       const server = serverFor(meeting.room.uri, opts.servers);
       if (!server) throw new UserFacingError('no-conference-server');
       const room = providerOf(server).open({ id: meeting.room.id, uri: meeting.room.uri, hostPin: meeting.room.hostPin });
-      const guestRoom: GuestRoomRef =
-        server.provider === 'pexip'
-          ? { provider: 'pexip', nodeUrl: server.url, alias: meeting.room.uri }
-          : { provider: 'janus', serverUrl: server.url, guardUrl: server.guardUrl, room: meeting.room.id };
+      const guestRoom: GuestRoomRef = facetsFor(server.provider).guestRoom(server, meeting.room);
       closingOnPurpose = false;
       sessionServer = server;
       const opened: CallSession = createCallSession({

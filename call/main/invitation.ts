@@ -10,6 +10,8 @@
  * parameter taken out.
  */
 import type { GuestRole } from '../common/call-model';
+import type { GuestRoomRef } from './provider-facets';
+import { facetsFor } from './provider-registry';
 
 export interface InvitationInput {
   role: GuestRole;
@@ -23,10 +25,7 @@ export interface InvitationInput {
 
 export type InvitationLanguage = 'en' | 'fi' | 'sv' | 'da';
 
-/** Where a guest joins: what the link must carry for the guest's page to find the room. */
-export type GuestRoomRef =
-  | { provider: 'janus'; serverUrl: string; guardUrl: string; room: string }
-  | { provider: 'pexip'; nodeUrl: string; alias: string };
+export type { GuestRoomRef };
 
 export interface Invitation {
   link: string;
@@ -72,14 +71,7 @@ export function invitationLink(room: GuestRoomRef, role: GuestRole, opts: { base
   if (!opts.baseUrl) return withoutPin(opts.portalLink ?? '');
   const url = new URL(opts.baseUrl);
   url.searchParams.set('provider', room.provider);
-  if (room.provider === 'janus') {
-    url.searchParams.set('server', room.serverUrl);
-    url.searchParams.set('guard', room.guardUrl);
-    url.searchParams.set('room', room.room);
-  } else {
-    url.searchParams.set('node', room.nodeUrl);
-    url.searchParams.set('alias', room.alias);
-  }
+  for (const [key, value] of Object.entries(facetsFor(room.provider).guestLinkParams(room))) url.searchParams.set(key, value);
   url.searchParams.set('role', role);
   return url.toString();
 }

@@ -13,19 +13,12 @@
  */
 import type { ServerCheck } from '../common/call-contract';
 import type { ConferenceServer } from '../../main/settings/settings';
-import { guardRoomsUrl } from '../providers/janus/guard-api';
+import type { ProbeService } from './provider-facets';
+import { facetsFor } from './provider-registry';
 
-type Service = ServerCheck['services'][number]['service'];
-
-/** The URLs asked for a server: Pexip's node; Janus and, in front of its rooms, the room guard. */
-export function probeTargets(server: ConferenceServer): Array<{ service: Service; url: string }> {
-  const trim = (url: string) => url.replace(/\/+$/, '');
-  if (server.provider === 'pexip') return [{ service: 'conference-server', url: `${trim(server.url)}/api/client/v2/status` }];
-  return [
-    // The WebSocket endpoint, asked as plain HTTP(S): the same host, port and TLS.
-    { service: 'conference-server', url: server.url.replace(/^ws/, 'http') },
-    { service: 'room-guard', url: guardRoomsUrl(server.guardUrl) },
-  ];
+/** The URLs asked for a server: each provider's probe targets (its facets). */
+export function probeTargets(server: ConferenceServer): Array<{ service: ProbeService; url: string }> {
+  return facetsFor(server.provider).probeTargets(server);
 }
 
 export async function checkServer(server: ConferenceServer, opts: { fetch: typeof fetch; timeoutMs: number }): Promise<ServerCheck> {

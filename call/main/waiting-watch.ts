@@ -28,7 +28,8 @@ import type { BookedMeeting } from '../../main/booking/booking-source';
 import type { Logger } from '../../main/log/logger';
 import type { ConferenceServer, PexipStatusApi } from '../../main/settings/settings';
 import { serverFor } from './call-channels';
-import { janusLobbyProbe, pexipStatusProbe, type StatusAccount, type WaitingProbe } from './waiting-probes';
+import { facetsFor } from './provider-registry';
+import type { StatusAccount, WaitingProbe } from './waiting-probes';
 
 export type DayWaiting = EventPayload<'waiting.changed'>;
 
@@ -96,15 +97,14 @@ export function createWaitingWatch(opts: {
 
   function probeFor(m: BookedMeeting, server: ConferenceServer): WaitingProbe | null {
     if (!m.room) return null;
-    const http = { fetch: opts.fetch, timeoutMs: opts.timeoutMs };
-    if (server.provider === 'janus') return janusLobbyProbe({ ...http, guardUrl: server.guardUrl, room: m.room.id, hostPin: m.room.hostPin, log });
-    const account = accounts.get(server.domain);
-    if (!account) {
-      if (!unconfigured.has(server.domain)) log.info(`waiting: no Pexip status account for ${server.domain} in the policy; its meetings get no waiting badge`);
-      unconfigured.add(server.domain);
-      return null;
-    }
-    return pexipStatusProbe({ ...http, account, conference: m.room.uri, log });
+    const facets = facetsFor(server.provider);
+    const statusAccount = (domain: string): StatusAccount | undefined => {
+      const account = accounts.get(domain);
+      if (!account && !unconfigured.has(domain)) log.info(`waiting: no ${facets.label} status account for ${domain} in the policy; its meetings get no waiting badge`);
+      if (!account) unconfigured.add(domain);
+      return account;
+    };
+    return facets.waitingProbe(server, m.room, { fetch: opts.fetch, timeoutMs: opts.timeoutMs, log, statusAccount });
   }
 
   function release(id: string): void {
