@@ -38,6 +38,7 @@ await check('security scan (electronegativity: no HIGH or MEDIUM finding)', 'nod
 await check('type check: main, preload, tests', bin('tsc'), ['-p', 'tsconfig.node.json', '--noEmit']);
 await check('type check: renderer', bin('tsc'), ['-p', 'tsconfig.web.json', '--noEmit']);
 await check('svelte-check', bin('svelte-check'), ['--tsconfig', 'tsconfig.web.json', '--fail-on-warnings']);
+await check('no import circle (scripts/import-cycles.ts)', bin('tsx'), ['scripts/import-cycles.ts']);
 const built = await check('build (vite: main, preload, renderer)', 'npm', ['run', '--silent', 'build']);
 
 say('── unit tests (vitest)');
