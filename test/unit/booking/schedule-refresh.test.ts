@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { addDays, localDay, startOfDay } from '../../../common/days';
-import { createScheduleSync } from '../../../main/booking/schedule-sync';
+import { createScheduleSync } from '../../../main/booking/schedule-refresh';
 import { createVdxSource } from '../../../main/booking/vdx-client';
 import { openScheduleDb, type ScheduleDb } from '../../../main/cache/schedule-db';
 import { nullLogger } from '../../../main/log/logger';

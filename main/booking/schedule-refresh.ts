@@ -1,8 +1,9 @@
 /**
- * Keeps the cached schedule in step with the booking source.
+ * One sync of the schedule against the booking source and the cache (schedule-refresh.ts decides
+ * what a sync writes and reports; sync-timing.ts decides when syncs run).
  *
  * Reads (`day`) come from the cache and never touch the network: only `refresh` syncs, and
- * only the scheduler (sync-scheduler.ts) and explicit user actions call it. One sync runs
+ * only the sync timing (sync-timing.ts) and explicit user actions call it. One sync runs
  * at a time. `onChanged` carries the new day, and fires only when what the day view shows
  * really changed: the meetings, the sync state or its problem, or the minute of the last
  * sync ("last synced 09:41"). A failed or invalid fetch never touches the cached rows: only

@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createBackoff } from '../../../main/booking/backoff';
-import { createSyncScheduler, FOCUS_GAP_MS } from '../../../main/booking/sync-scheduler';
+import { createSyncScheduler, FOCUS_GAP_MS } from '../../../main/booking/sync-timing';
 
 beforeEach(() => vi.useFakeTimers());
 afterEach(() => vi.useRealTimers());
