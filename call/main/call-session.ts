@@ -24,7 +24,7 @@ import { UserFacingError } from '../../main/core/errors';
 import type { EventSink, OpenExternal } from '../../main/core/ports';
 import type { Logger } from '../../main/log/logger';
 import { buildInvitation, invitationMailto, type GuestRoomRef, type Invitation, type InvitationLanguage } from './invitation';
-import type { ConferenceRoom, RoomState } from './provider';
+import type { ConferenceRoom, RoomPresence } from './provider';
 import type { SmsSender } from './sms-gateway';
 
 export type CallPhase = 'preparing' | 'ready' | 'joined' | 'reconnecting' | 'asking-end' | 'ended' | 'failed';
@@ -123,7 +123,7 @@ export function createCallSession(opts: {
   const remute = new Set<string>();
   /** Roles main knows: the host, and whoever the host dialled. */
   const roles = new Map<string, RosterEntry['role']>();
-  let serverRoster: RoomState['roster'] = [];
+  let serverRoster: RoomPresence['roster'] = [];
   let lastLobby = '[]';
   let lastRoster = '[]';
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -167,7 +167,7 @@ export function createCallSession(opts: {
    * round, while they stay; dropping it let a patient muted before a Janus restart be heard
    * after it (seen with --repeat-each 3).
    */
-  async function reapplyMutes(previous: RoomState['roster'], next: RoomState['roster']): Promise<void> {
+  async function reapplyMutes(previous: RoomPresence['roster'], next: RoomPresence['roster']): Promise<void> {
     for (const p of next) {
       const was = previous.find((q) => q.id === p.id);
       const rejoined = p.joins !== undefined && was?.joins !== undefined && p.joins !== was.joins;

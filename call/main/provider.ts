@@ -18,8 +18,8 @@ export interface RoomRef {
   hostPin: string;
 }
 
-/** What the server says about the room while the host is in it (Janus; Pexip tells the window itself). */
-export interface RoomState {
+/** Who waits and who is in the room, as the server tells the host (Janus; Pexip tells the window itself). Not the window's connection state (janus-room.ts's RoomConnectionState). */
+export interface RoomPresence {
   waiting: WaitingGuest[];
   /**
    * Participants the server knows a role of, whether they are in the room now, and (where
@@ -40,7 +40,7 @@ export interface ConferenceRoom {
   /** The window's current session token (Pexip: it refreshes the token itself). */
   sessionToken(token: string): void;
   /** Polls who waits and who is in (null: the provider's window client knows that itself). */
-  state(): Promise<RoomState | null>;
+  state(): Promise<RoomPresence | null>;
   admit(participantId: string): Promise<void>;
   deny(participantId: string): Promise<void>;
   kick(participantId: string): Promise<void>;

@@ -469,7 +469,7 @@ function createPexipClient(): InfinityClient {
         ? 'refused'
         : 'kicked'
       : /conference terminated|hosts departed/i.test(text)
-        ? 'room-destroyed'
+        ? 'ended'
         : /user initiated/i.test(text)
           ? 'user-left'
           : 'error';
@@ -491,7 +491,7 @@ function endMessage(reason: string | undefined): string {
       return 'The host did not let you in to this meeting.';
     case 'kicked':
       return 'You were removed from the meeting';
-    case 'room-destroyed':
+    case 'ended':
       return 'The meeting has ended';
     case 'room-missing':
       return 'The meeting was not found';

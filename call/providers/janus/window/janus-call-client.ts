@@ -4,9 +4,9 @@
  * mutes from main's roster, the lobby from main (the guard keeps it).
  */
 import type { JoinInfo, RosterEntry, WaitingGuest } from '../../../common/call-model';
-import type { CallClient, CallClientEvents, CallParticipant, ChatMessage, EndReason, HostPort, MediaStats, RemoteMedia } from '../../../window/call-client';
+import type { CallClient, CallClientEvents, CallParticipant, ChatMessage, HostPort, MediaStats, RemoteMedia } from '../../../window/call-client';
 import { Emitter } from '../../../window/emitter';
-import { JanusRoom, type EndReason as RoomEndReason, type Participant } from './janus-room';
+import { JanusRoom, type Participant } from './janus-room';
 
 export class JanusCallClient implements CallClient {
   readonly layout = 'tiles' as const;
@@ -69,7 +69,7 @@ export class JanusCallClient implements CallClient {
     room.on('state', (s) => {
       if (s.state === 'joined' && room.id) this.port.joined(room.id);
       if (s.state === 'idle') return;
-      this.events.emit('state', { state: s.state, ...(s.reason ? { reason: endReason(s.reason) } : {}) });
+      this.events.emit('state', { state: s.state, ...(s.reason ? { reason: s.reason } : {}) });
     });
     room.on('participants', (list) => {
       this.feeds = list;
@@ -151,8 +151,4 @@ export class JanusCallClient implements CallClient {
     const media: RemoteMedia[] = [...this.streams].map(([id, stream]) => ({ id, stream }));
     this.events.emit('media', media);
   }
-}
-
-function endReason(reason: RoomEndReason): EndReason {
-  return reason === 'room-destroyed' ? 'ended' : reason;
 }

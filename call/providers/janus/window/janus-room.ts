@@ -21,6 +21,7 @@
 import Janus, { type JanusJS } from 'janus-gateway';
 import adapter from 'webrtc-adapter';
 import type { MediaStats } from '../../../common/media-stats';
+import type { EndReason } from '../../../window/call-client';
 import { Emitter } from '../../../window/emitter';
 
 export interface JanusRoomOptions {
@@ -55,26 +56,20 @@ export interface JanusRoomOptions {
   beforeJoin?: () => Promise<{ token: string; id: string; room?: string } | undefined>;
 }
 
-export type RoomState = 'idle' | 'connecting' | 'joined' | 'reconnecting' | 'left' | 'failed';
+/** Where this page's connection to the room is (not who is in it: that is main's RoomPresence). */
+export type RoomConnectionState = 'idle' | 'connecting' | 'joined' | 'reconnecting' | 'left' | 'failed';
 
 /**
- * Why the call ended (state 'left' or 'failed'):
- * - left: `user-left` (leave()), `kicked` (removed by the host), `room-destroyed` (meeting ended);
- * - failed: `refused` (VideoRoom 433: no valid token or PIN), `room-missing` (426), `server-unreachable`,
- *   `media-failed` (no camera/microphone, or WebRTC setup failed), `error` (anything else).
+ * Why the call ended (state 'left' or 'failed'), in the one EndReason of the call window
+ * (call-client.ts). Here: left: `user-left` (leave()), `kicked` (removed by the host), `ended`
+ * (the room was destroyed: the meeting ended); failed: `refused` (VideoRoom 433: no valid token
+ * or PIN), `room-missing` (426), `server-unreachable`, `media-failed` (no camera/microphone, or
+ * WebRTC setup failed), `error` (anything else).
  */
-export type EndReason =
-  | 'user-left'
-  | 'kicked'
-  | 'room-destroyed'
-  | 'refused'
-  | 'room-missing'
-  | 'server-unreachable'
-  | 'media-failed'
-  | 'error';
+export type { EndReason };
 
 export interface StateChange {
-  state: RoomState;
+  state: RoomConnectionState;
   reason?: EndReason;
   /** Technical detail for logs (no PINs, no names). */
   detail?: string;
@@ -561,7 +556,7 @@ export class JanusRoom {
         this.pendingPub = null;
         return;
       case 'destroyed':
-        void this.end('left', 'room-destroyed');
+        void this.end('left', 'ended');
         return;
       case 'event':
         break;
@@ -817,7 +812,7 @@ export class JanusRoom {
   }
 
   /** Not a property read, so TypeScript does not keep a stale narrowing across awaits. */
-  private phase(): RoomState {
+  private phase(): RoomConnectionState {
     return this.current.state;
   }
 

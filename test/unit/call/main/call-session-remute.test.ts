@@ -7,7 +7,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { JoinInfo } from '../../../../call/common/call-model';
 import { createCallSession, WATCH_INTERVAL_MS } from '../../../../call/main/call-session';
-import type { ConferenceRoom, RoomState } from '../../../../call/main/provider';
+import type { ConferenceRoom, RoomPresence } from '../../../../call/main/provider';
 import { createSmsSender } from '../../../../call/main/sms-gateway';
 import { createLogger } from '../../../../main/log/logger';
 
@@ -32,7 +32,7 @@ function scriptedRoom() {
     capabilities: { dialOut: false, lock: false, muteGuests: false },
     prepare: async () => join,
     sessionToken: () => undefined,
-    state: async (): Promise<RoomState> => {
+    state: async (): Promise<RoomPresence> => {
       if (script.down) throw new Error('away');
       return {
         waiting: [],
