@@ -2,9 +2,10 @@ import js from '@eslint/js';
 import svelte from 'eslint-plugin-svelte';
 import globals from 'globals';
 import ts from 'typescript-eslint';
+import { boundaries } from './eslint.boundaries.js';
 
 export default ts.config(
-  { ignores: ['out/**', 'dist/**', 'node_modules/**', '.cache/**', '.sandbox/**'] },
+  { ignores: ['out/**', 'dist/**', 'node_modules/**', '.cache/**', '.sandbox/**', 'test/unit/build/fixtures/**'] },
   js.configs.recommended,
   ...ts.configs.recommended,
   ...svelte.configs['flat/recommended'],
@@ -20,12 +21,7 @@ export default ts.config(
     files: ['**/*.svelte', '**/*.svelte.ts'],
     languageOptions: { parserOptions: { parser: ts.parser, extraFileExtensions: ['.svelte'] } },
   },
-  {
-    // Only the thin Electron layer may import electron; everything else runs under Node.
-    files: ['main/**/*.ts', 'common/**/*.ts', 'renderer/**/*.ts', 'renderer/**/*.svelte', 'host/**/*.ts', 'janus-guard/**/*.ts'],
-    ignores: ['main/platform/**', 'main/windows/**', 'main/ipc/electron-ipc.ts', 'main/index.ts'],
-    rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'Only main/platform, main/windows, main/ipc/electron-ipc.ts and main/index.ts import electron.' }] }] },
-  },
+  ...boundaries,
   {
     files: ['scripts/**', 'test/**', 'bench/**'],
     rules: { 'no-console': 'off' },

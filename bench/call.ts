@@ -7,7 +7,7 @@
  *  - join to first remote frame, console: from the call window opening (Join clicked again
  *    after leaving, two guests in the room) to its first presented remote video frame;
  *  - the same for the bare client of that server in the same run, in a plain page (the
- *    test guest page: janus.js through renderer/call/janus-room.ts, or @pexip/infinity):
+ *    test guest page: janus.js through call/providers/janus/window/janus-room.ts, or @pexip/infinity):
  *    from Join pressed (Pexip) or from the guard's admission (Janus, whose guests wait for
  *    the host to admit them) to its first remote frame;
  *  - the console renderer's CPU share during a 3-party call (console + two guests): CPU time

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { addDays, localDay } from '../common/days';
-import { createScheduleSync } from '../main/booking/schedule-sync';
+import { createScheduleSync } from '../main/booking/schedule-refresh';
 import { createVdxSource } from '../main/booking/vdx-client';
 import { openScheduleDb } from '../main/cache/schedule-db';
 import { nullLogger } from '../main/log/logger';

@@ -1,5 +1,5 @@
 /** The diagnostics report as plain text, for "Copy diagnostics" into an IT ticket. */
-import type { Diagnostics } from '../preload/contract';
+import type { Diagnostics } from './diagnostics';
 
 export function diagnosticsText(d: Diagnostics): string {
   const lines = [`Clinician Console ${d.version} (${d.host})`, ...Object.entries(d.runtime).map(([k, v]) => `${k} ${v}`), '', 'Settings:'];

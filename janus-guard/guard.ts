@@ -38,8 +38,9 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createAttemptLimiter, DEFAULT_LIMITS, type AttemptLimits } from './attempts';
 import { NO_SUCH_FEED, NO_SUCH_ROOM, ROOM_EXISTS, VideoRoomError, type JanusAdmin } from './janus-admin';
 import { createPinChecker, hashPin, PinCheckBusy, type PinCheckerOptions, type PinHash } from './pins';
+import { GUARD_GUEST_ROLES } from '../call/providers/janus/guard-api';
 
-export const GUEST_ROLES = ['patient', 'interpreter', 'specialist', 'relative', 'other'] as const;
+export const GUEST_ROLES = GUARD_GUEST_ROLES;
 export type GuestRole = (typeof GUEST_ROLES)[number];
 export type Role = 'host' | GuestRole;
 

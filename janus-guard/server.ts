@@ -12,7 +12,7 @@
  * Wrong PINs answer 403; a caller backing off (attempts.ts) or knocking too often 429 with
  * Retry-After; PIN checks queued too deep 503 with Retry-After. Callers are counted by their
  * real address: behind a TLS proxy, give its address in `trustedProxies` (client-address.ts).
- * Bodies are small and checked with zod; nothing with a PIN, token, secret, name or address
+ * Bodies are small and checked with zod (call/providers/janus/guard-api.ts, which the console shares); nothing with a PIN, token, secret, name or address
  * is ever logged.
  */
 import { timingSafeEqual } from 'node:crypto';
@@ -20,20 +20,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import { clientAddress, sourceOf, trustedProxies } from './client-address';
-import { GUEST_ROLES, GuardError, type Guard } from './guard';
+import { guardRequests, GuardId } from '../call/providers/janus/guard-api';
+import { GuardError, type Guard } from './guard';
 
-const Pin = z.string().regex(/^\d{4,20}$/);
-const Id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
-const bodies = {
-  provision: z.object({ room: Id, hostPin: Pin, guestPin: Pin, publishers: z.number().int().min(1).max(50).optional() }).strict(),
-  host: z.object({ pin: z.string().max(64) }).strict(),
-  prepare: z.object({ name: z.string().trim().min(1).max(100) }).strict(),
-  admit: z.object({ guestId: Id, token: z.string().regex(/^[A-Za-z0-9_-]{22,64}$/) }).strict(),
-  guestId: z.object({ guestId: Id }).strict(),
-  feedId: z.object({ feedId: Id }).strict(),
-  moderate: z.object({ feedId: Id, mid: z.string().regex(/^[A-Za-z0-9_-]{1,16}$/), muted: z.boolean() }).strict(),
-  knock: z.object({ pin: z.string().max(64), name: z.string().trim().min(1).max(100), role: z.enum(GUEST_ROLES) }).strict(),
-};
+const bodies = guardRequests;
 
 const STATUS: Record<GuardError['reason'], number> = {
   'no-room': 404,
@@ -115,7 +105,7 @@ export async function startGuardServer(opts: {
       await guard.provision(await body(bodies.provision));
       return send(res, 201, { ok: true });
     }
-    if (!room || !Id.safeParse(room).success) return send(res, 404, { error: 'not-found' });
+    if (!room || !GuardId.safeParse(room).success) return send(res, 404, { error: 'not-found' });
     if (!action && req.method === 'DELETE') {
       provisioner(bearer);
       await guard.unprovision(room);
@@ -167,14 +157,14 @@ export async function startGuardServer(opts: {
       case 'POST guests':
         return send(res, 201, await guard.knock(room, await body(bodies.knock), source));
       case 'GET guests': {
-        const guestId = Id.parse(parts[4]);
+        const guestId = GuardId.parse(parts[4]);
         const wait = Math.min(MAX_WAIT_MS, Math.max(0, Number(url.searchParams.get('wait') ?? 0) || 0));
         return send(res, 200, await guard.poll(room, guestId, bearer, wait));
       }
       case 'GET guests/roster':
-        return send(res, 200, { roster: await guard.guestRoster(room, Id.parse(parts[4]), bearer) });
+        return send(res, 200, { roster: await guard.guestRoster(room, GuardId.parse(parts[4]), bearer) });
       case 'DELETE guests':
-        guard.leave(room, Id.parse(parts[4]), bearer);
+        guard.leave(room, GuardId.parse(parts[4]), bearer);
         return send(res, 200, { ok: true });
       default:
         return send(res, 404, { error: 'not-found' });

@@ -10,15 +10,17 @@
  * and plain types: no Node, no DOM, no Electron.
  */
 import { z } from 'zod';
-import { CallTicket, DialRequest, GuestRole, JoinInfo, ParticipantId, RosterEntry, WaitingGuest } from '../common/call';
+import { GuestRole } from '../call/common/call-model';
+import { callChannels, callEvents } from '../call/common/call-contract';
+import { channel, Empty, Ok } from '../common/bridge-channel';
+import { Diagnostics } from '../common/diagnostics';
 import { ErrorInfo } from '../common/errors';
 import { MAX_WINDOW_LOG_CHARS, WINDOW_LOG_LEVELS, WINDOW_LOG_SOURCE } from '../common/window-log';
 
 export { ErrorCode, ErrorInfo } from '../common/errors';
-
-/** Which kind of window a call comes from. Main decides which channels each may use. */
-export const WindowKind = z.enum(['main', 'call']);
-export type WindowKind = z.infer<typeof WindowKind>;
+export { WindowKind } from '../common/bridge-channel';
+export { Diagnostics } from '../common/diagnostics';
+export { CallDevices, Invitation, ScreenSource, ServerCheck, ShareSources } from '../call/common/call-contract';
 
 /** A calendar day in the workstation's time zone, as YYYY-MM-DD. */
 export const IsoDay = z
@@ -83,7 +85,7 @@ export const DaySchedule = z.object({
 });
 export type DaySchedule = z.infer<typeof DaySchedule>;
 
-export { CallTicket, JoinInfo, Role, RosterEntry, WaitingGuest } from '../common/call';
+export { CallTicket, JoinInfo, Role, RosterEntry, WaitingGuest } from '../call/common/call-model';
 
 export const AppInfo = z.object({
   version: z.string(),
@@ -94,53 +96,6 @@ export const AppInfo = z.object({
 });
 export type AppInfo = z.infer<typeof AppInfo>;
 
-/** For IT: versions, where each setting came from, and whether each server answers. No personal data. */
-export const Diagnostics = z.object({
-  version: z.string(),
-  host: z.enum(['electron', 'browser']),
-  runtime: z.record(z.string(), z.string()),
-  settings: z.array(
-    z.object({ key: z.string(), value: z.string(), source: z.enum(['default', 'settings file', 'policy']), locked: z.boolean() }),
-  ),
-  policySources: z.array(z.string()),
-  /** Policy keys this version does not know: ignored, listed by key and source (never the value). */
-  policyIgnoredKeys: z.array(z.object({ key: z.string().max(200), source: z.string().max(500) })).max(100),
-  /** Policy sources that exist but were not applied, with a reason the renderer translates. */
-  policyProblems: z
-    .array(
-      z.object({
-        source: z.string().max(500),
-        reason: z.enum(['writable-by-others', 'unreadable', 'reader-failed', 'location-unknown']),
-        /** A technical code (errno), untranslated. */
-        detail: z.string().max(40).optional(),
-      }),
-    )
-    .max(20),
-  /** Policy changed while the console ran: keys applied at once, keys that apply at the next
-   *  start, or the new policy is invalid (the console keeps what it has; a restart would stop). */
-  policyReload: z
-    .object({ live: z.array(z.string().max(200)).max(100), restart: z.array(z.string().max(200)).max(100), invalid: z.boolean() })
-    .optional(),
-  reachability: z.array(
-    z.object({
-      /** pexip-status: the Pexip Management API account the waiting badge reads with (not-configured: no badge for Pexip). */
-      service: z.enum(['identity-provider', 'booking-api', 'conference-server', 'room-guard', 'pexip-status']),
-      url: z.string(),
-      state: z.enum(['reachable', 'unreachable', 'not-configured']),
-      detail: z.string().optional(),
-    }),
-  ),
-  /** The updater (Electron only): off, with IT's reason, or its state; detail is technical (English). */
-  updates: z
-    .object({
-      enabled: z.boolean(),
-      state: z.enum(['idle', 'checking', 'up-to-date', 'downloading', 'downloaded', 'refused', 'failed']).optional(),
-      detail: z.string().max(300).optional(),
-    })
-    .optional(),
-});
-export type Diagnostics = z.infer<typeof Diagnostics>;
-
 /** Shared workstations (policy): a sign-out that waits for the call to end (the main window's
  *  banner), and why the console last signed itself out (the sign-in screen says; null after a sign-in). */
 export const WorkstationState = z.object({
@@ -148,52 +103,6 @@ export const WorkstationState = z.object({
   signedOutBy: z.enum(['locked', 'idle']).nullable(),
 });
 export type WorkstationState = z.infer<typeof WorkstationState>;
-
-const Empty = z.object({}).strict();
-const Ok = z.object({ done: z.literal(true) });
-
-/** A screen or window the host may share (Electron's desktopCapturer, through main). */
-export const ScreenSource = z.object({
-  id: z.string(),
-  name: z.string(),
-  kind: z.enum(['screen', 'window']),
-  thumbnail: z.string(),
-});
-export type ScreenSource = z.infer<typeof ScreenSource>;
-/** picker false: call getDisplayMedia and let the browser ask (the browser host). */
-export const ShareSources = z.discriminatedUnion('picker', [
-  z.object({ picker: z.literal(false) }),
-  z.object({ picker: z.literal(true), sources: z.array(ScreenSource) }),
-]);
-export type ShareSources = z.infer<typeof ShareSources>;
-
-/** Device ids the call window remembers (the browser's per-origin ids), and whether this
- *  workstation skips the device and connection check before joining. */
-export const CallDevices = z.object({
-  camera: z.string().max(512).optional(),
-  microphone: z.string().max(512).optional(),
-  speaker: z.string().max(512).optional(),
-  skipCheck: z.boolean().optional(),
-});
-export type CallDevices = z.infer<typeof CallDevices>;
-
-/** The check before joining, main's half: whether the meeting's servers answer (never a URL). */
-export const ServerCheck = z.object({
-  services: z.array(z.object({ service: z.enum(['conference-server', 'room-guard']), state: z.enum(['reachable', 'unreachable']) })),
-});
-export type ServerCheck = z.infer<typeof ServerCheck>;
-
-/** The guest invitation "Add participant" produces, written by main. The PIN goes only to the call window. */
-export const Invitation = z.object({ link: z.string(), pin: z.string(), text: z.string() });
-export type Invitation = z.infer<typeof Invitation>;
-
-/** Whom to invite: main writes the text (in the call window's language) from this. */
-const InviteRequest = z.object({
-  role: GuestRole,
-  name: z.string().trim().min(1).max(100),
-  language: z.string().trim().max(50).optional(),
-  lang: z.enum(['en', 'fi', 'sv', 'da']),
-});
 
 /** One line for main's log from a window: main redacts it, tags it with the window's kind and limits the rate. */
 export const WindowLogLine = z
@@ -211,14 +120,6 @@ export const SavedLogs = z.discriminatedUnion('saved', [
   z.object({ saved: z.literal(false) }),
 ]);
 export type SavedLogs = z.infer<typeof SavedLogs>;
-
-function channel<Req extends z.ZodType, Res extends z.ZodType>(
-  request: Req,
-  response: Res,
-  windows: readonly WindowKind[],
-) {
-  return { request, response, windows };
-}
 
 /** Request/response channels: renderer asks, main answers. */
 export const channels = {
@@ -240,73 +141,7 @@ export const channels = {
   /** The day the day view shows (null: hidden), so main syncs it every 15 s; focus: sync now. */
   'schedule.watch': channel(z.object({ day: IsoDay.nullable(), focus: z.boolean().optional() }).strict(), Ok, ['main']),
   'schedule.dismissNotice': channel(Empty, Ok, ['main']),
-  'call.open': channel(z.object({ meetingId: z.uuid() }).strict(), Ok, ['main']),
-  /** What the call is (subject, provider, what the host may do); main prepared the room already. */
-  'call.ticket': channel(Empty, CallTicket, ['call']),
-  /** Before every (re)join: what the window joins with (never the host PIN). */
-  'call.prepare': channel(Empty, JoinInfo, ['call']),
-  /** The window is in the room as this participant (Pexip: with its session token). */
-  'call.joined': channel(
-    z.object({ participantId: ParticipantId, sessionToken: z.string().min(8).max(512).optional() }).strict(),
-    Ok,
-    ['call'],
-  ),
-  /** Pexip: the window refreshed its session token; main's host powers use the new one. */
-  'call.sessionToken': channel(z.object({ token: z.string().min(8).max(512) }).strict(), Ok, ['call']),
-  'call.leave': channel(Empty, Ok, ['call']),
-  'call.admit': channel(z.object({ participantId: ParticipantId }).strict(), Ok, ['call']),
-  'call.deny': channel(z.object({ participantId: ParticipantId }).strict(), Ok, ['call']),
-  /** Stops (muted) or restores a participant's audio or video for everybody; `mid`: Janus's stream id. */
-  'call.mute': channel(
-    z
-      .object({
-        participantId: ParticipantId,
-        kind: z.enum(['audio', 'video']),
-        muted: z.boolean(),
-        mid: z.string().regex(/^[A-Za-z0-9_-]{1,16}$/).optional(),
-      })
-      .strict(),
-    Ok,
-    ['call'],
-  ),
-  'call.kick': channel(z.object({ participantId: ParticipantId }).strict(), Ok, ['call']),
-  /** Locked: newcomers wait until admitted (where the server can). */
-  'call.lock': channel(z.object({ locked: z.boolean() }).strict(), Ok, ['call']),
-  'call.muteGuests': channel(z.object({ muted: z.boolean() }).strict(), Ok, ['call']),
-  /** Calls an interpreter, a specialist or a relative directly (SIP, H.323, phone). */
-  'call.dial': channel(DialRequest, Ok, ['call']),
-  /** Ends the meeting for everyone and closes the call window. */
-  'call.end': channel(Empty, Ok, ['call']),
-  'call.invite': channel(InviteRequest.strict(), Invitation, ['call']),
-  /** Opens the invitation in the mail program (a mailto: main writes). */
-  'call.inviteByEmail': channel(InviteRequest.extend({ to: z.email().max(254) }).strict(), Ok, ['call']),
-  /** Sends the invitation through the SMS gateway IT configured (main writes the text; rate-limited). */
-  'call.inviteBySms': channel(
-    InviteRequest.extend({ to: z.string().regex(/^\+?[0-9][0-9 -]{5,19}$/, 'expected a phone number') }).strict(),
-    Ok,
-    ['call'],
-  ),
-  /** After the host closed the call window themselves: end the meeting for everyone, or let it go on. */
-  'call.endAfterClose': channel(Empty, Ok, ['main']),
-  'call.keepOpen': channel(Empty, Ok, ['main']),
-  /** The remembered camera, microphone and speaker (device ids), and remembering a new choice. */
-  'call.devices': channel(Empty, CallDevices, ['call']),
-  'call.setDevices': channel(CallDevices.strict(), Ok, ['call']),
-  /** Screen sharing: the screens and windows for the console's own picker (Electron), then the
-   *  one chosen, which the next getDisplayMedia of the call window gets. */
-  'call.shareSources': channel(Empty, ShareSources, ['call']),
-  'call.shareChoose': channel(
-    z.object({ sourceId: z.string().regex(/^(screen|window):[A-Za-z0-9:_-]{1,64}$/, 'expected a screen or window id') }).strict(),
-    Ok,
-    ['call'],
-  ),
-  /** The device and connection check before joining: does the meeting's conference server answer? */
-  'call.check': channel(Empty, ServerCheck, ['call']),
-  /** The window is in the call (allowed: it may shrink to the mini view when the host switches
-   *  away) or not; answers whether this console has a mini view at all (policy, Electron only). */
-  'call.miniView': channel(z.object({ allowed: z.boolean() }).strict(), z.object({ available: z.boolean() }), ['call']),
-  /** From the mini view back to the full call window. */
-  'call.expand': channel(Empty, Ok, ['call']),
+  ...callChannels,
 } as const;
 
 export type Channel = keyof typeof channels;
@@ -327,12 +162,7 @@ export const events = {
     z.object({ ok: z.literal(true), meetingId: z.uuid(), day: IsoDay }),
     z.object({ ok: z.literal(false), error: ErrorInfo }),
   ]),
-  /** Who waits in the call's lobby (sent when it changes; Janus: from the room guard). */
-  'call.lobby': z.object({ waiting: z.array(WaitingGuest) }),
-  /** Roles and the host's mutes, as main knows them (sent when they change). */
-  'call.roster': z.object({ entries: z.array(RosterEntry) }),
-  /** The host closed the call window: ask the main window whether to end the meeting for everyone. */
-  'call.askEnd': z.object({ subject: z.string() }),
+  ...callEvents,
   /**
    * Who waits in the watched day's meetings open now, by role (never a name), from each
    * meeting's conference server; sent when it changes. `meetings` lists only meetings with
@@ -360,4 +190,3 @@ export interface ClinicianBridge {
   on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
 }
 
-export { BRIDGE_GLOBAL, IPC_EVENT_PREFIX, IPC_INVOKE, isChannel, isEventName } from './bridge-names';

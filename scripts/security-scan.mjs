@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Electronegativity over the app's sources (main, preload, renderer), failing on any HIGH
+// Electronegativity over the app's sources (main, preload, renderer, call), failing on any HIGH
 // or MEDIUM finding. The tool always exits 0, so its report is parsed here. Its CSV is
 // used rather than its SARIF because this version's SARIF carries no severity.
 //
@@ -18,7 +18,7 @@ import { has, root } from './lib.mjs';
 const electronVersion = JSON.parse(readFileSync(join(root, 'node_modules', 'electron', 'package.json'), 'utf8')).version;
 const work = mkdtempSync(join(tmpdir(), 'cc-scan-'));
 try {
-  for (const dir of ['main', 'preload', 'renderer']) cpSync(join(root, dir), join(work, 'src', dir), { recursive: true });
+  for (const dir of ['main', 'preload', 'renderer', 'call']) cpSync(join(root, dir), join(work, 'src', dir), { recursive: true });
   cpSync(join(root, 'package.json'), join(work, 'src', 'package.json'));
   const report = join(work, 'report.csv');
   const tool = [join(root, 'node_modules', '@doyensec', 'electronegativity', 'dist', 'index.js'), '-i', join(work, 'src'), '-e', electronVersion, '-o', report];

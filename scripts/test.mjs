@@ -61,6 +61,7 @@ const staticChecks = await checksInParallel([
   ['workflow lint (actionlint)', 'node', ['scripts/release/actionlint.mjs']],
   ['svelte-check', bin('svelte-check'), ['--tsconfig', 'tsconfig.web.json', '--fail-on-warnings']],
   ['type check: renderer', bin('tsc'), ['-p', 'tsconfig.web.json', '--noEmit']],
+  ['no import circle (scripts/import-cycles.ts)', bin('tsx'), ['scripts/import-cycles.ts']],
   [build, 'npm', ['run', '--silent', 'build']],
 ]);
 const built = staticChecks.get(build);

@@ -4,7 +4,7 @@
  * between the two; everything behind them is the same code in both.
  */
 import type { EventName, EventPayload, WindowKind } from '../../preload/contract';
-import type { DevicePreferenceStore } from '../conference/device-preferences';
+import type { DevicePreferenceStore } from '../../call/main/device-preferences';
 import type { ScreenSource } from '../platform/screen-sources';
 import type { UpdaterStatus } from '../updates/update-guard';
 

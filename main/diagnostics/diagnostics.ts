@@ -9,6 +9,7 @@
 import type { Diagnostics } from '../../preload/contract';
 import type { EffectiveSettings, SettingKey } from '../settings/policy';
 import type { UpdaterStatus } from '../updates/update-guard';
+import { facetsFor } from '../../call/main/provider-registry';
 
 type Probe = Diagnostics['reachability'][number];
 
@@ -67,8 +68,11 @@ export async function buildDiagnostics(opts: {
     ...(settings.conferenceServers.length === 0
       ? [probe('conference-server', '', '')]
       : settings.conferenceServers.flatMap((s) => [
-          probe('conference-server', s.url, s.provider === 'pexip' ? `${s.url.replace(/\/+$/, '')}/api/client/v2/status` : s.url.replace(/^ws/, 'http')),
-          ...(s.provider === 'janus' ? [probe('room-guard', s.guardUrl, `${s.guardUrl.replace(/\/+$/, '')}/v1/rooms`)] : [statusProbe(s.domain)]),
+          // Each provider's own probe targets; the shown URL is the configured one (the guard's for the guard).
+          ...facetsFor(s.provider)
+            .probeTargets(s)
+            .map((target) => probe(target.service, target.service === 'room-guard' && 'guardUrl' in s ? s.guardUrl : s.url, target.url)),
+          ...(facetsFor(s.provider).waitingNeedsStatusAccount ? [statusProbe(s.domain)] : []),
         ])),
   ]).then((all) => all.filter((r, i) => r.service !== 'pexip-status' || all.findIndex((o) => o.service === r.service && o.url === r.url) === i));
 

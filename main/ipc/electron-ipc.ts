@@ -7,12 +7,11 @@
 import { ipcMain, type IpcMainInvokeEvent } from 'electron';
 import {
   events,
-  IPC_EVENT_PREFIX,
-  IPC_INVOKE,
   type ErrorInfo,
   type Result,
   type WindowKind,
 } from '../../preload/contract';
+import { IPC_EVENT_PREFIX, IPC_INVOKE } from '../../preload/bridge-names';
 import type { EventSink } from '../core/ports';
 import type { Logger } from '../log/logger';
 import { nullLogger } from '../log/logger';

@@ -10,7 +10,6 @@
 import { z } from 'zod';
 import {
   channels,
-  isChannel,
   type Channel,
   type ErrorInfo,
   type Request,
@@ -18,6 +17,7 @@ import {
   type Result,
   type WindowKind,
 } from '../../preload/contract';
+import { isChannel } from '../../preload/bridge-names';
 import { errorInfo, type ErrorCode, type ErrorParams } from '../../common/errors';
 import { UserFacingError } from '../core/errors';
 import type { Logger } from '../log/logger';

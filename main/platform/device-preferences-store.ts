@@ -5,7 +5,7 @@
  * comes from settings and policy.
  */
 import Store from 'electron-store';
-import { DevicePrefs, type DevicePreferenceStore } from '../conference/device-preferences';
+import { DevicePrefs, type DevicePreferenceStore } from '../../call/main/device-preferences';
 
 export function createElectronDevicePreferences(opts: { cwd?: string } = {}): DevicePreferenceStore {
   const store = new Store<{ devices: DevicePrefs }>({

@@ -11,6 +11,8 @@
  * WebSocket; a Pexip Conferencing Node over HTTPS with its event stream). Everything else
  * (booking API, identity provider, the Janus room guard) is reached by main.
  */
+import { facetsFor } from '../../call/main/provider-registry';
+import type { ConferenceServer } from '../settings/settings';
 
 export interface CspOptions {
   /** Exact origins the call window may connect to, e.g. `wss://janus.hospital.example:8989`. */
@@ -38,12 +40,11 @@ export function toConnectOrigin(value: string): string {
 }
 
 /**
- * The origins to allow for the configured conference servers (`wss://janus.example/`,
- * `https://pexip.example`): exactly those origins. (janus.js uses the one transport it is
- * given; it does not fall back between WebSocket and HTTP.)
+ * The origins to allow for the configured conference servers: exactly the origins each
+ * provider's facets say its window client reaches (`wss://janus.example`, `https://pexip.example`).
  */
-export function conferenceOriginsOf(servers: ReadonlyArray<{ url: string }> | undefined): string[] {
-  return [...new Set((servers ?? []).map((s) => toConnectOrigin(s.url)))];
+export function conferenceOriginsOf(servers: readonly ConferenceServer[] | undefined): string[] {
+  return [...new Set((servers ?? []).flatMap((s) => facetsFor(s.provider).windowOrigins(s)).map(toConnectOrigin))];
 }
 
 export function buildCsp(options: CspOptions): string {

@@ -8,7 +8,7 @@ import type { WindowHost } from '../core/ports';
 import type { Logger } from '../log/logger';
 import { createCallWindow } from './call-window';
 import { createMainWindow } from './main-window';
-import { attachMiniView, type MiniView } from './mini-view';
+import { attachMiniView, type MiniView } from '../../call/main/mini-view';
 import type { WindowOptionsInput } from './window-options';
 import { WindowRegistry, type TrackedContents } from './window-registry';
 

@@ -9,7 +9,7 @@
  * badge is one line among many, and a clinician at the desk may be looking at the patient
  * record on another screen. Once per meeting keeps that from becoming noise.
  */
-import type { GuestRole } from '../../../common/call';
+import type { GuestRole } from '../../../call/common/call-model';
 import type { EventPayload, MeetingView } from '../../../preload/contract';
 import { currentLocale, t } from '../i18n/i18n.svelte';
 import { formatTime } from '../lib/format';

@@ -13,7 +13,7 @@ import { test, expect, chromium, type Browser, type Page } from '@playwright/tes
 import { createGuard } from '../../../janus-guard/guard';
 import { createJanusAdmin } from '../../../janus-guard/janus-admin';
 import { startGuardServer, type GuardServer } from '../../../janus-guard/server';
-import { createGuardClient } from '../../../main/conference/janus/guard-client';
+import { createGuardClient } from '../../../call/providers/janus/main/guard-client';
 import { startJanus, type JanusHandle } from '../../stack/janus';
 import { startGuestPage, type GuestServer } from '../../stack/guest/build.mjs';
 import { chromiumLaunchOptions } from '../../support/chromium';

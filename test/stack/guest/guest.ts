@@ -25,8 +25,9 @@ import {
   type InfinityClient,
   type Participant as PexipParticipant,
 } from '@pexip/infinity';
-import { GuestRole, type Role } from '../../../common/call';
-import { JanusRoom, type LocalVideoStats, type Participant, type StateChange } from '../../../renderer/call/janus-room';
+import { GuestRole, type Role } from '../../../call/common/call-model';
+import { guardRoomUrl } from '../../../call/providers/janus/guard-api';
+import { JanusRoom, type LocalVideoStats, type Participant, type StateChange } from '../../../call/providers/janus/window/janus-room';
 
 interface GuestTimings {
   /** performance.now() when Join was pressed, when the room was joined, first remote frame. */
@@ -173,7 +174,7 @@ function mediaControls(setAudio: (on: boolean) => void, setVideo: (on: boolean) 
 // ---------------------------------------------------------------------------------------------
 // Janus, through the room guard.
 
-const guardBase = `${(params.get('guard') ?? '').replace(/\/+$/, '')}/v1/rooms/${encodeURIComponent(params.get('room') ?? '')}`;
+const guardBase = guardRoomUrl(params.get('guard') ?? '', params.get('room') ?? '');
 
 async function guard(method: string, path: string, bearer: string | null, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
   const res = await fetch(guardBase + path, {
@@ -259,7 +260,7 @@ async function joinJanus(name: string, pin: string, local: MediaStream): Promise
       return { token: String(again.json.token), id: String(again.json.feedId), room: String(again.json.room) };
     },
   });
-  window.guestStats = async () => (await room.stats()).map((s) => ({ participantId: s.participantId, framesDecoded: s.framesDecoded, audioBytesReceived: s.audioBytesReceived, audioLevel: s.audioLevel }));
+  window.guestStats = async () => (await room.stats()).map((s) => ({ participantId: s.id, framesDecoded: s.framesDecoded, audioBytesReceived: s.audioBytesReceived, audioLevel: s.audioLevel }));
   window.guestLocalStats = () => room.localStats();
   mediaControls(
     (on) => room.setAudioEnabled(on),
@@ -468,7 +469,7 @@ function createPexipClient(): InfinityClient {
         ? 'refused'
         : 'kicked'
       : /conference terminated|hosts departed/i.test(text)
-        ? 'room-destroyed'
+        ? 'ended'
         : /user initiated/i.test(text)
           ? 'user-left'
           : 'error';
@@ -490,7 +491,7 @@ function endMessage(reason: string | undefined): string {
       return 'The host did not let you in to this meeting.';
     case 'kicked':
       return 'You were removed from the meeting';
-    case 'room-destroyed':
+    case 'ended':
       return 'The meeting has ended';
     case 'room-missing':
       return 'The meeting was not found';

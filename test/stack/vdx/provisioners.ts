@@ -7,6 +7,8 @@
 // A meeting's uriWithDomain names the platform by its domain, which is how the console
 // picks the conference provider.
 
+import { guardRoomsUrl, guardRoomUrl } from '../../../call/providers/janus/guard-api';
+
 export interface RoomSpec {
   /** The room's id on the platform (VDX: provisionVmrId). */
   room: string;
@@ -28,7 +30,7 @@ export interface RoomProvisioner {
 
 export function guardProvisioner(opts: { guardUrl: string; provisionKey: string; domain: string; timeoutMs?: number }): RoomProvisioner {
   const call = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${opts.guardUrl}${path}`, {
+    const res = await fetch(path, {
       method,
       headers: { authorization: `Bearer ${opts.provisionKey}`, 'content-type': 'application/json' },
       ...(body ? { body: JSON.stringify(body) } : {}),
@@ -39,8 +41,8 @@ export function guardProvisioner(opts: { guardUrl: string; provisionKey: string;
   return {
     platform: 'janus',
     domain: opts.domain,
-    ensure: (spec) => call('POST', '/v1/rooms', { room: spec.room, hostPin: spec.hostPin, guestPin: spec.guestPin, publishers: spec.publishers }),
-    destroy: (spec) => call('DELETE', `/v1/rooms/${encodeURIComponent(spec.room)}`),
+    ensure: (spec) => call('POST', guardRoomsUrl(opts.guardUrl), { room: spec.room, hostPin: spec.hostPin, guestPin: spec.guestPin, publishers: spec.publishers }),
+    destroy: (spec) => call('DELETE', guardRoomUrl(opts.guardUrl, spec.room)),
   };
 }
 

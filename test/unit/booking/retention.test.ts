@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, localDay, startOfDay } from '../../../common/days';
 import type { BookedMeeting } from '../../../main/booking/booking-source';
-import { createScheduleSync } from '../../../main/booking/schedule-sync';
+import { createScheduleSync } from '../../../main/booking/schedule-refresh';
 import { createVdxSource } from '../../../main/booking/vdx-client';
 import { inWindow, retentionWindow } from '../../../main/cache/retention';
 import { openScheduleDb } from '../../../main/cache/schedule-db';

@@ -2,7 +2,7 @@
  * package.json tells the truth about what ships (issue 20): every package the product code
  * imports is in `dependencies` (so `npm sbom --omit dev` and a licence scan see it), and
  * nothing else is. The product code is what the installers and the Janus site carry: main,
- * preload, renderer, common and the Janus room guard. The browser host (host/) runs from a
+ * preload, renderer, call, common and the Janus room guard. The browser host (host/) runs from a
  * checkout with the development tools (tsx, esbuild) and is not in any installer, so its
  * packages stay in devDependencies.
  *
@@ -17,7 +17,7 @@ import { describe, expect, it } from 'vitest';
 import { mainExternals } from '../../../vite.main.config';
 
 const root = join(import.meta.dirname, '../../..');
-const productFolders = ['main', 'preload', 'renderer', 'common', 'janus-guard'];
+const productFolders = ['main', 'preload', 'renderer', 'call', 'common', 'janus-guard'];
 /** Provided by the runtime; electron-builder insists that electron is a devDependency. */
 const providedByRuntime = new Set(['electron']);
 

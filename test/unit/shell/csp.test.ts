@@ -34,8 +34,11 @@ describe('buildCsp', () => {
   });
 
   it('reduces a server URL to its origin and refuses anything that could widen the policy', () => {
-    expect(conferenceOriginsOf([{ url: 'ws://127.0.0.1:8188/janus' }])).toEqual(['ws://127.0.0.1:8188']);
-    expect(conferenceOriginsOf([{ url: 'https://pexip.example/' }, { url: 'wss://janus.example/janus' }, { url: 'https://pexip.example' }])).toEqual([
+    const janus = (url: string) => ({ domain: 'video.example', provider: 'janus' as const, url, guardUrl: 'https://guard.example' });
+    const pexip = (url: string) => ({ domain: 'vmr.example', provider: 'pexip' as const, url });
+    // The guard is reached by main, never by the window: it is not in the window's policy.
+    expect(conferenceOriginsOf([janus('ws://127.0.0.1:8188/janus')])).toEqual(['ws://127.0.0.1:8188']);
+    expect(conferenceOriginsOf([pexip('https://pexip.example/'), janus('wss://janus.example/janus'), pexip('https://pexip.example')])).toEqual([
       'https://pexip.example',
       'wss://janus.example',
     ]);

@@ -1,7 +1,8 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { nullLogger } from '../../../main/log/logger';
 import { createRouter, type Handlers } from '../../../main/ipc/router';
-import { IPC_EVENT_PREFIX, IPC_INVOKE, type Result, type WindowKind } from '../../../preload/contract';
+import { IPC_EVENT_PREFIX, IPC_INVOKE } from '../../../preload/bridge-names';
+import type { Result, WindowKind } from '../../../preload/contract';
 import { fakeFrame, type FakeFrame } from './fake-electron';
 
 vi.mock('electron', async () => (await import('./fake-electron')).electronModule);

@@ -4,7 +4,8 @@
  */
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { BRIDGE_GLOBAL, IPC_INVOKE, type Result } from '../../../preload/contract';
+import { BRIDGE_GLOBAL, IPC_INVOKE } from '../../../preload/bridge-names';
+import type { Result } from '../../../preload/contract';
 import type { Platform } from '../../../main/core/ports';
 import { tempDir } from '../../support/temp-dir';
 

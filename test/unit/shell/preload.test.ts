@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { vi } from 'vitest';
-import { BRIDGE_GLOBAL, IPC_EVENT_PREFIX, IPC_INVOKE, channels, events, type ClinicianBridge } from '../../../preload/contract';
+import { BRIDGE_GLOBAL, IPC_EVENT_PREFIX, IPC_INVOKE } from '../../../preload/bridge-names';
+import { channels, events, type ClinicianBridge } from '../../../preload/contract';
 
 vi.mock('electron', async () => (await import('./fake-electron')).electronModule);
 const fake = await import('./fake-electron');

@@ -1,0 +1,350 @@
+/**
+ * The call window on Pexip Infinity, with Pexip's own client, @pexip/infinity: its event
+ * stream, its WebRTC call, its token refreshes.
+ *
+ * The host PIN stays in main: main asked request_token with it and handed us the answer.
+ * @pexip/infinity always starts a call with request_token and its HTTP is not injectable,
+ * so the one request_token of each (re)join is answered here from main's answer (a scoped
+ * stand-in for window.fetch that touches nothing else). From then on the library carries
+ * the session; each new token goes to main, whose host powers use it.
+ *
+ * Pexip lays out video itself (voice-switched: everybody receives whoever speaks), so this
+ * client has one remote stream, the stage.
+ */
+import {
+  ClientCallType,
+  createCallSignals,
+  createInfinityClient,
+  createInfinityClientSignals,
+  setLogger,
+  type InfinityClient,
+  type Participant as PexipParticipant,
+} from '@pexip/infinity';
+import { GuestRole, type JoinInfo, type RosterEntry, type WaitingGuest } from '../../../common/call-model';
+import { CHAT_MAX_LENGTH, STAGE, type CallClient, type CallClientEvents, type CallParticipant, type ChatMessage, type EndReason, type HostPort, type MediaStats } from '../../../window/call-client';
+import { Emitter } from '../../../window/emitter';
+
+type PexipJoin = Extract<JoinInfo, { provider: 'pexip' }>;
+
+/** How long the client keeps trying to get back into the meeting after losing it. */
+const REJOIN_FOR_MS = 60_000;
+
+export class PexipCallClient implements CallClient {
+  readonly layout = 'stage' as const;
+  private readonly events = new Emitter<CallClientEvents>();
+  private client: InfinityClient | null = null;
+  private readonly people = new Map<string, PexipParticipant>();
+  private roster = new Map<string, RosterEntry>();
+  private me: string | null = null;
+  private local: MediaStream | null = null;
+  private leaving = false;
+  private rejoinUntil = 0;
+  /** The session token as of now (main's answer, then each refresh). */
+  private token: string | undefined;
+  private readonly unsubscribe: Array<() => void> = [];
+
+  constructor(
+    private readonly port: HostPort,
+    private readonly displayName: string,
+  ) {
+    this.unsubscribe.push(
+      port.onRoster((entries) => {
+        this.roster = new Map(entries.map((e) => [e.id, e]));
+        this.emitPeople();
+      }),
+    );
+  }
+
+  get selfId(): string | null {
+    return this.me;
+  }
+
+  on<K extends keyof CallClientEvents>(event: K, listener: (payload: CallClientEvents[K]) => void): () => void {
+    return this.events.on(event, listener);
+  }
+
+  async join(local: MediaStream): Promise<void> {
+    this.local = local;
+    this.events.emit('state', { state: 'connecting' });
+    const info = await this.port.prepare().catch((error: unknown) => {
+      this.events.emit('state', { state: 'failed', reason: 'refused' });
+      throw error;
+    });
+    if (info.provider !== 'pexip') throw new Error('not a Pexip room');
+    this.client = this.createClient();
+    await this.call(info);
+  }
+
+  async leave(): Promise<void> {
+    this.leaving = true;
+    for (const off of this.unsubscribe.splice(0)) off();
+    await this.client?.disconnect({ reason: 'User initiated disconnect' }).catch(() => undefined);
+    this.events.emit('state', { state: 'left', reason: 'user-left' });
+  }
+
+  setAudioEnabled(on: boolean): void {
+    for (const t of this.local?.getAudioTracks() ?? []) t.enabled = on;
+  }
+
+  setVideoEnabled(on: boolean): void {
+    for (const t of this.local?.getVideoTracks() ?? []) t.enabled = on;
+    // Pexip stops relaying a participant whose camera is muted: the others see it as off.
+    void this.client?.muteVideo({ muteVideo: !on }).catch(() => undefined);
+  }
+
+  async replaceTrack(track: MediaStreamTrack): Promise<void> {
+    const local = this.local;
+    if (!local) return;
+    for (const old of track.kind === 'audio' ? local.getAudioTracks() : local.getVideoTracks()) {
+      if (old !== track) local.removeTrack(old);
+    }
+    if (!local.getTrackById(track.id)) local.addTrack(track);
+    this.client?.setStream(local);
+  }
+
+  /** Pexip's conference messages (the `message` request; the others get `message_received`). */
+  async sendMessage(text: string): Promise<ChatMessage> {
+    const body = text.trim().slice(0, CHAT_MAX_LENGTH);
+    const client = this.client;
+    if (!client || !this.me || !body) throw new Error('not in the call');
+    const result = await client.sendMessage({ payload: body });
+    if (result?.status !== 200) throw new Error(`the message was refused (${result?.status ?? 'no answer'})`);
+    return { id: crypto.randomUUID(), from: this.me, displayName: this.displayName, text: body, at: Date.now(), own: true };
+  }
+
+  async stats(): Promise<MediaStats[]> {
+    const pc = latestPeerConnection();
+    if (!pc) return [];
+    const report = await pc.getStats();
+    let video: RTCInboundRtpStreamStats | undefined;
+    let audio: (RTCInboundRtpStreamStats & { audioLevel?: number; totalAudioEnergy?: number; totalSamplesDuration?: number }) | undefined;
+    let rtt: number | undefined;
+    report.forEach((s: RTCStats & Record<string, unknown>) => {
+      if (s.type === 'inbound-rtp' && s.kind === 'video' && (!video || (s.framesDecoded as number) > (video.framesDecoded ?? 0))) video = s as unknown as RTCInboundRtpStreamStats;
+      if (s.type === 'inbound-rtp' && s.kind === 'audio') audio = s as unknown as RTCInboundRtpStreamStats & { audioLevel?: number; totalAudioEnergy?: number; totalSamplesDuration?: number };
+      if (s.type === 'candidate-pair' && s.nominated === true && typeof s.currentRoundTripTime === 'number') rtt = s.currentRoundTripTime;
+    });
+    if (!video && !audio) return [];
+    return [
+      {
+        id: STAGE,
+        framesDecoded: video?.framesDecoded ?? 0,
+        packetsLost: video?.packetsLost ?? 0,
+        packetsReceived: video?.packetsReceived ?? 0,
+        ...(rtt !== undefined ? { roundTripTime: rtt } : {}),
+        ...(video?.framesPerSecond !== undefined ? { frameRate: video.framesPerSecond } : {}),
+        ...(audio?.bytesReceived !== undefined ? { audioBytesReceived: audio.bytesReceived } : {}),
+        ...(audio?.audioLevel !== undefined ? { audioLevel: audio.audioLevel } : {}),
+        ...(audio?.totalAudioEnergy !== undefined ? { totalAudioEnergy: audio.totalAudioEnergy } : {}),
+        ...(audio?.totalSamplesDuration !== undefined ? { totalSamplesDuration: audio.totalSamplesDuration } : {}),
+      },
+    ];
+  }
+
+  /** One request_token (answered from main's answer), the event stream, the call. */
+  private async call(info: PexipJoin): Promise<void> {
+    const token = (info.tokenResponse as { result?: { token?: unknown } }).result?.token;
+    this.token = typeof token === 'string' ? token : undefined;
+    answerRequestTokenOnce(info);
+    const result = await this.client!.call({
+      conferenceAlias: info.alias,
+      displayName: this.displayName,
+      callType: ClientCallType.AudioVideo,
+      bandwidth: 0,
+      host: info.nodeUrl,
+      mediaStream: this.local ?? undefined,
+      callTag: 'host',
+    });
+    if (!result || result.status !== 200) {
+      this.events.emit('state', { state: 'failed', reason: 'refused' });
+      throw new Error(`the conference refused the call (${result?.status ?? 'no answer'})`);
+    }
+  }
+
+  private createClient(): InfinityClient {
+    capturePeerConnections();
+    quietLibraryLog();
+    // Participant events arrive batched (the library needs a buffer > 0): at most 50 ms late.
+    const signals = createInfinityClientSignals([], { batchScheduleTimeoutMS: 50, batchBufferSize: 50 });
+    const callSignals = createCallSignals([]);
+    const client = createInfinityClient(signals, callSignals);
+
+    const upsert = (events: Array<{ participant: PexipParticipant }>) => {
+      for (const { participant } of events) this.people.set(participant.uuid, participant);
+      this.emitPeople();
+    };
+    signals.onParticipants.add(({ participants }) => {
+      this.people.clear();
+      upsert(participants.map((participant) => ({ participant })));
+    });
+    signals.onParticipantJoined.add(upsert);
+    signals.onParticipantUpdated.add(upsert);
+    signals.onParticipantLeft.add((events) => {
+      for (const { participant } of events) this.people.delete(participant.uuid);
+      this.emitPeople();
+    });
+    signals.onMe.add(({ participant }) => {
+      const first = this.me !== participant.uuid;
+      this.me = participant.uuid;
+      if (first) this.port.joined(participant.uuid, this.token);
+    });
+    signals.onTokenRefreshed.add(({ token }) => {
+      this.token = token;
+      this.port.sessionToken(token);
+    });
+    signals.onConferenceStatus.add(({ status }) => this.events.emit('conference', { locked: status.locked, guestsMuted: status.guestsMuted }));
+    // Sender and name as the node stamped them (the participant's uuid), not as typed.
+    signals.onMessage.add((m) => {
+      const text = m.message.trim().slice(0, CHAT_MAX_LENGTH);
+      if (!text || m.userId === this.me) return;
+      this.events.emit('message', { id: m.id, from: m.userId, displayName: m.displayName, text, at: Date.now(), own: false });
+    });
+    callSignals.onRemoteStream.add((stream) => this.events.emit('media', [{ id: STAGE, stream }]));
+    callSignals.onCallConnected.add(() => {
+      this.rejoinUntil = 0;
+      this.events.emit('state', { state: 'joined' });
+    });
+    callSignals.onReconnecting.add(() => this.events.emit('state', { state: 'reconnecting' }));
+    signals.onDisconnected.add(({ error }) => void this.disconnected(String(error)));
+    signals.onError.add(({ error }) => this.events.emit('warning', `pexip: ${String(error)}`));
+    return client;
+  }
+
+  private async disconnected(error: string): Promise<void> {
+    if (this.leaving) return;
+    const reason = reasonOf(error);
+    if (reason !== 'server-unreachable') {
+      this.events.emit('state', { state: reason === 'refused' || reason === 'error' ? 'failed' : 'left', reason });
+      return;
+    }
+    // The node went away: ask main for a fresh session and call again, for a while.
+    this.rejoinUntil ||= Date.now() + REJOIN_FOR_MS;
+    this.events.emit('state', { state: 'reconnecting' });
+    while (!this.leaving && Date.now() < this.rejoinUntil) {
+      try {
+        const info = await this.port.prepare();
+        if (info.provider !== 'pexip') break;
+        await this.call(info);
+        return;
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, 2_000));
+      }
+    }
+    if (!this.leaving) this.events.emit('state', { state: 'failed', reason: 'server-unreachable' });
+  }
+
+  private emitPeople(): void {
+    const others: CallParticipant[] = [];
+    const waiting: WaitingGuest[] = [];
+    for (const p of this.people.values()) {
+      if (p.uuid === this.me) continue;
+      // The role: Pexip's (host or guest); for a guest, the one main knows (whom the host
+      // dialled), else the call tag the guest's invitation link set (never 'host').
+      const tagged = GuestRole.safeParse(p.rawData?.call_tag);
+      const known = this.roster.get(p.uuid)?.role;
+      const role = p.isHost ? 'host' : known && known !== 'other' ? known : tagged.success ? tagged.data : 'other';
+      // Someone the host dialled (main knows them) and the lock holds: main lets them in at
+      // once (dialled-admission.ts), so they show as still connecting, not as a knock to answer.
+      const dialled = p.isWaiting && this.roster.has(p.uuid);
+      if (p.isWaiting && !dialled) {
+        waiting.push({ id: p.uuid, displayName: p.displayName ?? '', role: role === 'host' ? 'other' : role });
+        continue;
+      }
+      others.push({
+        id: p.uuid,
+        displayName: p.displayName ?? p.uri,
+        role,
+        hasAudio: p.callType !== 'api',
+        hasVideo: p.callType === 'video',
+        muted: { audio: p.isMuted, video: p.isCameraMuted },
+        connecting: p.isConnecting || dialled,
+      });
+    }
+    this.events.emit('participants', others);
+    this.events.emit('lobby', waiting);
+  }
+}
+
+/** Pexip's disconnect reasons, as @pexip/infinity passes them on, in the window's terms. */
+function reasonOf(error: string): EndReason {
+  if (/disconnected by another participant/i.test(error)) return 'kicked';
+  if (/conference terminated|all conference hosts departed|api initiated conference termination/i.test(error)) return 'ended';
+  if (/user initiated/i.test(error)) return 'user-left';
+  if (/invalid pin|exceeded pin|not found|invalid token/i.test(error)) return 'refused';
+  if (/reconnect|network|critical|timeout|failed to gather/i.test(error)) return 'server-unreachable';
+  return 'error';
+}
+
+/**
+ * @pexip/infinity logs every request (with the token in the event stream's URL) and its
+ * participants' details to the console. The window keeps its console to warnings and errors,
+ * as messages only, without the objects they carry.
+ */
+function quietLibraryLog(): void {
+  const drop = () => undefined;
+  // eslint-disable-next-line no-console -- the library's warnings, without their objects
+  const message = (level: 'warn' | 'error') => (meta: unknown, text?: string) => console[level](`pexip: ${text ?? (typeof meta === 'string' ? meta : '')}`);
+  setLogger({
+    trace: drop,
+    debug: drop,
+    info: drop,
+    warn: message('warn'),
+    error: message('error'),
+    fatal: message('error'),
+    silent: drop,
+    addRedactPattern: drop,
+    redact: (text) => text,
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The two narrow stand-ins: main's request_token answer, and finding the library's
+// RTCPeerConnection for getStats (it does not expose it).
+
+let pendingTokenAnswer: { url: string; body: string } | null = null;
+let fetchWrapped = false;
+
+function answerRequestTokenOnce(info: PexipJoin): void {
+  pendingTokenAnswer = {
+    url: `${info.nodeUrl.replace(/\/+$/, '')}/api/client/v2/conferences/${encodeURIComponent(info.alias)}/request_token`,
+    body: JSON.stringify(info.tokenResponse),
+  };
+  if (fetchWrapped) return;
+  fetchWrapped = true;
+  const realFetch = window.fetch.bind(window);
+  window.fetch = (input: RequestInfo | URL, init?: RequestInit) => {
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    const answer = pendingTokenAnswer;
+    if (answer && url === answer.url && (init?.method ?? 'GET').toUpperCase() === 'POST') {
+      pendingTokenAnswer = null;
+      return Promise.resolve(new Response(answer.body, { status: 200, headers: { 'content-type': 'application/json' } }));
+    }
+    return realFetch(input, init);
+  };
+}
+
+const peerConnections: RTCPeerConnection[] = [];
+let pcWrapped = false;
+
+function latestPeerConnection(): RTCPeerConnection | null {
+  if (!pcWrapped) capturePeerConnections();
+  for (let i = peerConnections.length - 1; i >= 0; i--) {
+    const pc = peerConnections[i]!;
+    if (pc.connectionState !== 'closed') return pc;
+  }
+  return null;
+}
+
+/** Keeps a reference to each RTCPeerConnection made in this window (the library's call). */
+export function capturePeerConnections(): void {
+  if (pcWrapped) return;
+  pcWrapped = true;
+  const Original = window.RTCPeerConnection;
+  window.RTCPeerConnection = class extends Original {
+    constructor(config?: RTCConfiguration) {
+      super(config);
+      peerConnections.push(this);
+      if (peerConnections.length > 8) peerConnections.shift();
+    }
+  };
+}

@@ -1,0 +1,119 @@
+/**
+ * What the call window talks to: one interface, two implementations (janus-call-client.ts
+ * over janus.js, pexip-call-client.ts over Pexip's @pexip/infinity). The window does not
+ * know which server it is on; it knows only how the server lays out the others' video:
+ *   - 'tiles': a stream per participant (Janus: the window subscribes to each);
+ *   - 'stage': one stream of whoever speaks (Pexip's voice-switched layout), the
+ *     participants listed beside it.
+ */
+import type { JoinInfo, Role, RosterEntry, WaitingGuest } from '../common/call-model';
+import type { MediaStats } from '../common/media-stats';
+
+export type CallState = 'idle' | 'connecting' | 'joined' | 'reconnecting' | 'left' | 'failed';
+
+/**
+ * Why the call ended (state 'left' or 'failed'):
+ * - left: `user-left`, `kicked` (removed by someone), `ended` (the meeting ended for all);
+ * - failed: `refused` (the server turned us away), `room-missing`, `server-unreachable`,
+ *   `media-failed`, `error`.
+ */
+export type EndReason = 'user-left' | 'kicked' | 'ended' | 'refused' | 'room-missing' | 'server-unreachable' | 'media-failed' | 'error';
+
+export interface CallStateChange {
+  state: CallState;
+  reason?: EndReason;
+}
+
+export interface CallParticipant {
+  id: string;
+  displayName: string;
+  /** From whoever let them in (main, the server), never from what they typed. */
+  role: Role;
+  hasAudio: boolean;
+  hasVideo: boolean;
+  /** Muted for everybody by the host. */
+  muted: { audio: boolean; video: boolean };
+  /** A participant being dialled who has not answered yet. */
+  connecting: boolean;
+  /** Stream ids, where the server mutes per stream (Janus). */
+  audioMid?: string;
+  videoMid?: string;
+}
+
+/** The id of the one stream in the 'stage' layout. */
+export const STAGE = 'stage';
+
+export interface RemoteMedia {
+  /** A participant's id ('tiles') or STAGE. */
+  id: string;
+  stream: MediaStream;
+}
+
+/**
+ * A chat message of this call: kept in the window's memory for the call only, never stored
+ * and never logged (it may say anything about the patient).
+ */
+export interface ChatMessage {
+  /** Unique within the call (the server's id, or one the sender made). */
+  id: string;
+  /** The sender's participant id, as the server knows it (not what the message claims). */
+  from: string;
+  displayName: string;
+  text: string;
+  /** Milliseconds since the epoch, when this window sent or received it. */
+  at: number;
+  /** Sent from this window. */
+  own: boolean;
+}
+
+/** Longer messages are refused before sending (and cut when received). */
+export const CHAT_MAX_LENGTH = 1000;
+
+/** The one media-stats shape (call/common/media-stats.ts). */
+export type { MediaStats };
+
+export interface CallClientEvents {
+  state: CallStateChange;
+  /** Everybody else in the room (not the ones waiting). */
+  participants: CallParticipant[];
+  /** Who waits to be let in. */
+  lobby: WaitingGuest[];
+  /** The remote streams there are now. */
+  media: RemoteMedia[];
+  /** Meeting-wide state, where the server has it. */
+  conference: { locked: boolean; guestsMuted: boolean };
+  /** A chat message from someone else in the call. */
+  message: ChatMessage;
+  /** Non-fatal problems, for the log (technical text: no names, no PINs). */
+  warning: string;
+}
+
+export interface CallClient {
+  readonly layout: 'tiles' | 'stage';
+  /** Our own participant id once joined. */
+  readonly selfId: string | null;
+  join(local: MediaStream): Promise<void>;
+  leave(): Promise<void>;
+  setAudioEnabled(on: boolean): void;
+  /** Camera off sends no video at all (not black frames). */
+  setVideoEnabled(on: boolean): void;
+  /** A new camera, microphone or shared screen, in place of the current one. */
+  replaceTrack(track: MediaStreamTrack): Promise<void>;
+  stats(): Promise<MediaStats[]>;
+  /** Sends a chat message to everybody in the call; resolves with it as this window shows it. */
+  sendMessage(text: string): Promise<ChatMessage>;
+  on<K extends keyof CallClientEvents>(event: K, listener: (payload: CallClientEvents[K]) => void): () => void;
+}
+
+/** What a client needs of the host's side (main, through the bridge). */
+export interface HostPort {
+  /** Readies the room and answers what to join with (first join and every rejoin). */
+  prepare(): Promise<JoinInfo>;
+  /** We are in the room as this participant (Pexip: with our session token). */
+  joined(participantId: string, sessionToken?: string): void;
+  sessionToken(token: string): void;
+  /** Main's roster (roles it knows, the host's mutes). */
+  onRoster(listener: (entries: RosterEntry[]) => void): () => void;
+  /** Who waits, where main watches the lobby (Janus). */
+  onLobby(listener: (waiting: WaitingGuest[]) => void): () => void;
+}

@@ -1,0 +1,189 @@
+/**
+ * "Who is waiting" on Pexip, against the Pexip double over real HTTP: main reads the
+ * Management API's participant status with IT's read-only account (never request_token,
+ * which as a host would start the conference and let the waiting guests in). A guest in the
+ * waiting room shows by the role its call tag names, once notified; guests let in by a host
+ * are no longer waiting; newcomers to a locked conference are. A refused account is not
+ * tried again; without an account nothing is asked at all. One status request per open
+ * meeting per round.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BookedMeeting } from '../../../../main/booking/booking-source';
+import { createWaitingWatch, type DayWaiting } from '../../../../call/main/waiting-watch';
+import { createLogger } from '../../../../main/log/logger';
+import type { PexipStatusApi } from '../../../../main/settings/settings';
+import { startPexip, type PexipHandle } from '../../../stack/pexip';
+
+let pexip: PexipHandle;
+const hostPin = '72940163';
+const guestPin = '15820394';
+const DAY = '2031-05-14';
+let rooms = 0;
+
+beforeAll(async () => {
+  pexip = await startPexip();
+});
+afterAll(() => pexip?.stop());
+
+function newRoom(): string {
+  const alias = `vmr-waiting-${++rooms}@${pexip.domain}`;
+  pexip.addRoom({ alias, hostPin, guestPin });
+  return alias;
+}
+
+function meetingIn(alias: string): BookedMeeting {
+  const start = Date.now() - 5 * 60_000;
+  return {
+    id: randomUUID(),
+    version: '1',
+    shortId: 'unit-waiting',
+    subject: 'Invented follow-up',
+    startTime: new Date(start).toISOString(),
+    endTime: new Date(start + 30 * 60_000).toISOString(),
+    joinOpensAt: new Date(start - 10 * 60_000).toISOString(),
+    room: { id: alias, uri: alias, hostPin, guestPin },
+  };
+}
+
+/** A participant's own request_token, as @pexip/infinity sends it; resolves with its token. */
+async function join(alias: string, pin: string, name: string, callTag?: string): Promise<string> {
+  const res = await fetch(`${pexip.url}/api/client/v2/conferences/${encodeURIComponent(alias)}/request_token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', pin },
+    body: JSON.stringify({ display_name: name, ...(callTag !== undefined ? { call_tag: callTag } : {}) }),
+  });
+  expect(res.status).toBe(200);
+  return ((await res.json()) as { result: { token: string } }).result.token;
+}
+
+async function hostDoes(alias: string, token: string, action: string): Promise<void> {
+  const res = await fetch(`${pexip.url}/api/client/v2/conferences/${encodeURIComponent(alias)}/${action}`, { method: 'POST', headers: { token } });
+  expect(res.status).toBe(200);
+}
+
+const account = (): PexipStatusApi => ({ domain: pexip.domain, url: pexip.statusApi.url, username: pexip.statusApi.username, password: pexip.statusApi.password });
+
+function watching(meetings: BookedMeeting[], statusApis: PexipStatusApi[] = [account()]) {
+  const events: DayWaiting[] = [];
+  const lines: string[] = [];
+  let rounds = 0;
+  const watch = createWaitingWatch({
+    servers: [{ domain: pexip.domain, provider: 'pexip', url: pexip.url }],
+    statusApis,
+    meetingsOf: () => (rounds++, meetings),
+    watched: () => DAY,
+    emit: (payload) => events.push(payload),
+    fetch,
+    timeoutMs: 3000,
+    log: createLogger([(line) => lines.push(line)]),
+    intervalMs: 150,
+  });
+  const until = async (done: () => boolean) => {
+    await expect
+      .poll(
+        async () => {
+          watch.tick(DAY);
+          await watch.idle();
+          return done();
+        },
+        { timeout: 10_000, interval: 20 },
+      )
+      .toBe(true);
+  };
+  return { watch, events, lines, until, rounds: () => rounds };
+}
+
+const statusReads = () => pexip.requestLog.filter((e) => e.path === '/api/admin/status/v1/participant/');
+const tokenRequests = () => pexip.requestLog.filter((e) => e.path.endsWith('/request_token'));
+
+describe('the waiting watch on Pexip', () => {
+  it('shows a guest in the waiting room by its role, notifies once, and never starts the conference', async () => {
+    const alias = newRoom();
+    const meeting = meetingIn(alias);
+    const { watch, events, until, rounds } = watching([meeting]);
+    const tokensBefore = tokenRequests().length;
+    await join(alias, guestPin, 'Pat Example', 'patient');
+
+    await until(() => events.length === 1);
+    expect(events[0]).toEqual({ day: DAY, meetings: [{ meetingId: meeting.id, roles: ['patient'] }], arrived: [meeting.id] });
+    expect(JSON.stringify(events)).not.toContain('Pat Example');
+
+    // A guest whose link named no role is "other"; a second guest does not notify again.
+    await join(alias, guestPin, 'Rel Example');
+    await until(() => events.length === 2);
+    expect(events[1]).toEqual({ day: DAY, meetings: [{ meetingId: meeting.id, roles: ['patient', 'other'] }], arrived: [] });
+
+    // Rounds go on: nothing new is said, nobody's state changed, no token was asked for.
+    const after = rounds();
+    await until(() => rounds() >= after + 3);
+    expect(events).toHaveLength(2);
+    expect(pexip.participants(alias).map((p) => p.serviceType)).toEqual(['waiting_room', 'waiting_room']);
+    expect(tokenRequests().length).toBe(tokensBefore + 2); // the two guests' own
+    await watch.dispose();
+  });
+
+  it('counts guests the host let in as no longer waiting, and newcomers to a locked conference as waiting', async () => {
+    const alias = newRoom();
+    const meeting = meetingIn(alias);
+    const { watch, events, until } = watching([meeting]);
+    await join(alias, guestPin, 'Pat Example', 'patient');
+    await until(() => events.length === 1);
+
+    const host = await join(alias, hostPin, 'Dr Example', 'host');
+    await hostDoes(alias, host, 'start_conference');
+    await until(() => events.length === 2);
+    expect(events[1]).toEqual({ day: DAY, meetings: [], arrived: [] });
+
+    await hostDoes(alias, host, 'lock');
+    await join(alias, guestPin, 'Ina Example', 'interpreter');
+    await until(() => events.length === 3);
+    // This meeting has had its notification: a later first-in-the-lobby is not another one.
+    expect(events[2]).toEqual({ day: DAY, meetings: [{ meetingId: meeting.id, roles: ['interpreter'] }], arrived: [] });
+    await watch.dispose();
+  });
+
+  it('asks once per open meeting per round, and only about meetings open now', async () => {
+    const open = [meetingIn(newRoom()), meetingIn(newRoom())];
+    const later = meetingIn(newRoom());
+    later.startTime = new Date(Date.now() + 3 * 3600_000).toISOString();
+    later.joinOpensAt = new Date(Date.now() + 2 * 3600_000).toISOString();
+    later.endTime = new Date(Date.now() + 4 * 3600_000).toISOString();
+    const { watch, until, rounds } = watching([...open, later]);
+    const before = statusReads().length;
+    const start = rounds();
+    await until(() => rounds() >= start + 4);
+    await watch.idle();
+    expect(statusReads().length - before).toBe((rounds() - start) * open.length);
+    await watch.dispose();
+  });
+
+  it('does not use a refused account again, and never writes its password', async () => {
+    const alias = newRoom();
+    const wrong = { ...account(), password: 'not-the-password-1234' };
+    const { watch, events, lines, until, rounds } = watching([meetingIn(alias)], [wrong]);
+    await join(alias, guestPin, 'Pat Example', 'patient');
+    const before = pexip.requestLog.filter((e) => e.status === 401).length;
+    await until(() => lines.length === 1);
+    expect(lines[0]).toContain('refused the status account');
+    const after = rounds();
+    await until(() => rounds() >= after + 3);
+    expect(pexip.requestLog.filter((e) => e.status === 401).length - before).toBe(1);
+    expect(lines.join('\n')).not.toContain(wrong.password);
+    expect(lines.join('\n')).not.toContain(pexip.statusApi.password);
+    expect(events).toEqual([]);
+    await watch.dispose();
+  });
+
+  it('without a status account asks Pexip nothing, and says so once', async () => {
+    const alias = newRoom();
+    const { watch, events, lines, until, rounds } = watching([meetingIn(alias)], []);
+    await join(alias, guestPin, 'Pat Example', 'patient');
+    const before = pexip.requestLog.length;
+    await until(() => rounds() >= 3);
+    expect(pexip.requestLog.length).toBe(before);
+    expect(lines).toEqual([expect.stringContaining(`no Pexip status account for ${pexip.domain}`)]);
+    expect(events).toEqual([]);
+    await watch.dispose();
+  });
+});
