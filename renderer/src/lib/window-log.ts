@@ -38,7 +38,7 @@ export function describeForLog(error: unknown): string {
 
 /**
  * Uncaught errors and unhandled rejections of this window, to main's log. Also what the call
- * classes hand to `reportError` (a listener that threw: renderer/call/emitter.ts), which the
+ * classes hand to `reportError` (a listener that threw: call/window/emitter.ts), which the
  * browser dispatches as this window's `error` event. Where the script ran, without its query
  * or fragment (a call window's address carries a one-time ticket in the browser host).
  */
@@ -66,7 +66,7 @@ function scriptName(url: string): string {
   }
 }
 
-/** The part of a call client this needs (renderer/call/call-client.ts). */
+/** The part of a call client this needs (call/window/call-client.ts). */
 interface CallEvents {
   on(event: 'warning', listener: (warning: string) => void): () => void;
   on(event: 'state', listener: (change: { state: string; reason?: string }) => void): () => void;
