@@ -11,6 +11,7 @@ import Database from 'better-sqlite3-multiple-ciphers';
 import { existsSync, renameSync } from 'node:fs';
 import type { BookedMeeting } from '../booking/booking-source';
 import type { Logger } from '../log/logger';
+import { createOutboxTable, OUTBOX_MIGRATION, type OutboxTable } from './outbox-table';
 
 /** Each entry moves the schema one version forward; never edit a shipped entry. */
 const migrations: string[] = [
@@ -37,6 +38,8 @@ const migrations: string[] = [
   // The booking system's change marker per meeting: a sync asks again only for changed ones.
   // Rows from before it have '' and are asked once more.
   `ALTER TABLE meetings ADD COLUMN version TEXT NOT NULL DEFAULT '';`,
+  // Booking writes waiting for the booking system's answer (main/booking/outbox).
+  OUTBOX_MIGRATION,
 ];
 
 export interface CachedDay {
@@ -54,6 +57,8 @@ export interface ScheduleDb {
   writeDay(day: string, meetings: BookedMeeting[], syncedAt: string, invalidCount: number): void;
   /** Deletes every day before `from` and after `to` (YYYY-MM-DD, inclusive bounds kept). Returns rows removed. */
   purgeOutside(from: string, to: string): number;
+  /** Booking writes not yet confirmed by the booking system (or refused, for the user to read). */
+  readonly outbox: OutboxTable;
   close(): void;
   /** Set when the file could not be opened and was moved aside at open. */
   readonly recoveredFrom: string | null;
@@ -139,6 +144,7 @@ export function openScheduleDb(path: string, key: Buffer, log: Logger): Schedule
 
   return {
     recoveredFrom,
+    outbox: createOutboxTable(db),
     readDay(day) {
       const sync = selectSync.get(day);
       return {

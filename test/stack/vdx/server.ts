@@ -123,6 +123,8 @@ export interface VdxHandle {
   setFault(fault: VdxFault | null, scope?: VdxFaultScope): void;
   /** The next `times` (default 1) writes meet `fault`: e.g. committed, then the answer lost. */
   setWriteFault(fault: VdxWriteFault | null, times?: number): void;
+  /** The next writes meet these faults, one each, in order (null: that one goes through). */
+  queueWriteFaults(faults: readonly (VdxWriteFault | null)[]): void;
   /** Writes VDX committed so far, by kind (a retried write that landed twice would show here). */
   readonly committedWrites: Readonly<{ create: number; update: number; delete: number }>;
   /** Every uuid a meeting ever had here, deleted ones included. */
@@ -837,6 +839,9 @@ export async function startVdx(opts: StartVdxOptions): Promise<VdxHandle> {
     },
     setWriteFault(kind, times = 1) {
       writes.setFault(kind, times);
+    },
+    queueWriteFaults(list) {
+      writes.queueFaults(list);
     },
     get committedWrites() {
       return { ...writes.committed };

@@ -78,8 +78,10 @@ export interface WriteRoutes {
   update(req: IncomingMessage, res: ServerResponse, path: string, claims: Claims, uuid: string): Promise<void>;
   remove(res: ServerResponse, path: string, claims: Claims, uuid: string): Promise<void>;
   templates(res: ServerResponse): void;
-  /** The next `times` writes meet `fault` (null clears it). */
+  /** The next `times` writes meet `fault` (null clears every armed fault). */
   setFault(fault: VdxWriteFault | null, times?: number): void;
+  /** The next writes meet these, one each, in order (null: that write goes through). */
+  queueFaults(faults: readonly (VdxWriteFault | null)[]): void;
   /** Every uuid a create has used, deleted meetings' included (a create may not reuse one). */
   readonly usedUuids: ReadonlySet<string>;
   /** Writes VDX committed, by kind: what a test compares with what the client believes. */
@@ -94,14 +96,11 @@ const MAX_BODY_BYTES = 64 * 1024;
 export function writeRoutes(deps: WriteDeps): WriteRoutes {
   const usedUuids = new Set<string>();
   const committed = { create: 0, update: 0, delete: 0 };
-  let fault: { kind: VdxWriteFault; left: number } | null = null;
+  let faults: (VdxWriteFault | null)[] = [];
 
-  /** Takes one shot of the armed fault, if any. */
+  /** Takes the next armed fault, if any. */
   function nextFault(): VdxWriteFault | null {
-    if (!fault) return null;
-    const kind = fault.kind;
-    if (--fault.left <= 0) fault = null;
-    return kind;
+    return faults.shift() ?? null;
   }
 
   /** Answers after a commit, or loses the answer as the armed fault says. */
@@ -181,7 +180,10 @@ export function writeRoutes(deps: WriteDeps): WriteRoutes {
     usedUuids,
     committed,
     setFault(kind, n = 1) {
-      fault = kind ? { kind, left: n } : null;
+      faults = kind ? Array.from({ length: n }, () => kind) : [];
+    },
+    queueFaults(list) {
+      faults.push(...list);
     },
 
     templates(res) {
