@@ -15,7 +15,8 @@
 import { formatVdxDateTime } from '../../../common/days';
 import type { Logger } from '../../log/logger';
 import type { TokenProvider } from '../vdx-client';
-import { VdxError, VdxMeeting } from '../vdx-schemas';
+import type { BookingOptions } from '../../../preload/contract';
+import { VdxError, VdxMeeting, VdxSchedulingTemplate } from '../vdx-schemas';
 import type { BookingWrite, ConfirmedMeeting, Refusal, RefusalCode, WriteOutcome } from './write-types';
 
 export interface VdxWriterOptions {
@@ -31,6 +32,8 @@ export interface VdxWriterOptions {
 export interface BookingWriter {
   /** One attempt. `maybeLanded`: an earlier attempt of this write may have reached VDX. */
   send(write: BookingWrite, maybeLanded: boolean): Promise<WriteOutcome>;
+  /** Whether this account may book, and the organisation's templates (GET /v2/scheduling-templates). */
+  options(): Promise<BookingOptions>;
 }
 
 interface Answer {
@@ -111,7 +114,7 @@ export function createVdxWriter(opts: VdxWriterOptions): BookingWriter {
   function confirmedMeeting(body: unknown): ConfirmedMeeting | null {
     const m = VdxMeeting.safeParse(body);
     if (!m.success) return null;
-    return { id: m.data.uuid.toLowerCase(), startTime: new Date(m.data.startTime).toISOString(), endTime: new Date(m.data.endTime).toISOString() };
+    return { id: m.data.uuid.toLowerCase(), shortId: m.data.shortId, startTime: new Date(m.data.startTime).toISOString(), endTime: new Date(m.data.endTime).toISOString() };
   }
 
   /** GET the meeting: ours and there, not there, or unknown. */
@@ -191,6 +194,23 @@ export function createVdxWriter(opts: VdxWriterOptions): BookingWriter {
   }
 
   return {
+    async options() {
+      const got = await request('GET', '/v2/scheduling-templates');
+      if (!got.ok) return { canBook: 'unreachable', templates: [] };
+      const { status, body } = got.answer;
+      if (status === 401 || status === 403) return { canBook: 'no-rights', templates: [] };
+      if (status !== 200 || !Array.isArray(body)) return { canBook: 'unreachable', templates: [] };
+      const templates = body
+        .map((t) => VdxSchedulingTemplate.safeParse(t))
+        .filter((t) => t.success && !t.data.isPoolTemplate)
+        .map((t) => t.data!)
+        .slice(0, 100)
+        .map((t) => ({ id: t.id, isDefault: t.isDefaultTemplate === true, maxParticipants: t.maxParticipants, roomOpensMinutesBefore: t.vMRAvailableBefore }));
+      // A role that may read templates but not book is only found out by booking (VDX has
+      // no "may I" query): the refusal then says so.
+      return { canBook: 'yes', templates };
+    },
+
     async send(write, maybeLanded) {
       const outcome =
         write.kind === 'create' ? await create(write, maybeLanded) : write.kind === 'update' ? await update(write) : await remove(write);

@@ -59,6 +59,8 @@ export type WriteOutcome =
 /** The meeting as VDX confirmed it (a create or a move); null for a cancel. */
 export interface ConfirmedMeeting {
   id: string;
+  /** The booking system's short id (12 characters), when it answered with the meeting. */
+  shortId?: string;
   startTime: string;
   endTime: string;
 }
