@@ -763,6 +763,10 @@ export async function startVdx(opts: StartVdxOptions): Promise<VdxHandle> {
     },
     sendJson,
     sendError: (res, status, path, detail, code) => sendError(res, status, path, detail, code),
+    hold: (res) => {
+      hanging.add(res);
+      res.on('close', () => hanging.delete(res));
+    },
   });
 
   // ------------------------------------------------------------------ seed

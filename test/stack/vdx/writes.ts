@@ -41,7 +41,9 @@ export type VdxWriteFault =
   /** VDX commits the write, then a proxy in front of it answers 503. */
   | 'commit-then-503'
   /** 503 before VDX sees the write (nothing committed). */
-  | 'http503';
+  | 'http503'
+  /** VDX commits the write, and the answer never comes (until the client gives up or the sandbox stops). */
+  | 'commit-then-hang';
 
 export const WRITE_ROLES = new Set(['meeting-admin', 'meeting-user', 'meeting-planner', 'meeting-provisioner-user']);
 
@@ -69,6 +71,8 @@ export interface WriteDeps {
   /** Provision the room now if its validity window is open (lazy rooms). */
   provisionIfOpen(m: MeetingRecord): Promise<void>;
   destroyRoom(m: MeetingRecord): Promise<void>;
+  /** Keeps a response open with no answer (stop() and setDown cut it). */
+  hold(res: ServerResponse): void;
   sendJson(res: ServerResponse, status: number, body: unknown, type: string): void;
   sendError(res: ServerResponse, status: number, path: string, detail: string, code?: DetailedErrorCode): void;
 }
@@ -107,6 +111,10 @@ export function writeRoutes(deps: WriteDeps): WriteRoutes {
   function answer(res: ServerResponse, path: string, shot: VdxWriteFault | null, send: () => void): void {
     if (shot === 'commit-then-drop') {
       res.socket?.destroy();
+      return;
+    }
+    if (shot === 'commit-then-hang') {
+      deps.hold(res);
       return;
     }
     if (shot === 'commit-then-503') {

@@ -223,6 +223,19 @@ describe('fault switches: what a hospital network does to a write', () => {
     expect((await call('POST', '/v2/meetings', a)).status).toBe(200);
   });
 
+  it('commit-then-hang: the meeting exists while the request waits; the client\'s own timeout ends it', async () => {
+    const input = visit(450);
+    vdx.setWriteFault('commit-then-hang');
+    const res = fetch(`${vdx.baseUrl}/v2/meetings`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokens[NURSE]}`, 'content-type': 'application/json' },
+      body: JSON.stringify(input),
+      signal: AbortSignal.timeout(500),
+    });
+    await expect(res).rejects.toThrow();
+    expect(vdx.getMeeting(input.uuid)?.uuid).toBe(input.uuid);
+  });
+
   it('a delete whose answer is lost has still deleted', async () => {
     const input = visit(440);
     await call('POST', '/v2/meetings', input);
