@@ -177,8 +177,11 @@ export async function createCore(opts: {
       }),
       log: opts.log.child('outbox'),
       me: () => me,
+      // The days the writes touch, and the day on screen (refusals show on whichever day it is).
       onDaysChanged: (days) => {
-        for (const day of days) emit('main', 'schedule.changed', rememberDay(bookings.present(sync.day(day)), db));
+        const shown = new Set(days);
+        if (scheduler.watched) shown.add(scheduler.watched);
+        for (const day of shown) emit('main', 'schedule.changed', rememberDay(bookings.present(sync.day(day)), db));
       },
       reconcile: (day) => void sync.refresh(day),
     });
