@@ -20,11 +20,12 @@ import { scheduleBench } from './schedule';
 import { callBench } from './call';
 import { guardBench } from './guard';
 import { logsBench } from './logs';
+import { bookingBench } from './booking';
 
 // The call bench joins "the meeting open now" from today's list: mid-morning, never near midnight.
 pinDaytimeZone();
 
-export const benches: Bench[] = [scheduleBench, firstPaintBench, rendererSizeBench, callBench, guardBench, logsBench];
+export const benches: Bench[] = [scheduleBench, bookingBench, firstPaintBench, rendererSizeBench, callBench, guardBench, logsBench];
 
 const filter = process.argv.slice(2).join(' ').toLowerCase();
 const chosen = benches.filter((b) => !filter || b.name.toLowerCase().includes(filter));

@@ -41,7 +41,7 @@ function countingFetch(): { fetch: typeof fetch; count: () => number; reset: () 
   };
 }
 
-async function bookingServer(days: Record<string, number>): Promise<{ vdxBaseUrl: string; token: string; stop(): Promise<void> }> {
+export async function bookingServer(days: Record<string, number>): Promise<{ vdxBaseUrl: string; token: string; stop(): Promise<void> }> {
   const child = spawn(join(projectRoot, 'node_modules', '.bin', 'tsx'), ['bench/booking-server.ts', ...Object.entries(days).map(([d, n]) => `${d}=${n}`)], {
     cwd: projectRoot,
     stdio: ['pipe', 'pipe', 'ignore'],

@@ -38,6 +38,9 @@ export const ErrorCode = z.enum([
   'booking-server',
   'booking-refused',
   'booking-invalid-response',
+  // Booking, moving and cancelling visits
+  'booking-not-mine',
+  'booking-outbox-full',
   // Deep links
   'link-invalid',
   'link-sign-in',

@@ -60,8 +60,53 @@ export const MeetingView = z.object({
   joinOpensAt: IsoDateTime,
   /** False when the booking system has not provisioned a room (nothing to join). */
   joinable: z.boolean(),
+  /** Organised by the signed-in user: they may move and cancel it. */
+  mine: z.boolean().optional(),
+  /**
+   * A write of this console the booking system has not confirmed yet (the outbox): a booking
+   * or a move waiting to be sent, or a cancel. Absent: the row is what the booking system has.
+   */
+  pending: z.enum(['book', 'move', 'cancel']).optional(),
 });
 export type MeetingView = z.infer<typeof MeetingView>;
+
+/** A write the booking system refused for good: shown with its reason until the user dismisses it. */
+export const RefusedWrite = z.object({
+  seq: z.int().positive(),
+  kind: z.enum(['book', 'move', 'cancel']),
+  /** When the meeting was (or was to be): the user recognises it by its time, never by a name. */
+  startTime: IsoDateTime,
+  reason: z.enum(['invalid', 'forbidden', 'gone', 'room-ready', 'conflict']),
+  status: z.int(),
+});
+export type RefusedWrite = z.infer<typeof RefusedWrite>;
+
+/** What the booking dialog may offer: whether this account may book, and the organisation's templates. */
+export const BookingOptions = z.object({
+  /** no-rights: the booking system refused this account (403); unreachable: try again later. */
+  canBook: z.enum(['yes', 'no-rights', 'unreachable']),
+  templates: z
+    .array(z.object({ id: z.int(), isDefault: z.boolean(), maxParticipants: z.int(), roomOpensMinutesBefore: z.int() }))
+    .max(100),
+});
+export type BookingOptions = z.infer<typeof BookingOptions>;
+
+/** A visit to book: the console picks its uuid, so a second click is the same booking. */
+const BookRequest = z
+  .object({
+    meetingId: z.uuid(),
+    subject: z.string().trim().min(1).max(100),
+    startTime: IsoDateTime,
+    endTime: IsoDateTime,
+    templateId: z.int().positive().optional(),
+  })
+  .strict()
+  .refine((r) => Date.parse(r.endTime) > Date.parse(r.startTime), { message: 'endTime must be after startTime', path: ['endTime'] });
+
+const MoveRequest = z
+  .object({ meetingId: z.uuid(), startTime: IsoDateTime, endTime: IsoDateTime })
+  .strict()
+  .refine((r) => Date.parse(r.endTime) > Date.parse(r.startTime), { message: 'endTime must be after startTime', path: ['endTime'] });
 
 export const SyncState = z.object({
   /** ok: the last sync of this day succeeded; offline: the API could not be reached;
@@ -82,6 +127,8 @@ export const DaySchedule = z.object({
   /** Something the user should be told once, until dismissed (schedule.dismissNotice):
    *  cache-rebuilt: the offline copy could not be read and was started afresh from the API. */
   notice: z.enum(['cache-rebuilt']).optional(),
+  /** Writes the booking system refused (any day): each shown until dismissed (booking.dismiss). */
+  refused: z.array(RefusedWrite).max(200).optional(),
 });
 export type DaySchedule = z.infer<typeof DaySchedule>;
 
@@ -141,6 +188,16 @@ export const channels = {
   /** The day the day view shows (null: hidden), so main syncs it every 15 s; focus: sync now. */
   'schedule.watch': channel(z.object({ day: IsoDay.nullable(), focus: z.boolean().optional() }).strict(), Ok, ['main']),
   'schedule.dismissNotice': channel(Empty, Ok, ['main']),
+  /** Whether this account may book, and the templates (asked when the booking dialog opens). */
+  'booking.options': channel(Empty, BookingOptions, ['main']),
+  /** Books a visit through the outbox: shown at once as waiting to send, booked once confirmed. */
+  'booking.book': channel(BookRequest, Ok, ['main']),
+  /** Moves a meeting the user organised (through the outbox). */
+  'booking.move': channel(MoveRequest, Ok, ['main']),
+  /** Cancels a meeting the user organised (through the outbox). */
+  'booking.cancel': channel(z.object({ meetingId: z.uuid() }).strict(), Ok, ['main']),
+  /** The user read a refusal. */
+  'booking.dismiss': channel(z.object({ seq: z.int().positive() }).strict(), Ok, ['main']),
   ...callChannels,
 } as const;
 

@@ -18,6 +18,8 @@ export interface BookedMeeting {
   startTime: string;
   endTime: string;
   joinOpensAt: string;
+  /** Who organised it (the booking system's e-mail, lower case): the user may move and cancel their own. */
+  organizer?: string;
   /** The conference room, when the booking system has provisioned one. */
   room: {
     /** The conference server's room id (VDX: provisionVmrId). */

@@ -44,6 +44,8 @@ export function createScheduleSync(opts: {
   retention?: RetentionPolicy;
   /** The database was unreadable at open and started afresh: tell the user until dismissed. */
   recovered?: boolean;
+  /** Who is signed in (lower-case e-mail): their own meetings are marked `mine`. */
+  me?: () => string | null;
 }): ScheduleSync {
   const { db, source, log } = opts;
   const now = opts.now ?? (() => new Date());
@@ -73,7 +75,7 @@ export function createScheduleSync(opts: {
     const state = states.get(day) ?? { state: c.lastSyncedAt ? 'ok' : 'never' };
     return {
       day,
-      meetings: c.meetings.map(toView),
+      meetings: c.meetings.map((m) => toView(m, opts.me?.() ?? null)),
       sync: { ...state, lastSyncedAt: c.lastSyncedAt, invalidCount: c.invalidCount },
       ...(notice ? { notice } : {}),
     };
@@ -168,8 +170,9 @@ function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function toView(m: BookedMeeting) {
+function toView(m: BookedMeeting, me: string | null) {
   return {
+    ...(me && m.organizer === me ? { mine: true } : {}),
     id: m.id,
     shortId: m.shortId,
     subject: m.subject,

@@ -221,6 +221,7 @@ function toBooked(meeting: VdxMeeting, info: SchedulingInfo | null, version: str
     startTime: new Date(meeting.startTime).toISOString(),
     endTime: new Date(meeting.endTime).toISOString(),
     joinOpensAt,
+    ...(organizerOf(meeting) ? { organizer: organizerOf(meeting)! } : {}),
     room:
       provisioned && info
         ? {
@@ -232,6 +233,10 @@ function toBooked(meeting: VdxMeeting, info: SchedulingInfo | null, version: str
           }
         : null,
   };
+}
+
+function organizerOf(meeting: VdxMeeting): string | undefined {
+  return (meeting.organizedBy.email ?? meeting.createdBy.email)?.toLowerCase();
 }
 
 /** A uuid, if the invalid item has one we can log (ids are not personal data). */

@@ -62,3 +62,14 @@ export type VdxSchedulingInfo = z.infer<typeof VdxSchedulingInfo>;
 export const VdxError = z
   .object({ status: z.number().optional(), error: z.string().optional(), detailed_error_code: z.union([z.string(), z.number()]).optional() })
   .loose();
+
+/** scheduling-template: the fields the booking dialog shows (a template has no name in v2). */
+export const VdxSchedulingTemplate = z
+  .object({
+    id: z.number().int(),
+    isDefaultTemplate: z.boolean().optional(),
+    isPoolTemplate: z.boolean().optional(),
+    maxParticipants: z.number().int(),
+    vMRAvailableBefore: z.number().int().min(0),
+  })
+  .loose();

@@ -11,6 +11,7 @@ import Database from 'better-sqlite3-multiple-ciphers';
 import { existsSync, renameSync } from 'node:fs';
 import type { BookedMeeting } from '../booking/booking-source';
 import type { Logger } from '../log/logger';
+import { createOutboxTable, OUTBOX_MIGRATION, type OutboxTable } from './outbox-table';
 
 /** Each entry moves the schema one version forward; never edit a shipped entry. */
 const migrations: string[] = [
@@ -37,6 +38,10 @@ const migrations: string[] = [
   // The booking system's change marker per meeting: a sync asks again only for changed ones.
   // Rows from before it have '' and are asked once more.
   `ALTER TABLE meetings ADD COLUMN version TEXT NOT NULL DEFAULT '';`,
+  // Booking writes waiting for the booking system's answer (main/booking/outbox).
+  OUTBOX_MIGRATION,
+  // Who organised each meeting (the nurse may move and cancel only her own).
+  `ALTER TABLE meetings ADD COLUMN organizer TEXT;`,
 ];
 
 export interface CachedDay {
@@ -52,8 +57,14 @@ export interface ScheduleDb {
   meetingByShortId(shortId: string): BookedMeeting | null;
   /** Replaces the day's meetings with a complete, validated fetch of that day. */
   writeDay(day: string, meetings: BookedMeeting[], syncedAt: string, invalidCount: number): void;
+  /** One meeting the booking system just confirmed (booked or moved), into its day, until the next sync of that day. */
+  putMeeting(day: string, meeting: BookedMeeting): void;
+  /** One meeting the booking system just confirmed as cancelled. */
+  removeMeeting(id: string): void;
   /** Deletes every day before `from` and after `to` (YYYY-MM-DD, inclusive bounds kept). Returns rows removed. */
   purgeOutside(from: string, to: string): number;
+  /** Booking writes not yet confirmed by the booking system (or refused, for the user to read). */
+  readonly outbox: OutboxTable;
   close(): void;
   /** Set when the file could not be opened and was moved aside at open. */
   readonly recoveredFrom: string | null;
@@ -72,6 +83,7 @@ interface Row {
   guest_pin: string | null;
   host_pin: string | null;
   portal_link: string | null;
+  organizer: string | null;
 }
 
 export function openScheduleDb(path: string, key: Buffer, log: Logger): ScheduleDb {
@@ -98,9 +110,9 @@ export function openScheduleDb(path: string, key: Buffer, log: Logger): Schedule
   const deleteDay = db.prepare('DELETE FROM meetings WHERE day = ?');
   const insert = db.prepare(
     `INSERT OR REPLACE INTO meetings (id, version, day, short_id, subject, start_time, end_time, join_opens_at,
-       room_id, room_uri, guest_pin, host_pin, portal_link)
+       room_id, room_uri, guest_pin, host_pin, portal_link, organizer)
      VALUES (@id, @version, @day, @shortId, @subject, @startTime, @endTime, @joinOpensAt,
-       @roomId, @roomUri, @guestPin, @hostPin, @portalLink)`,
+       @roomId, @roomUri, @guestPin, @hostPin, @portalLink, @organizer)`,
   );
   const upsertSync = db.prepare(
     `INSERT INTO day_sync (day, last_synced_at, invalid_count) VALUES (?, ?, ?)
@@ -115,30 +127,33 @@ export function openScheduleDb(path: string, key: Buffer, log: Logger): Schedule
     return removed;
   });
 
+  const deleteOne = db.prepare('DELETE FROM meetings WHERE id = ?');
+  const rowOf = (day: string, m: BookedMeeting) => ({
+    id: m.id,
+    version: m.version,
+    day,
+    shortId: m.shortId,
+    subject: m.subject,
+    startTime: m.startTime,
+    endTime: m.endTime,
+    joinOpensAt: m.joinOpensAt,
+    roomId: m.room?.id ?? null,
+    roomUri: m.room?.uri ?? null,
+    guestPin: m.room?.guestPin ?? null,
+    hostPin: m.room?.hostPin ?? null,
+    portalLink: m.room?.portalLink ?? null,
+    organizer: m.organizer ?? null,
+  });
+
   const writeDay = db.transaction((day: string, meetings: BookedMeeting[], syncedAt: string, invalidCount: number) => {
     deleteDay.run(day);
-    for (const m of meetings) {
-      insert.run({
-        id: m.id,
-        version: m.version,
-        day,
-        shortId: m.shortId,
-        subject: m.subject,
-        startTime: m.startTime,
-        endTime: m.endTime,
-        joinOpensAt: m.joinOpensAt,
-        roomId: m.room?.id ?? null,
-        roomUri: m.room?.uri ?? null,
-        guestPin: m.room?.guestPin ?? null,
-        hostPin: m.room?.hostPin ?? null,
-        portalLink: m.room?.portalLink ?? null,
-      });
-    }
+    for (const m of meetings) insert.run(rowOf(day, m));
     upsertSync.run(day, syncedAt, invalidCount);
   });
 
   return {
     recoveredFrom,
+    outbox: createOutboxTable(db),
     readDay(day) {
       const sync = selectSync.get(day);
       return {
@@ -157,6 +172,13 @@ export function openScheduleDb(path: string, key: Buffer, log: Logger): Schedule
     },
     writeDay(day, meetings, syncedAt, invalidCount) {
       writeDay(day, meetings, syncedAt, invalidCount);
+    },
+    putMeeting(day, meeting) {
+      // INSERT OR REPLACE on the id: a moved meeting leaves its old day.
+      insert.run(rowOf(day, meeting));
+    },
+    removeMeeting(id) {
+      deleteOne.run(id);
     },
     purgeOutside(from, to) {
       return purge(from, to);
@@ -206,6 +228,7 @@ function fromRow(row: Row): BookedMeeting {
     startTime: row.start_time,
     endTime: row.end_time,
     joinOpensAt: row.join_opens_at,
+    ...(row.organizer ? { organizer: row.organizer } : {}),
     room:
       row.room_id === null
         ? null

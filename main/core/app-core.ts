@@ -14,6 +14,8 @@ import { createBackoff } from '../booking/backoff';
 import { createScheduleSync, type ScheduleSync } from '../booking/schedule-refresh';
 import { createSyncScheduler, type SyncScheduler } from '../booking/sync-timing';
 import { createVdxSource } from '../booking/vdx-client';
+import { createBookingService, type BookingService } from '../booking/outbox/booking-service';
+import { createVdxWriter } from '../booking/outbox/vdx-writes';
 import { loadOrCreateKey } from '../cache/database-key';
 import { openScheduleDb, type ScheduleDb } from '../cache/schedule-db';
 import type { CoreHandlers } from '../ipc/router';
@@ -52,6 +54,8 @@ interface UserSession {
   scheduler: SyncScheduler;
   /** Who waits in the watched day's open meetings: rides on the scheduler's syncs. */
   waiting: WaitingWatch;
+  /** Booking, moving and cancelling through the outbox. */
+  bookings: BookingService;
 }
 
 /** How many recently shown days' subjects and PINs the log redactor knows. */
@@ -98,6 +102,8 @@ export async function createCore(opts: {
   });
 
   let session: UserSession | null = null;
+  /** The signed-in user's e-mail (lower case): VDX's organizedBy of their own meetings. */
+  let me: string | null = null;
   const known = createKnownSecrets({ days: KNOWN_DAYS });
   // The call: its session holds the host's credential for the room; the PIN never leaves main.
   const calls = createCallChannels({
@@ -138,11 +144,13 @@ export async function createCore(opts: {
     if (!platform.secretBox.isAvailable()) for (const suffix of ['', '-wal', '-shm']) rmSync(join(dir, `schedule.db${suffix}`), { force: true });
     const db = openScheduleDb(join(dir, 'schedule.db'), loadOrCreateKey(join(dir, 'schedule.key'), platform.secretBox), log);
     if (db.recoveredFrom) log.warn('cache: the offline schedule was unreadable and has been started afresh');
+    me = (await auth.currentAccount())?.username.toLowerCase() ?? null;
     const sync: ScheduleSync = createScheduleSync({
       db,
       source,
       log: opts.log.child('sync'),
-      onChanged: (schedule) => emit('main', 'schedule.changed', rememberDay(schedule, db)),
+      me: () => me,
+      onChanged: (schedule) => emit('main', 'schedule.changed', rememberDay(bookings.present(schedule), db)),
       onOutcome: (day, ok) => {
         scheduler.outcome(day, ok);
         // Whatever the sync's outcome: the conference servers may answer when VDX does not.
@@ -169,16 +177,37 @@ export async function createCore(opts: {
       intervalMs: syncIntervalMs,
       now,
     });
-    session = { dir, db, sync, scheduler, waiting };
+    const bookings = createBookingService({
+      db,
+      writer: createVdxWriter({
+        baseUrl: settings.bookingApiUrl,
+        tokens: auth,
+        log: opts.log.child('booking-write'),
+        userEmail: () => me,
+        timeoutMs: settings.requestTimeoutMs,
+        fetch: platform.fetch,
+      }),
+      log: opts.log.child('outbox'),
+      me: () => me,
+      // The days the writes touch, and the day on screen (refusals show on whichever day it is).
+      onDaysChanged: (days) => {
+        const shown = new Set(days);
+        if (scheduler.watched) shown.add(scheduler.watched);
+        for (const day of shown) emit('main', 'schedule.changed', rememberDay(bookings.present(sync.day(day)), db));
+      },
+      reconcile: (day) => void sync.refresh(day),
+    });
+    session = { dir, db, sync, scheduler, waiting, bookings };
     return session;
   }
 
   async function closeSession(wipe: boolean): Promise<void> {
     if (!session) return;
-    const { dir, db, sync, scheduler, waiting } = session;
+    const { dir, db, sync, scheduler, waiting, bookings } = session;
     session = null;
     known.forget();
     scheduler.dispose();
+    await bookings.stop();
     await waiting.dispose();
     await sync.idle();
     db.close();
@@ -262,13 +291,31 @@ export async function createCore(opts: {
     },
 
     'schedule.day': async ({ day }) => {
-      const { sync, db } = await userSession();
-      return rememberDay(sync.day(day), db);
+      const { sync, db, bookings } = await userSession();
+      return rememberDay(bookings.present(sync.day(day)), db);
     },
 
     'schedule.refresh': async ({ day }) => {
-      const { sync, db } = await userSession();
-      return rememberDay(await sync.refresh(day), db);
+      const { sync, db, bookings } = await userSession();
+      return rememberDay(bookings.present(await sync.refresh(day)), db);
+    },
+
+    'booking.options': async () => (await userSession()).bookings.options(),
+    'booking.book': async (request) => {
+      (await userSession()).bookings.book(request);
+      return { done: true as const };
+    },
+    'booking.move': async (request) => {
+      (await userSession()).bookings.move(request);
+      return { done: true as const };
+    },
+    'booking.cancel': async ({ meetingId }) => {
+      (await userSession()).bookings.cancel(meetingId);
+      return { done: true as const };
+    },
+    'booking.dismiss': async ({ seq }) => {
+      (await userSession()).bookings.dismiss(seq);
+      return { done: true as const };
     },
 
     'schedule.watch': async ({ day, focus }) => {

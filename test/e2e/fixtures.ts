@@ -186,7 +186,8 @@ async function launchBrowserHost(
     async close() {
       await recordHostSecrets();
       await context.close();
-      if (host.exitCode === null) {
+      // Still running (a spec may have killed it: then exitCode stays null and signalCode is set).
+      if (host.exitCode === null && host.signalCode === null) {
         const exited = new Promise((ok) => host.once('exit', ok));
         host.kill('SIGTERM');
         await exited;

@@ -79,6 +79,15 @@ export const DEMO_USERS: readonly DemoUser[] = [
     oid: '6f0c1b2a-0000-4000-8000-000000000b0b',
     roles: [],
   },
+  {
+    // May read meetings but not book (VDX's meeting-provisioner role): writes answer 403.
+    username: 'reader.demo@example.org',
+    password: 'Demo-Reader-1!',
+    name: 'Demo Reader Without Booking Rights',
+    email: 'reader.demo@example.org',
+    oid: '6f0c1b2a-0000-4000-8000-0000000000ea',
+    roles: ['meeting-provisioner'],
+  },
 ];
 
 export interface StartIdpOptions {

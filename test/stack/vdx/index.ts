@@ -11,3 +11,5 @@ export {
 export * from './schema';
 export { MEETINGS_PER_DAY, DEFAULT_VMR_AVAILABLE_BEFORE_MIN, type SeedOptions } from './seed';
 export { formatVdxDateTime, parseVdxDateTime, localDayBounds, localDayKey } from './time';
+export { WRITE_ROLES, type VdxWriteFault } from './writes';
+export { sandboxTemplates } from './templates';

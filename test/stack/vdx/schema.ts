@@ -120,3 +120,98 @@ export const detailedErrorSchema = basicErrorSchema.extend({
   detailed_error_code: z.enum(DETAILED_ERROR_CODES),
 });
 export type VdxDetailedErrorJson = z.infer<typeof detailedErrorSchema>;
+
+// ------------------------------------------------------------------ write requests
+
+/** Input date-time: the output form, optionally with a fraction (the API ignores it). */
+export const vdxDateTimeIn = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$/, 'yyyy-MM-ddTHH:mm:ssXXX');
+
+const additionalInformationSchema = z.object({ key: z.string().max(100), value: z.string().max(100) });
+const viewTypeSchema = z.enum([
+  'one_main_zero_pips',
+  'one_main_seven_pips',
+  'one_main_twentyone_pips',
+  'two_mains_twentyone_pips',
+  'four_mains_zero_pips',
+  'five_mains_seven_pips',
+  'one_main_thirtythree_pips',
+  'nine_mains_zero_pips',
+  'sixteen_mains_zero_pips',
+  'twentyfive_mains_zero_pips',
+]);
+
+/** components.schemas.create-meeting (POST /v2/meetings). */
+export const createMeetingSchema = z.object({
+  subject: z.string().min(1).max(100),
+  startTime: vdxDateTimeIn,
+  endTime: vdxDateTimeIn,
+  description: z.string().max(500).optional(),
+  projectCode: z.string().max(100).optional(),
+  organizedByEmail: z.string().optional(),
+  maxParticipants: z.int().optional(),
+  endMeetingOnEndTime: z.boolean().optional(),
+  schedulingTemplateId: z.int().optional(),
+  meetingType: z.enum(['NORMAL', 'POOL']).optional(),
+  uuid: z.uuid().optional(),
+  externalId: z.string().max(200).optional(),
+  guestMicrophone: guestMicrophoneSchema.optional(),
+  guestPinRequired: z.boolean().optional(),
+  schedulingInfoReservationId: z.uuid().optional(),
+  labels: z.array(z.string()).optional(),
+  vmrType: z.enum(['conference', 'lecture']).optional(),
+  hostView: viewTypeSchema.optional(),
+  guestView: viewTypeSchema.optional(),
+  vmrQuality: z.enum(['sd', 'hd', 'fullhd']).optional(),
+  enableOverlayText: z.boolean().optional(),
+  guestsCanPresent: z.boolean().optional(),
+  forcePresenterIntoMain: z.boolean().optional(),
+  forceEncryption: z.boolean().optional(),
+  muteAllGuests: z.boolean().optional(),
+  uriWithoutDomain: z.string().max(100).optional(),
+  guestPin: z.int().min(1000).max(999_999_999).optional(),
+  hostPin: z.int().min(1000).max(999_999_999).optional(),
+  additionalInformation: z.array(additionalInformationSchema).optional(),
+  callType: z.string().optional(),
+});
+export type VdxCreateMeetingJson = z.infer<typeof createMeetingSchema>;
+
+/** components.schemas.update-meeting (PUT /v2/meetings/{uuid}). */
+export const updateMeetingSchema = z.object({
+  subject: z.string().min(1).max(100),
+  startTime: vdxDateTimeIn,
+  endTime: vdxDateTimeIn,
+  description: z.string().max(500).optional(),
+  projectCode: z.string().max(100).optional(),
+  organizedByEmail: z.string().optional(),
+  labels: z.array(z.string()).optional(),
+  additionalInformation: z.array(additionalInformationSchema).optional(),
+});
+export type VdxUpdateMeetingJson = z.infer<typeof updateMeetingSchema>;
+
+/** components.schemas.scheduling-template (the required fields and the ones the sandbox sends). */
+export const schedulingTemplateSchema = z.object({
+  id: z.int(),
+  organisationId: z.string().max(30),
+  conferencingSysId: z.int(),
+  uriPrefix: z.string().max(100),
+  uriDomain: z.string().max(100),
+  hostPinRequired: z.boolean(),
+  hostPinRangeLow: z.int().optional(),
+  hostPinRangeHigh: z.int().optional(),
+  guestPinRequired: z.boolean(),
+  guestPinRangeLow: z.int().optional(),
+  guestPinRangeHigh: z.int().optional(),
+  vMRAvailableBefore: z.int(),
+  maxParticipants: z.int(),
+  endMeetingOnEndTime: z.boolean(),
+  uriNumberRangeLow: z.int(),
+  uriNumberRangeHigh: z.int(),
+  ivrTheme: z.string().max(100),
+  isDefaultTemplate: z.boolean().optional(),
+  isPoolTemplate: z.boolean(),
+  directMedia: z.enum(['never', 'best_effort']),
+  _links: z.object({ self: href.optional() }).optional(),
+});
+export type VdxSchedulingTemplateJson = z.infer<typeof schedulingTemplateSchema>;

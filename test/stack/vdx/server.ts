@@ -10,6 +10,7 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { trustingFetch } from '../ca';
 import type { RoomProvisioner, RoomSpec } from './provisioners';
+import type { MeetingRecord } from './record';
 import { provisionStatusSchema } from './schema';
 import type {
   DetailedErrorCode,
@@ -21,6 +22,8 @@ import type {
 } from './schema';
 import { DEFAULT_VMR_AVAILABLE_BEFORE_MIN, seedMeetings, type SeedOptions } from './seed';
 import { formatVdxDateTime, localDayBounds, parseVdxDateTime, toSecond } from './time';
+import { sandboxTemplates } from './templates';
+import { writeRoutes, type BookingFields, type VdxWriteFault } from './writes';
 
 export type VdxFault =
   | 'http500'
@@ -61,7 +64,14 @@ export interface MeetingInput {
 }
 
 /** What a request asked for, for counting the cost of a client (see requestCounts). */
-export type VdxRouteKind = 'info' | 'meetings' | 'meeting' | 'scheduling-info' | 'scheduling-info-list' | 'unknown';
+export type VdxRouteKind =
+  | 'info'
+  | 'meetings'
+  | 'meeting'
+  | 'scheduling-info'
+  | 'scheduling-info-list'
+  | 'scheduling-templates'
+  | 'unknown';
 
 export interface VdxRequestLogEntry {
   method: string;
@@ -113,6 +123,14 @@ export interface VdxHandle {
   /** Removes the meeting (then 404); destroys its Janus room best-effort. */
   deleteMeeting(uuid: string): Promise<boolean>;
   setFault(fault: VdxFault | null, scope?: VdxFaultScope): void;
+  /** The next `times` (default 1) writes meet `fault`: e.g. committed, then the answer lost. */
+  setWriteFault(fault: VdxWriteFault | null, times?: number): void;
+  /** The next writes meet these faults, one each, in order (null: that one goes through). */
+  queueWriteFaults(faults: readonly (VdxWriteFault | null)[]): void;
+  /** Writes VDX committed so far, by kind (a retried write that landed twice would show here). */
+  readonly committedWrites: Readonly<{ create: number; update: number; delete: number }>;
+  /** Every uuid a meeting ever had here, deleted ones included. */
+  readonly usedUuids: ReadonlySet<string>;
   /** false: answer the list form of scheduling-info with 404, as a server without it would. */
   setListForm(available: boolean): void;
   /** Network down: while true every connection is cut at once (reset), open ones included. */
@@ -147,30 +165,6 @@ const READ_ROLES = new Set([
 const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const SHORT_ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 
-interface MeetingRecord {
-  uuid: string;
-  shortId: string;
-  subject: string;
-  description: string;
-  start: Date;
-  end: Date;
-  organizerEmail: string;
-  labels: string[];
-  created: Date;
-  updated: Date;
-  hostPin: number;
-  guestPin: number;
-  vmrAvailableBefore: number;
-  maxParticipants: number;
-  endMeetingOnEndTime: boolean;
-  /** Unguessable room id; Janus's exists/listparticipants need no PIN. */
-  vmrId: string;
-  platform: 'janus' | 'pexip' | null;
-  provisionStatus: ProvisionStatus;
-  provisionStatusDescription?: string;
-  provisionTimestamp?: Date;
-  statusPinned: boolean;
-}
 
 /**
  * PINs of eight digits (VDX's are int32). Long enough that no port, year, duration or
@@ -463,12 +457,14 @@ export async function startVdx(opts: StartVdxOptions): Promise<VdxHandle> {
     | { kind: 'meeting'; id: string }
     | { kind: 'scheduling-info'; id: string }
     | { kind: 'scheduling-info-list' }
+    | { kind: 'scheduling-templates' }
     | { kind: 'unknown' };
 
   function route(path: string): Route {
     if (path === '/v2/info') return { kind: 'info' };
     if (path === '/v2/meetings') return { kind: 'meetings' };
     if (path === '/v2/scheduling-info') return { kind: 'scheduling-info-list' };
+    if (path === '/v2/scheduling-templates') return { kind: 'scheduling-templates' };
     let m = /^\/v2\/meetings\/([^/]+)$/.exec(path);
     if (m?.[1]) return { kind: 'meeting', id: decodeURIComponent(m[1]) };
     m = /^\/v2\/scheduling-info\/([^/]+)$/.exec(path);
@@ -481,7 +477,7 @@ export async function startVdx(opts: StartVdxOptions): Promise<VdxHandle> {
     const { kind, scope } = fault;
     if (scope === 'all') return kind;
     if (scope === 'info' && r.kind === 'info') return kind;
-    if (scope === 'meetings' && (r.kind === 'meetings' || r.kind === 'meeting')) return kind;
+    if (scope === 'meetings' && (r.kind === 'meetings' || r.kind === 'meeting' || r.kind === 'scheduling-templates')) return kind;
     if (scope === 'scheduling-info' && (r.kind === 'scheduling-info' || r.kind === 'scheduling-info-list')) return kind;
     return null;
   }
@@ -625,8 +621,9 @@ export async function startVdx(opts: StartVdxOptions): Promise<VdxHandle> {
       sendError(res, 404, path, 'No such resource');
       return;
     }
-    if (req.method !== 'GET') {
-      sendError(res, 405, path, `Request method '${req.method}' is not supported by the sandbox`, '11', { allow: 'GET' });
+    const allowed = r.kind === 'meetings' ? ['GET', 'POST'] : r.kind === 'meeting' ? ['GET', 'PUT', 'DELETE'] : ['GET'];
+    if (!allowed.includes(req.method ?? '')) {
+      sendError(res, 405, path, `Request method '${req.method}' is not supported`, '11', { allow: allowed.join(', ') });
       return;
     }
 
@@ -648,7 +645,20 @@ export async function startVdx(opts: StartVdxOptions): Promise<VdxHandle> {
       return;
     }
 
+    if (req.method === 'POST' && r.kind === 'meetings') return writes.create(req, res, path, auth.claims);
+    if (r.kind === 'meeting' && (req.method === 'PUT' || req.method === 'DELETE')) {
+      if (!UUID.test(r.id)) {
+        sendError(res, 400, path, `Invalid uuid: '${r.id}'`, '10');
+        return;
+      }
+      if (req.method === 'PUT') return writes.update(req, res, path, auth.claims, r.id);
+      return writes.remove(res, path, auth.claims, r.id);
+    }
+
     switch (r.kind) {
+      case 'scheduling-templates':
+        writes.templates(res);
+        return;
       case 'info': {
         const body: VdxInfoJson = {
           info: [
@@ -681,7 +691,7 @@ export async function startVdx(opts: StartVdxOptions): Promise<VdxHandle> {
           sendJson(res, 200, f === 'invalid-meeting' ? breakMeeting(json) : json, 'application/hal+json');
           return;
         }
-        await provision(m);
+        await (m.lazyRoom ? provisionIfOpen(m) : provision(m));
         if (!meetings.has(m.uuid)) {
           sendError(res, 404, path, `No scheduling information with uuid ${r.id}`);
           return;
@@ -705,6 +715,60 @@ export async function startVdx(opts: StartVdxOptions): Promise<VdxHandle> {
       }
       sendError(res, 500, req.url ?? '/', `Sandbox error: ${e instanceof Error ? e.message : String(e)}`);
     });
+  });
+
+  // ------------------------------------------------------------------ writes
+
+  /** A lazy room (booked through the API) is provisioned once its validity window opens. */
+  function provisionIfOpen(m: MeetingRecord): Promise<void> {
+    const opens = m.start.getTime() - m.vmrAvailableBefore * 60_000;
+    if (Date.now() < opens) return Promise.resolve();
+    if (!provisionerOf(m) && m.provisionStatus === 'AWAITS_PROVISION') {
+      // No conference server in this sandbox: report the room ready, as for seeded meetings.
+      m.provisionStatus = 'PROVISIONED_OK';
+      m.provisionTimestamp = toSecond(new Date());
+    }
+    return provision(m);
+  }
+
+  function bookedRecord(f: BookingFields): MeetingRecord {
+    const rec = makeRecord({
+      uuid: f.uuid,
+      subject: f.subject,
+      description: f.description,
+      startTime: f.start,
+      endTime: f.end,
+      organizerEmail: f.organizerEmail,
+      labels: f.labels,
+      maxParticipants: f.maxParticipants,
+      endMeetingOnEndTime: f.endMeetingOnEndTime,
+      vmrAvailableBefore: f.vmrAvailableBefore,
+    });
+    rec.lazyRoom = true;
+    // Not provisioned yet, whatever a provisioner-less sandbox would claim for a seeded one.
+    rec.provisionStatus = 'AWAITS_PROVISION';
+    delete rec.provisionTimestamp;
+    return rec;
+  }
+
+  const templates = sandboxTemplates(organisationId, domain);
+  const writes = writeRoutes({
+    organisationId,
+    baseUrl,
+    meetings,
+    templates: () => templates,
+    newRecord: bookedRecord,
+    meetingJson,
+    provisionIfOpen,
+    destroyRoom: async (m) => {
+      if (m.provisionStatus === 'PROVISIONED_OK') await provisionerOf(m)?.destroy(specOf(m)).catch(() => undefined);
+    },
+    sendJson,
+    sendError: (res, status, path, detail, code) => sendError(res, status, path, detail, code),
+    hold: (res) => {
+      hanging.add(res);
+      res.on('close', () => hanging.delete(res));
+    },
   });
 
   // ------------------------------------------------------------------ seed
@@ -779,6 +843,18 @@ export async function startVdx(opts: StartVdxOptions): Promise<VdxHandle> {
     setFault(kind, scope = 'all') {
       fault = kind ? { kind, scope } : null;
     },
+    setWriteFault(kind, times = 1) {
+      writes.setFault(kind, times);
+    },
+    queueWriteFaults(list) {
+      writes.queueFaults(list);
+    },
+    get committedWrites() {
+      return { ...writes.committed };
+    },
+    get usedUuids() {
+      return writes.usedUuids;
+    },
     setListForm(available) {
       listForm = available;
     },
@@ -825,6 +901,7 @@ export async function startVdx(opts: StartVdxOptions): Promise<VdxHandle> {
         meeting: 0,
         'scheduling-info': 0,
         'scheduling-info-list': 0,
+        'scheduling-templates': 0,
         unknown: 0,
       };
       for (const entry of log) counts[entry.route]++;

@@ -251,10 +251,11 @@ describe('GET /v2/meetings/{uuid} and /v2/scheduling-info/{uuid}', () => {
     await expectError(await api(`/v2/scheduling-info/${missing}`), 404, `/v2/scheduling-info/${missing}`);
   });
 
-  it('only supports GET', async () => {
+  it('scheduling-info only supports GET (writes go to /v2/meetings: vdx-writes.test.ts)', async () => {
     const one = vdx.meetingsOn(seedNow)[0]!;
-    const res = await api(`/v2/meetings/${one.uuid}`, { method: 'DELETE' });
-    await expectError(res, 405, `/v2/meetings/${one.uuid}`);
+    const res = await api(`/v2/scheduling-info/${one.uuid}`, { method: 'DELETE' });
+    await expectError(res, 405, `/v2/scheduling-info/${one.uuid}`);
+    expect(res.headers.get('allow')).toBe('GET');
     expect(vdx.getMeeting(one.uuid)).toBeDefined();
   });
 });
