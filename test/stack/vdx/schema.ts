@@ -177,16 +177,16 @@ export const createMeetingSchema = z.object({
 });
 export type VdxCreateMeetingJson = z.infer<typeof createMeetingSchema>;
 
-/** components.schemas.update-meeting (PUT /v2/meetings/{uuid}). */
-export const updateMeetingSchema = z.object({
-  subject: z.string().min(1).max(100),
-  startTime: vdxDateTimeIn,
-  endTime: vdxDateTimeIn,
-  description: z.string().max(500).optional(),
-  projectCode: z.string().max(100).optional(),
-  organizedByEmail: z.string().optional(),
-  labels: z.array(z.string()).optional(),
-  additionalInformation: z.array(additionalInformationSchema).optional(),
+/** components.schemas.update-meeting (PUT /v2/meetings/{uuid}): the same fields as a create's, fewer of them. */
+export const updateMeetingSchema = createMeetingSchema.pick({
+  subject: true,
+  startTime: true,
+  endTime: true,
+  description: true,
+  projectCode: true,
+  organizedByEmail: true,
+  labels: true,
+  additionalInformation: true,
 });
 export type VdxUpdateMeetingJson = z.infer<typeof updateMeetingSchema>;
 

@@ -47,19 +47,11 @@ export type VdxWriteFault =
 
 export const WRITE_ROLES = new Set(['meeting-admin', 'meeting-user', 'meeting-planner', 'meeting-provisioner-user']);
 
-/** What a create or a move sets on a record (server.ts turns it into a MeetingRecord). */
-export interface BookingFields {
-  uuid: string;
-  subject: string;
-  description: string;
-  start: Date;
-  end: Date;
-  organizerEmail: string;
-  labels: string[];
-  maxParticipants: number;
-  endMeetingOnEndTime: boolean;
-  vmrAvailableBefore: number;
-}
+/** What a create sets on a record (server.ts turns it into a MeetingRecord). */
+export type BookingFields = Pick<
+  MeetingRecord,
+  'uuid' | 'subject' | 'description' | 'start' | 'end' | 'organizerEmail' | 'labels' | 'maxParticipants' | 'endMeetingOnEndTime' | 'vmrAvailableBefore'
+>;
 
 export interface WriteDeps {
   organisationId: string;
@@ -133,6 +125,20 @@ export function writeRoutes(deps: WriteDeps): WriteRoutes {
     return roles(claims).some((r) => WRITE_ROLES.has(r));
   }
 
+  /** A role that may read but not write: 403 (inferred, see the top). True when refused. */
+  function refusedRole(res: ServerResponse, path: string, claims: Claims): boolean {
+    if (mayWrite(claims)) return false;
+    deps.sendError(res, 403, path, 'The role of the user may not use the request');
+    return true;
+  }
+
+  /** The armed fault that fails a write before VDX commits it. True when it did. */
+  function failedBeforeCommit(res: ServerResponse, path: string, shot: VdxWriteFault | null): boolean {
+    if (shot !== 'http503') return false;
+    deps.sendError(res, 503, path, 'Service Unavailable (sandbox fault)');
+    return true;
+  }
+
   function userEmail(claims: Claims): string {
     const who = claims['preferred_username'];
     return typeof who === 'string' ? who.toLowerCase() : '';
@@ -200,10 +206,7 @@ export function writeRoutes(deps: WriteDeps): WriteRoutes {
     },
 
     async create(req, res, path, claims) {
-      if (!mayWrite(claims)) {
-        deps.sendError(res, 403, path, 'The role of the user may not use the request'); // inferred: 403, see the top
-        return;
-      }
+      if (refusedRole(res, path, claims)) return;
       const body = await readJson(req);
       if (!body.ok) {
         deps.sendError(res, 400, path, body.detail, '10');
@@ -240,10 +243,7 @@ export function writeRoutes(deps: WriteDeps): WriteRoutes {
         return;
       }
       const shot = nextFault();
-      if (shot === 'http503') {
-        deps.sendError(res, 503, path, 'Service Unavailable (sandbox fault)');
-        return;
-      }
+      if (failedBeforeCommit(res, path, shot)) return;
       const m = deps.newRecord({
         uuid,
         subject: input.subject,
@@ -264,10 +264,7 @@ export function writeRoutes(deps: WriteDeps): WriteRoutes {
     },
 
     async update(req, res, path, claims, uuid) {
-      if (!mayWrite(claims)) {
-        deps.sendError(res, 403, path, 'The role of the user may not use the request');
-        return;
-      }
+      if (refusedRole(res, path, claims)) return;
       const body = await readJson(req);
       if (!body.ok) {
         deps.sendError(res, 400, path, body.detail, '10');
@@ -290,10 +287,7 @@ export function writeRoutes(deps: WriteDeps): WriteRoutes {
         return;
       }
       const shot = nextFault();
-      if (shot === 'http503') {
-        deps.sendError(res, 503, path, 'Service Unavailable (sandbox fault)');
-        return;
-      }
+      if (failedBeforeCommit(res, path, shot)) return;
       if (m.provisionStatus === 'PROVISIONED_OK') {
         // The spec: "In the later case only endTime will be updated." The answer then shows
         // the old start, which is how a client learns the move did not happen.
@@ -312,10 +306,7 @@ export function writeRoutes(deps: WriteDeps): WriteRoutes {
     },
 
     async remove(res, path, claims, uuid) {
-      if (!mayWrite(claims)) {
-        deps.sendError(res, 403, path, 'The role of the user may not use the request');
-        return;
-      }
+      if (refusedRole(res, path, claims)) return;
       const m = owned(res, path, claims, uuid);
       if (!m) return;
       if (m.provisionStatus !== 'AWAITS_PROVISION') {
@@ -323,10 +314,7 @@ export function writeRoutes(deps: WriteDeps): WriteRoutes {
         return;
       }
       const shot = nextFault();
-      if (shot === 'http503') {
-        deps.sendError(res, 503, path, 'Service Unavailable (sandbox fault)');
-        return;
-      }
+      if (failedBeforeCommit(res, path, shot)) return;
       deps.meetings.delete(m.uuid);
       committed.delete++;
       await deps.destroyRoom(m);
