@@ -81,7 +81,7 @@ test('an idle limit IT sets while the console runs applies without a restart (a 
 
   // IT adds the limit (and a key that needs a restart); the console's log says when it has read it.
   writeFileSync(policy, JSON.stringify({ allowBasicTextSecretStorage: true, signOutAfterIdleMinutes: 30, requestTimeoutMs: 20_000 }));
-  const log = join(app.userDataDir, 'logs', 'console.log');
+  const log = join(app.userDataDir, 'logs', 'main.log');
   await expect.poll(() => (existsSync(log) ? readFileSync(log, 'utf8') : '')).toContain('policy changed: applied now: signOutAfterIdleMinutes; at the next start: requestTimeoutMs');
   await app.page.getByRole('button', { name: 'Diagnostics' }).click();
   const panel = app.page.getByTestId('diagnostics');
