@@ -34,6 +34,20 @@ export const provisionStatusSchema = z.enum([
 ]);
 export type ProvisionStatus = z.infer<typeof provisionStatusSchema>;
 
+/** components.schemas: additionalInformationType, vmrType, vmrQuality, directMedia. */
+const additionalInformationSchema = z.object({ key: z.string().max(100), value: z.string().max(100) });
+const vmrTypeSchema = z.enum(['conference', 'lecture']);
+const vmrQualitySchema = z.enum(['sd', 'hd', 'fullhd']);
+const directMediaSchema = z.enum(['never', 'best_effort']);
+/** The room's switches, as scheduling-info reports them and create-meeting may set them. */
+const roomSwitches = {
+  enableOverlayText: z.boolean().optional(),
+  guestsCanPresent: z.boolean().optional(),
+  forcePresenterIntoMain: z.boolean().optional(),
+  forceEncryption: z.boolean().optional(),
+  muteAllGuests: z.boolean().optional(),
+};
+
 export const meetingSchema = z.object({
   subject: z.string().max(100),
   uuid: z.uuid(),
@@ -54,7 +68,7 @@ export const meetingSchema = z.object({
   guestPinRequired: z.boolean().optional(),
   labels: z.array(z.string()).optional(),
   _links: z.object({ self: href.optional(), 'scheduling-info': href.optional() }),
-  additionalInformation: z.array(z.object({ key: z.string().max(100), value: z.string().max(100) })).optional(),
+  additionalInformation: z.array(additionalInformationSchema).optional(),
 });
 export type VdxMeetingJson = z.infer<typeof meetingSchema>;
 
@@ -73,20 +87,16 @@ export const schedulingInfoSchema = z.object({
   ivrTheme: z.string().max(100).optional(),
   provisionTimestamp: vdxDateTime.optional(),
   provisionVmrId: z.string().max(50).optional(),
-  vmrType: z.enum(['conference', 'lecture']).optional(),
+  vmrType: vmrTypeSchema.optional(),
   hostView: z.string().optional(),
   guestView: z.string().optional(),
-  vmrQuality: z.enum(['sd', 'hd', 'fullhd']).optional(),
-  enableOverlayText: z.boolean().optional(),
-  guestsCanPresent: z.boolean().optional(),
-  forcePresenterIntoMain: z.boolean().optional(),
-  forceEncryption: z.boolean().optional(),
-  muteAllGuests: z.boolean().optional(),
+  vmrQuality: vmrQualitySchema.optional(),
+  ...roomSwitches,
   createdBy: meetingUserSchema.optional(),
   updatedBy: meetingUserSchema.optional(),
   createdTime: vdxDateTime.optional(),
   updatedTime: vdxDateTime.optional(),
-  directMedia: z.enum(['never', 'best_effort']).optional(),
+  directMedia: directMediaSchema.optional(),
   shortLink: z.string().optional(),
   shortlink: z.string().optional(),
   _links: z.object({ self: href.optional() }).optional(),
@@ -128,7 +138,6 @@ export const vdxDateTimeIn = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$/, 'yyyy-MM-ddTHH:mm:ssXXX');
 
-const additionalInformationSchema = z.object({ key: z.string().max(100), value: z.string().max(100) });
 const viewTypeSchema = z.enum([
   'one_main_zero_pips',
   'one_main_seven_pips',
@@ -160,15 +169,11 @@ export const createMeetingSchema = z.object({
   guestPinRequired: z.boolean().optional(),
   schedulingInfoReservationId: z.uuid().optional(),
   labels: z.array(z.string()).optional(),
-  vmrType: z.enum(['conference', 'lecture']).optional(),
+  vmrType: vmrTypeSchema.optional(),
   hostView: viewTypeSchema.optional(),
   guestView: viewTypeSchema.optional(),
-  vmrQuality: z.enum(['sd', 'hd', 'fullhd']).optional(),
-  enableOverlayText: z.boolean().optional(),
-  guestsCanPresent: z.boolean().optional(),
-  forcePresenterIntoMain: z.boolean().optional(),
-  forceEncryption: z.boolean().optional(),
-  muteAllGuests: z.boolean().optional(),
+  vmrQuality: vmrQualitySchema.optional(),
+  ...roomSwitches,
   uriWithoutDomain: z.string().max(100).optional(),
   guestPin: z.int().min(1000).max(999_999_999).optional(),
   hostPin: z.int().min(1000).max(999_999_999).optional(),
@@ -211,7 +216,7 @@ export const schedulingTemplateSchema = z.object({
   ivrTheme: z.string().max(100),
   isDefaultTemplate: z.boolean().optional(),
   isPoolTemplate: z.boolean(),
-  directMedia: z.enum(['never', 'best_effort']),
+  directMedia: directMediaSchema,
   _links: z.object({ self: href.optional() }).optional(),
 });
 export type VdxSchedulingTemplateJson = z.infer<typeof schedulingTemplateSchema>;
