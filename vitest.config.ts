@@ -1,6 +1,9 @@
+import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // Svelte's runes in .svelte.ts modules (the call window's CallState), compiled for Node.
+  plugins: [svelte({ configFile: false })],
   test: {
     include: ['test/unit/**/*.test.ts'],
     environment: 'node',

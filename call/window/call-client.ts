@@ -9,7 +9,12 @@
 import type { JoinInfo, Role, RosterEntry, WaitingGuest } from '../common/call-model';
 import type { MediaStats } from '../common/media-stats';
 
-export type CallState = 'idle' | 'connecting' | 'joined' | 'reconnecting' | 'left' | 'failed';
+/**
+ * Where this window's connection to the room is, the one enum of both clients (JanusRoom
+ * reports it too) and of the window's CallState. Not who is in the room: that is main's
+ * RoomPresence (call/main/provider.ts).
+ */
+export type RoomConnectionState = 'idle' | 'connecting' | 'joined' | 'reconnecting' | 'left' | 'failed';
 
 /**
  * Why the call ended (state 'left' or 'failed'):
@@ -19,8 +24,16 @@ export type CallState = 'idle' | 'connecting' | 'joined' | 'reconnecting' | 'lef
  */
 export type EndReason = 'user-left' | 'kicked' | 'ended' | 'refused' | 'room-missing' | 'server-unreachable' | 'media-failed' | 'error';
 
+/**
+ * Why the connection is being rebuilt (state 'reconnecting'): `server-unreachable` (the
+ * signalling connection or the server went away), `media-failed` (the media path to the
+ * server failed: ICE, while signalling still works).
+ */
+export type ReconnectReason = Extract<EndReason, 'server-unreachable' | 'media-failed'>;
+
 export interface CallStateChange {
-  state: CallState;
+  state: RoomConnectionState;
+  /** Why it ended ('left', 'failed'), or why it is reconnecting ('reconnecting'). */
   reason?: EndReason;
 }
 

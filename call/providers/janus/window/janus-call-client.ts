@@ -6,7 +6,7 @@
 import type { JoinInfo, RosterEntry, WaitingGuest } from '../../../common/call-model';
 import type { CallClient, CallClientEvents, CallParticipant, ChatMessage, HostPort, MediaStats, RemoteMedia } from '../../../window/call-client';
 import { Emitter } from '../../../window/emitter';
-import { JanusRoom, type Participant } from './janus-room';
+import { initJanus, JanusRoom, type JanusLibrary, type Participant } from './janus-room';
 
 export class JanusCallClient implements CallClient {
   readonly layout = 'tiles' as const;
@@ -20,6 +20,8 @@ export class JanusCallClient implements CallClient {
   constructor(
     private readonly port: HostPort,
     private readonly displayName: string,
+    /** janus.js (JanusRoom's seam, for unit tests); default the real library. */
+    private readonly janus?: JanusLibrary,
   ) {
     this.unsubscribe.push(
       port.onRoster((entries) => {
@@ -40,6 +42,8 @@ export class JanusCallClient implements CallClient {
 
   async join(local: MediaStream): Promise<void> {
     this.events.emit('state', { state: 'connecting' });
+    // janus.js readies itself while main answers (the room joins after both).
+    void initJanus(false, this.janus).catch(() => undefined);
     let info: JoinInfo;
     try {
       info = await this.port.prepare();
@@ -55,6 +59,7 @@ export class JanusCallClient implements CallClient {
       displayName: this.displayName,
       token: info.token,
       id: info.feedId,
+      ...(this.janus ? { janus: this.janus } : {}),
       // The first join uses what main prepared; every rejoin asks main (and the guard) again.
       beforeJoin: async () => {
         if (first) {

@@ -9,7 +9,8 @@
  * - Display names are names only: roles come from whoever admitted the participant (the
  *   room guard, through main), never from what a participant typed.
  * - If the signalling connection drops (Janus restarted, network blip), the room tries a
- *   full rejoin with a new session for `reconnectTimeoutMs`, reusing the local stream.
+ *   full rejoin with a new session under the window's one rejoin policy
+ *   (call/window/rejoin-policy.ts), reusing the local stream.
  * - Chat rides on VideoRoom data channels: each publisher also publishes a data channel, and
  *   Janus relays what it sends to everybody subscribed to that feed, which is everybody
  *   admitted to the room (the room guard's allowed list), so no other plugin, room or secret
@@ -21,7 +22,8 @@
 import Janus, { type JanusJS } from 'janus-gateway';
 import adapter from 'webrtc-adapter';
 import type { MediaStats } from '../../../common/media-stats';
-import type { EndReason } from '../../../window/call-client';
+import type { EndReason, ReconnectReason, RoomConnectionState } from '../../../window/call-client';
+import { rejoin, REJOIN_POLICY, type RejoinPolicy } from '../../../window/rejoin-policy';
 import { Emitter } from '../../../window/emitter';
 
 export interface JanusRoomOptions {
@@ -34,8 +36,8 @@ export interface JanusRoomOptions {
   displayName: string;
   /** Default []: janus.js would otherwise use a public STUN server. */
   iceServers?: RTCIceServer[];
-  /** How long to keep trying to rejoin after the connection drops. Default 60 s. */
-  reconnectTimeoutMs?: number;
+  /** How to rejoin after the connection drops. Default the call window's one policy. */
+  rejoinPolicy?: RejoinPolicy;
   /** Bound for connecting and joining once. Default 15 s. */
   joinTimeoutMs?: number;
   /** janus.js console logging. */
@@ -54,10 +56,22 @@ export interface JanusRoomOptions {
    * `token`, `id` and `room`.
    */
   beforeJoin?: () => Promise<{ token: string; id: string; room?: string } | undefined>;
+  /**
+   * janus.js itself (its `Janus` class: init, sessions, plugin handles). The seam for unit
+   * tests, which hand in a fake shaped from janus.js's typings; default the real library.
+   */
+  janus?: JanusLibrary;
 }
 
-/** Where this page's connection to the room is (not who is in it: that is main's RoomPresence). */
-export type RoomConnectionState = 'idle' | 'connecting' | 'joined' | 'reconnecting' | 'left' | 'failed';
+/** The part of janus.js JanusRoom uses: Janus.init and new Janus(...). */
+export interface JanusLibrary {
+  init(options: JanusJS.InitOptions): void;
+  useDefaultDependencies(deps?: Partial<JanusJS.DefaultDependencies>): JanusJS.DependenciesResult;
+  new (options: JanusJS.ConstructorOptions): JanusJS.Janus;
+}
+
+/** Where this page's connection to the room is: the call window's one enum (call-client.ts). */
+export type { RoomConnectionState };
 
 /**
  * Why the call ended (state 'left' or 'failed'), in the one EndReason of the call window
@@ -167,20 +181,25 @@ interface VideoRoomMessage {
   streams?: SubscriberStream[];
 }
 
-let initDone: Promise<void> | null = null;
-function initJanus(debug: boolean): Promise<void> {
-  initDone ??= new Promise<void>((resolve) =>
-    Janus.init({
-      debug: debug ? 'all' : false,
-      dependencies: Janus.useDefaultDependencies({ adapter }),
-      callback: () => resolve(),
-    }),
-  );
-  return initDone;
+const initDone = new WeakMap<JanusLibrary, Promise<void>>();
+/** Janus.init, once per library (it sets up janus.js's globals); may start before a join. */
+export function initJanus(debug = false, lib: JanusLibrary = Janus): Promise<void> {
+  let done = initDone.get(lib);
+  if (!done) {
+    done = new Promise<void>((resolve) =>
+      lib.init({
+        debug: debug ? 'all' : false,
+        dependencies: lib.useDefaultDependencies({ adapter }),
+        callback: () => resolve(),
+      }),
+    );
+    initDone.set(lib, done);
+  }
+  return done;
 }
 
 export class JanusRoom {
-  private readonly opts: Required<Omit<JanusRoomOptions, 'debug' | 'pin' | 'token' | 'id' | 'beforeJoin'>> &
+  private readonly opts: Required<Omit<JanusRoomOptions, 'debug' | 'pin' | 'token' | 'id' | 'beforeJoin' | 'janus'>> &
     Pick<JanusRoomOptions, 'pin' | 'token' | 'id' | 'beforeJoin'> & { debug: boolean };
   private readonly events = new Emitter<JanusRoomEvents>();
   private current: StateChange = { state: 'idle' };
@@ -209,11 +228,13 @@ export class JanusRoom {
   private subChain: Promise<void> = Promise.resolve();
   private offerAnswered: (() => void) | null = null;
   private readonly prevBytes = new Map<string, { bytes: number; ts: number }>();
+  private readonly lib: JanusLibrary;
 
   constructor(options: JanusRoomOptions) {
+    this.lib = options.janus ?? Janus;
     this.opts = {
       iceServers: [],
-      reconnectTimeoutMs: 60_000,
+      rejoinPolicy: REJOIN_POLICY,
       joinTimeoutMs: 15_000,
       ...options,
       debug: options.debug ?? false,
@@ -421,7 +442,7 @@ export class JanusRoom {
     const current = (): void => {
       if (gen !== this.gen) throw new JanusRoomError('error', 'superseded');
     };
-    await initJanus(this.opts.debug);
+    await initJanus(this.opts.debug, this.lib);
     const work = (async () => {
       if (this.opts.beforeJoin) {
         // Main unreachable or the conference server not back yet: retry like a lost connection.
@@ -441,7 +462,7 @@ export class JanusRoom {
         onmessage: (msg, jsep) => this.onPublisherMessage(gen, msg as VideoRoomMessage, jsep),
         iceState: (s) => {
           // Media path to Janus lost for good: rejoin like after a signalling drop.
-          if (s === 'failed' && gen === this.gen) void this.reconnect('publisher ICE failed');
+          if (s === 'failed' && gen === this.gen) void this.reconnect('media-failed', 'publisher ICE failed');
         },
       });
       current();
@@ -478,7 +499,7 @@ export class JanusRoom {
   private connect(gen: number): Promise<JanusJS.Janus> {
     return new Promise((resolve, reject) => {
       let connected = false;
-      const janus: JanusJS.Janus = new Janus({
+      const janus: JanusJS.Janus = new this.lib({
         server: this.opts.server,
         iceServers: this.opts.iceServers,
         ...(this.opts.token ? { token: this.opts.token } : {}),
@@ -494,7 +515,7 @@ export class JanusRoom {
         },
         error: (error: unknown) => {
           if (!connected) reject(new JanusRoomError('server-unreachable', String(error)));
-          else if (gen === this.gen) void this.reconnect(String(error));
+          else if (gen === this.gen) void this.reconnect('server-unreachable', String(error));
         },
       });
     });
@@ -750,32 +771,23 @@ export class JanusRoom {
   // -------------------------------------------------------------------------------------------
   // Reconnecting and ending.
 
-  private async reconnect(detail: string): Promise<void> {
+  private async reconnect(reason: ReconnectReason, detail: string): Promise<void> {
     if (this.phase() !== 'joined') return;
-    this.setState({ state: 'reconnecting', detail });
+    this.setState({ state: 'reconnecting', reason, detail });
     this.teardown();
-    const deadline = Date.now() + this.opts.reconnectTimeoutMs;
-    let last: JanusRoomError = new JanusRoomError('server-unreachable', detail);
-    for (let attempt = 0; this.phase() === 'reconnecting'; attempt++) {
-      if (Date.now() > deadline) {
-        await this.end('failed', last.reason, `gave up reconnecting: ${last.message}`);
-        return;
-      }
-      await sleep(Math.min(250 * 2 ** attempt, 2_000));
-      if (this.phase() !== 'reconnecting') return;
-      try {
-        await this.connectAndJoin();
-        if (this.phase() === 'reconnecting') this.setState({ state: 'joined' });
-        return;
-      } catch (err) {
-        last = asRoomError(err);
-        // A restarted server may need a moment before the host recreates the room; a wrong
-        // PIN or a media failure will not fix itself.
-        if (last.reason !== 'server-unreachable' && last.reason !== 'room-missing') {
-          await this.end('failed', last.reason, last.message);
-          return;
-        }
-      }
+    const policy = this.opts.rejoinPolicy;
+    const result = await rejoin({
+      policy,
+      deadline: Date.now() + policy.forMs,
+      lost: { reason: 'server-unreachable', detail },
+      active: () => this.phase() === 'reconnecting',
+      attempt: () => this.connectAndJoin(),
+      reasonOf: (err) => asRoomError(err).reason,
+    });
+    if (result.outcome === 'back') {
+      if (this.phase() === 'reconnecting') this.setState({ state: 'joined' });
+    } else if (result.outcome === 'gave-up') {
+      await this.end('failed', result.reason, result.detail);
     }
   }
 

@@ -23,11 +23,19 @@ import {
 import { GuestRole, type JoinInfo, type RosterEntry, type WaitingGuest } from '../../../common/call-model';
 import { CHAT_MAX_LENGTH, STAGE, type CallClient, type CallClientEvents, type CallParticipant, type ChatMessage, type EndReason, type HostPort, type MediaStats } from '../../../window/call-client';
 import { Emitter } from '../../../window/emitter';
+import { rejoin, REJOIN_POLICY } from '../../../window/rejoin-policy';
 
 type PexipJoin = Extract<JoinInfo, { provider: 'pexip' }>;
 
-/** How long the client keeps trying to get back into the meeting after losing it. */
-const REJOIN_FOR_MS = 60_000;
+/**
+ * How the client gets its InfinityClient: @pexip/infinity's createInfinityClient, which
+ * receives the signals it will emit on. The seam for unit tests (a fake client that is handed
+ * the real signals); default the library's.
+ */
+export type CreateInfinityClient = (signals: Parameters<typeof createInfinityClient>[0], callSignals: Parameters<typeof createInfinityClient>[1]) => InfinityClient;
+
+/** main answered a rejoin with another provider's room: not worth another try. */
+class WrongProvider extends Error {}
 
 export class PexipCallClient implements CallClient {
   readonly layout = 'stage' as const;
@@ -46,6 +54,7 @@ export class PexipCallClient implements CallClient {
   constructor(
     private readonly port: HostPort,
     private readonly displayName: string,
+    private readonly createClientOf: CreateInfinityClient = createInfinityClient,
   ) {
     this.unsubscribe.push(
       port.onRoster((entries) => {
@@ -167,7 +176,7 @@ export class PexipCallClient implements CallClient {
     // Participant events arrive batched (the library needs a buffer > 0): at most 50 ms late.
     const signals = createInfinityClientSignals([], { batchScheduleTimeoutMS: 50, batchBufferSize: 50 });
     const callSignals = createCallSignals([]);
-    const client = createInfinityClient(signals, callSignals);
+    const client = this.createClientOf(signals, callSignals);
 
     const upsert = (events: Array<{ participant: PexipParticipant }>) => {
       for (const { participant } of events) this.people.set(participant.uuid, participant);
@@ -204,7 +213,8 @@ export class PexipCallClient implements CallClient {
       this.rejoinUntil = 0;
       this.events.emit('state', { state: 'joined' });
     });
-    callSignals.onReconnecting.add(() => this.events.emit('state', { state: 'reconnecting' }));
+    // The library rebuilds the media path itself (ICE restart) while its event stream holds.
+    callSignals.onReconnecting.add(() => this.events.emit('state', { state: 'reconnecting', reason: 'media-failed' }));
     signals.onDisconnected.add(({ error }) => void this.disconnected(String(error)));
     signals.onError.add(({ error }) => this.events.emit('warning', `pexip: ${String(error)}`));
     return client;
@@ -217,20 +227,24 @@ export class PexipCallClient implements CallClient {
       this.events.emit('state', { state: reason === 'refused' || reason === 'error' ? 'failed' : 'left', reason });
       return;
     }
-    // The node went away: ask main for a fresh session and call again, for a while.
-    this.rejoinUntil ||= Date.now() + REJOIN_FOR_MS;
-    this.events.emit('state', { state: 'reconnecting' });
-    while (!this.leaving && Date.now() < this.rejoinUntil) {
-      try {
+    // The node went away: ask main for a fresh session and call again, under the window's
+    // rejoin policy (the deadline holds across repeated losses until the call is back).
+    this.rejoinUntil ||= Date.now() + REJOIN_POLICY.forMs;
+    this.events.emit('state', { state: 'reconnecting', reason: 'server-unreachable' });
+    const result = await rejoin({
+      deadline: this.rejoinUntil,
+      lost: { reason, detail: error },
+      active: () => !this.leaving,
+      attempt: async () => {
         const info = await this.port.prepare();
-        if (info.provider !== 'pexip') break;
+        if (info.provider !== 'pexip') throw new WrongProvider('not a Pexip room');
         await this.call(info);
-        return;
-      } catch {
-        await new Promise((resolve) => setTimeout(resolve, 2_000));
-      }
-    }
-    if (!this.leaving) this.events.emit('state', { state: 'failed', reason: 'server-unreachable' });
+      },
+      // Main or the node not back yet, or the call refused meanwhile: tried again until the
+      // deadline, as the node may still be starting.
+      reasonOf: (err) => (err instanceof WrongProvider ? 'error' : 'server-unreachable'),
+    });
+    if (result.outcome === 'gave-up' && !this.leaving) this.events.emit('state', { state: 'failed', reason: 'server-unreachable' });
   }
 
   private emitPeople(): void {
