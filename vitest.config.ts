@@ -1,9 +1,35 @@
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import type { Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
+
+/**
+ * Pexip's packages (@pexip/infinity and those it imports) name only a "module" entry, which
+ * Node's resolution does not read: resolved here as a bundler would, so the call window's
+ * Pexip client is tested against the library itself. Other packages resolve as before.
+ */
+function pexipModuleEntries(): Plugin {
+  return {
+    name: 'pexip-module-entries',
+    enforce: 'pre',
+    resolveId(id, importer) {
+      if (!/^@pexip\/[^/]+$/.test(id)) return null;
+      try {
+        const manifest = createRequire(importer ?? import.meta.url).resolve(`${id}/package.json`);
+        const pkg = JSON.parse(readFileSync(manifest, 'utf8')) as { main?: string; module?: string; exports?: unknown };
+        return pkg.exports || pkg.main || !pkg.module ? null : join(dirname(manifest), pkg.module);
+      } catch {
+        return null;
+      }
+    },
+  };
+}
 
 export default defineConfig({
   // Svelte's runes in .svelte.ts modules (the call window's CallState), compiled for Node.
-  plugins: [svelte({ configFile: false })],
+  plugins: [svelte({ configFile: false }), pexipModuleEntries()],
   test: {
     include: ['test/unit/**/*.test.ts'],
     environment: 'node',
@@ -13,7 +39,7 @@ export default defineConfig({
     // Removes the temporary directories a file made with test/support/temp-dir.ts.
     setupFiles: ['test/support/vitest-setup.ts'],
     reporters: ['default', ['json', { outputFile: '.cache/results/vitest.json' }]],
-    // @pexip/infinity-api's ES modules import directories, which only a bundler resolves.
-    server: { deps: { inline: ['electron-store', '@pexip/infinity-api'] } },
+    // Pexip's ES modules import directories, which only a bundler resolves.
+    server: { deps: { inline: ['electron-store', /@pexip\//] } },
   },
 });
