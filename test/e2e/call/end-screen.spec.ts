@@ -6,6 +6,7 @@
  * patient is joined without the device check while the devices are unchanged, and with it
  * when a remembered device is gone; an account without booking rights is told so.
  */
+import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { localDay } from '../../../common/days';
 import { canJoin } from '../../../common/meeting-status';
@@ -21,6 +22,14 @@ test.beforeAll(async () => {
   sms = await startSmsGateway();
 });
 test.afterAll(() => sms?.stop());
+
+/** axe-core's serious and critical findings (WCAG 2.x A and AA), as accessibility.spec.ts reads them. */
+async function seriousViolations(page: Page): Promise<string[]> {
+  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
 
 /** Leave, as the host does: the end screen shows how the call ended. */
 async function leave(call: Page): Promise<void> {
@@ -93,6 +102,24 @@ test('a nurse books a follow-up from the end screen: booked once VDX confirmed, 
 
   // Its room is set up shortly before the visit: the invitation waits for it, and says so.
   await expect(end.getByTestId('end-invite-later')).toBeVisible();
+  expect(await seriousViolations(call)).toEqual([]);
+  // The keyboard goes from the heading through the end screen to Close window, never into the call behind it (inert).
+  await end.getByRole('heading', { name: 'You left the call.' }).focus();
+  const stops: string[] = [];
+  for (let i = 0; i < 15 && stops.at(-1) !== 'Close window'; i++) {
+    await call.keyboard.press('Tab');
+    stops.push(
+      await call.evaluate(() => {
+        // The specs are type-checked without the DOM lib.
+        type Focused = { tagName: string; textContent: string | null; closest(selector: string): unknown; getAttribute(name: string): string | null };
+        const el = (globalThis as unknown as { document: { activeElement: Focused | null } }).document.activeElement;
+        if (!el?.closest('[data-testid="end-screen"]')) return `outside: ${el?.tagName ?? 'none'}`;
+        return el.getAttribute('aria-label') ?? el.textContent?.trim() ?? '';
+      }),
+    );
+  }
+  expect(stops.at(-1)).toBe('Close window');
+  expect(stops.filter((s) => s.startsWith('outside'))).toEqual([]);
 
   // Close: the window goes.
   const closed = call.waitForEvent('close');
