@@ -30,6 +30,8 @@ export const CHANNEL_NAMES = [
   'booking.move',
   'booking.cancel',
   'booking.dismiss',
+  'booking.settled',
+  'booking.sendNow',
   'call.open',
   'call.ticket',
   'call.prepare',
@@ -56,6 +58,11 @@ export const CHANNEL_NAMES = [
   'call.check',
   'call.miniView',
   'call.expand',
+  'call.afterCall',
+  'call.next',
+  'call.close',
+  'call.inviteBookedByEmail',
+  'call.inviteBookedBySms',
 ] as const satisfies readonly Channel[];
 
 export const EVENT_NAMES = [
@@ -67,6 +74,7 @@ export const EVENT_NAMES = [
   'call.lobby',
   'call.roster',
   'call.askEnd',
+  'call.restart',
   'waiting.changed',
 ] as const satisfies readonly EventName[];
 

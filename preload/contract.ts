@@ -20,7 +20,7 @@ import { MAX_WINDOW_LOG_CHARS, WINDOW_LOG_LEVELS, WINDOW_LOG_SOURCE } from '../c
 export { ErrorCode, ErrorInfo } from '../common/errors';
 export { WindowKind } from '../common/bridge-channel';
 export { Diagnostics } from '../common/diagnostics';
-export { CallDevices, Invitation, ScreenSource, ServerCheck, ShareSources } from '../call/common/call-contract';
+export { AfterCall, CallDevices, Invitation, ScreenSource, ServerCheck, ShareSources } from '../call/common/call-contract';
 
 /** A calendar day in the workstation's time zone, as YYYY-MM-DD. */
 export const IsoDay = z
@@ -108,6 +108,17 @@ const MoveRequest = z
   .strict()
   .refine((r) => Date.parse(r.endTime) > Date.parse(r.startTime), { message: 'endTime must be after startTime', path: ['endTime'] });
 
+/** Where a booking stands (booking.settled): only "booked" once the booking system confirmed it. */
+export const BookingSettled = z.object({
+  state: z.enum(['booked', 'waiting', 'refused']),
+  reason: RefusedWrite.shape.reason.optional(),
+  status: z.int().optional(),
+  /** Booked: whether its video room is set up (it can be joined and the patient invited); VDX sets
+   *  a room up shortly before the visit (its scheduling template's lead time), not at booking. */
+  room: z.boolean().optional(),
+});
+export type BookingSettled = z.infer<typeof BookingSettled>;
+
 export const SyncState = z.object({
   /** ok: the last sync of this day succeeded; offline: the API could not be reached;
    *  error: it answered with something unusable; never: nothing fetched yet. */
@@ -189,9 +200,17 @@ export const channels = {
   'schedule.watch': channel(z.object({ day: IsoDay.nullable(), focus: z.boolean().optional() }).strict(), Ok, ['main']),
   'schedule.dismissNotice': channel(Empty, Ok, ['main']),
   /** Whether this account may book, and the templates (asked when the booking dialog opens). */
-  'booking.options': channel(Empty, BookingOptions, ['main']),
-  /** Books a visit through the outbox: shown at once as waiting to send, booked once confirmed. */
-  'booking.book': channel(BookRequest, Ok, ['main']),
+  'booking.options': channel(Empty, BookingOptions, ['main', 'call']),
+  /** Books a visit through the outbox: shown at once as waiting to send, booked once confirmed.
+   *  The call window's end screen books follow-ups and "meet now" too. */
+  'booking.book': channel(BookRequest, Ok, ['main', 'call']),
+  /**
+   * Waits (up to waitMs) until the booking system confirmed or refused a booking made here;
+   * "booked" comes with the meeting's room details fetched, so it can be joined at once.
+   */
+  'booking.settled': channel(z.object({ meetingId: z.uuid(), waitMs: z.int().min(0).max(30_000) }).strict(), BookingSettled, ['main', 'call']),
+  /** Before a sign-out: sends what waits in the outbox now, and says how many writes are still unsent. */
+  'booking.sendNow': channel(Empty, z.object({ unsent: z.int().nonnegative() }), ['main']),
   /** Moves a meeting the user organised (through the outbox). */
   'booking.move': channel(MoveRequest, Ok, ['main']),
   /** Cancels a meeting the user organised (through the outbox). */

@@ -51,6 +51,16 @@ const InviteRequest = z.object({
   lang: z.enum(['en', 'fi', 'sv', 'da']),
 });
 
+/** What the end screen offers after a call: a follow-up like the meeting that ended, and the next patient. */
+export const AfterCall = z.object({
+  /** The ended meeting's subject and length: a follow-up's defaults (VDX templates carry no length). */
+  subject: z.string(),
+  minutes: z.int().min(1).max(24 * 60),
+  /** The day's next meeting open for joining now, after the one that ended; null: none. */
+  next: z.object({ meetingId: z.uuid(), subject: z.string(), startTime: z.iso.datetime({ offset: true }) }).nullable(),
+});
+export type AfterCall = z.infer<typeof AfterCall>;
+
 /** Request/response channels of the call. */
 export const callChannels = {
   'call.open': channel(z.object({ meetingId: z.uuid() }).strict(), Ok, ['main']),
@@ -99,6 +109,23 @@ export const callChannels = {
     Ok,
     ['call'],
   ),
+  /** The end screen: what it offers once the call is over (left, ended for all, removed, failed). */
+  'call.afterCall': channel(Empty, AfterCall, ['call']),
+  /**
+   * The end screen's next call (the next patient, or a meeting just booked to meet now): the
+   * window starts it (main's `call.restart`). `skipCheck`: the window found the remembered
+   * camera, microphone and speaker still there, so it joins without the device check.
+   */
+  'call.next': channel(z.object({ meetingId: z.uuid(), skipCheck: z.boolean() }).strict(), Ok, ['call']),
+  /** The end screen's Close. */
+  'call.close': channel(Empty, Ok, ['call']),
+  /** The end screen invites the patient to a follow-up it booked (that meeting's link; its PIN in the text only). */
+  'call.inviteBookedByEmail': channel(InviteRequest.extend({ meetingId: z.uuid(), to: z.email().max(254) }).strict(), Ok, ['call']),
+  'call.inviteBookedBySms': channel(
+    InviteRequest.extend({ meetingId: z.uuid(), to: z.string().regex(/^\+?[0-9][0-9 -]{5,19}$/, 'expected a phone number') }).strict(),
+    Ok,
+    ['call'],
+  ),
   /** After the host closed the call window themselves: end the meeting for everyone, or let it go on. */
   'call.endAfterClose': channel(Empty, Ok, ['main']),
   'call.keepOpen': channel(Empty, Ok, ['main']),
@@ -128,6 +155,8 @@ export const callEvents = {
   'call.lobby': z.object({ waiting: z.array(WaitingGuest) }),
   /** Roles and the host's mutes, as main knows them (sent when they change). */
   'call.roster': z.object({ entries: z.array(RosterEntry) }),
+  /** The window is to start its call again with a new ticket (the end screen's next call, or Join in the day view). */
+  'call.restart': z.object({ skipCheck: z.boolean() }),
   /** The host closed the call window: ask the main window whether to end the meeting for everyone. */
   'call.askEnd': z.object({ subject: z.string() }),
 } as const;

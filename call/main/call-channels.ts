@@ -26,11 +26,21 @@ export interface MiniViewControl {
 }
 
 type CallChannel = Extract<keyof Handlers, `call.${string}`>;
+/** Channels main's core answers itself: they read the schedule (call/main/after-call.ts). */
+type ScheduleCallChannel = 'call.open' | 'call.afterCall' | 'call.next' | 'call.inviteBookedByEmail' | 'call.inviteBookedBySms';
 
 export interface CallChannels {
-  handlers: Pick<Handlers, Exclude<CallChannel, 'call.open'>>;
+  handlers: Pick<Handlers, Exclude<CallChannel, ScheduleCallChannel>>;
   /** The main window's Join: starts the call (its room is prepared while the window opens). */
   open(meeting: BookedMeeting, displayName: string): Promise<void>;
+  /**
+   * The end screen's next call (next patient, meet now): a new session in the call window
+   * that is open already (it starts its call again with the new ticket). `skipCheck`: the
+   * window found the devices unchanged and joins without the check, so the room is readied now.
+   */
+  next(meeting: BookedMeeting, displayName: string, opts: { skipCheck: boolean }): void;
+  /** The meeting the call window showed last (its end screen's), while the window is open. */
+  windowMeeting(): BookedMeeting | null;
   /** The call window closed; `byUser`: the host closed it themselves. */
   windowClosed(): void;
   /** Sign-out or shutdown: the call is over for the host (the meeting goes on). */
@@ -68,8 +78,11 @@ export function createCallChannels(opts: {
   let session: CallSession | null = null;
   /** The current session's conference server (what the check before joining asks). */
   let sessionServer: ConferenceServer | null = null;
-  /** Set when Leave, End or sign-out closes the window (not the host's own closing). */
+  /** Set when the end screen's Close or a sign-out closes the window (not the host's own closing). */
   let closingOnPurpose = false;
+  /** The call window is open (it stays after the call, with its end screen), and what it showed. */
+  let windowOpen = false;
+  let shown: BookedMeeting | null = null;
   const ok = { done: true as const };
 
   function providerOf(server: ConferenceServer): ConferenceProvider {
@@ -83,8 +96,41 @@ export function createCallChannels(opts: {
   }
 
   function closeWindow(): void {
+    if (!windowOpen) return;
     closingOnPurpose = true;
     opts.closeWindow();
+  }
+
+  /** A session for the meeting (the window opens or is open already). */
+  function startSession(meeting: BookedMeeting, displayName: string, prepareAtOpen: boolean): void {
+    if (!meeting.room) throw new UserFacingError('no-room');
+    const server = serverFor(meeting.room.uri, opts.servers);
+    if (!server) throw new UserFacingError('no-conference-server');
+    const room = providerOf(server).open({ id: meeting.room.id, uri: meeting.room.uri, hostPin: meeting.room.hostPin });
+    const guestRoom: GuestRoomRef = facetsFor(server.provider).guestRoom(server, meeting.room);
+    sessionServer = server;
+    shown = meeting;
+    const opened: CallSession = createCallSession({
+      meeting: { id: meeting.id, subject: meeting.subject, guestPin: meeting.room.guestPin, portalLink: meeting.room.portalLink },
+      room,
+      guestRoom,
+      displayName,
+      // Where the window shows the check before joining, the room is readied (the host PIN
+      // used) only when the host presses Join: a session prepared minutes earlier may have
+      // expired (Pexip's token lives 120 s unless the client refreshes it).
+      prepareAtOpen,
+      invitationBaseUrl: opts.invitationBaseUrl,
+      emit: opts.emit,
+      openExternal: opts.openExternal,
+      sms: opts.sms,
+      log,
+      onEnded: () => {
+        if (session === opened) session = null;
+        opts.onEnded?.();
+      },
+    });
+    session = opened;
+    log.info(`call: opening the call window for meeting ${meeting.shortId} (${server.provider})`);
   }
 
   return {
@@ -95,48 +141,38 @@ export function createCallChannels(opts: {
         await opts.openWindow(); // the same meeting: bring its window to the front
         return;
       }
-      const server = serverFor(meeting.room.uri, opts.servers);
-      if (!server) throw new UserFacingError('no-conference-server');
-      const room = providerOf(server).open({ id: meeting.room.id, uri: meeting.room.uri, hostPin: meeting.room.hostPin });
-      const guestRoom: GuestRoomRef = facetsFor(server.provider).guestRoom(server, meeting.room);
-      closingOnPurpose = false;
-      sessionServer = server;
-      const opened: CallSession = createCallSession({
-        meeting: { id: meeting.id, subject: meeting.subject, guestPin: meeting.room.guestPin, portalLink: meeting.room.portalLink },
-        room,
-        guestRoom,
-        displayName,
-        // Where the window shows the check before joining, the room is readied (the host PIN
-        // used) only when the host presses Join: a session prepared minutes earlier may have
-        // expired (Pexip's token lives 120 s unless the client refreshes it).
-        prepareAtOpen: opts.devices.get().skipCheck === true,
-        invitationBaseUrl: opts.invitationBaseUrl,
-        emit: opts.emit,
-        openExternal: opts.openExternal,
-        sms: opts.sms,
-        log,
-        closeWindow,
-        onEnded: () => {
-          if (session === opened) session = null;
-          opts.onEnded?.();
-        },
-      });
-      session = opened;
-      log.info(`call: opening the call window for meeting ${meeting.shortId} (${server.provider})`);
+      const skipCheck = opts.devices.get().skipCheck === true;
+      startSession(meeting, displayName, skipCheck);
+      if (windowOpen) {
+        // The window shows the last call's end screen: it starts this call instead.
+        opts.emit('call', 'call.restart', { skipCheck });
+      } else {
+        closingOnPurpose = false;
+        windowOpen = true;
+      }
       await opts.openWindow();
     },
+    next(meeting, displayName, { skipCheck }) {
+      if (!windowOpen) throw new UserFacingError('no-call');
+      if (session && session.phase !== 'ended') throw new UserFacingError('call-in-progress');
+      const skip = skipCheck || opts.devices.get().skipCheck === true;
+      startSession(meeting, displayName, skip);
+      opts.emit('call', 'call.restart', { skipCheck: skip });
+    },
+    windowMeeting: () => (windowOpen ? shown : null),
     windowClosed() {
       const byUser = !closingOnPurpose;
       closingOnPurpose = false;
+      windowOpen = false;
+      shown = null;
       session?.windowClosed(byUser);
     },
     async end() {
       const s = session;
       session = null;
-      if (s && s.phase !== 'ended') {
-        closeWindow();
-        await s.leave().catch(() => undefined);
-      }
+      // The end screen too: after a sign-out nothing of the user's stays on screen.
+      closeWindow();
+      if (s && s.phase !== 'ended') await s.leave().catch(() => undefined);
     },
     isActive: () => session !== null && session.phase !== 'ended',
     handlers: {
@@ -144,10 +180,11 @@ export function createCallChannels(opts: {
       'call.prepare': async () => current().prepare(),
       'call.joined': async (info) => (current().joined(info), ok),
       'call.sessionToken': async ({ token }) => (current().sessionToken(token), ok),
-      'call.leave': async () => {
-        const s = current();
+      // The window stays, with its end screen (book a follow-up, meet now, next patient).
+      'call.leave': async () => (await current().leave(), ok),
+      /** The end screen's Close. */
+      'call.close': async () => {
         closeWindow();
-        await s.leave();
         return ok;
       },
       'call.admit': async ({ participantId }) => (await current().admit(participantId), ok),
@@ -194,7 +231,8 @@ export function createCallChannels(opts: {
         return checkServer(sessionServer, { fetch: opts.fetch, timeoutMs: Math.min(opts.requestTimeoutMs, 5_000) });
       },
       'call.miniView': async ({ allowed }) => {
-        current();
+        // Out of the call (the end screen): the window stays whole, session or not.
+        if (allowed) current();
         opts.miniView?.allow(allowed);
         return { available: opts.miniView !== undefined };
       },

@@ -89,8 +89,6 @@ export function createCallSession(opts: {
   openExternal: OpenExternal;
   sms: SmsSender;
   log: Logger;
-  /** The call window is to close (end for all). */
-  closeWindow: () => void;
   /** The session ended, whichever way. */
   onEnded: () => void;
 }): CallSession {
@@ -343,8 +341,8 @@ export function createCallSession(opts: {
     async endForAll() {
       live();
       await finish('end');
+      // The window stays: its end screen says the meeting ended.
       log.info('call: the host ended the meeting for everyone');
-      opts.closeWindow();
     },
     leave: () => finish('leave'),
     windowClosed(byUser) {

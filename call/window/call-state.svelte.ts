@@ -14,7 +14,8 @@
 import type { call as backendCall, on as backendOn } from '../../renderer/src/lib/backend';
 import type { CallDevices } from '../common/call-contract';
 import type { CallTicket, JoinInfo, ProviderKind, RosterEntry, WaitingGuest } from '../common/call-model';
-import type { CallClient, CallParticipant, CallStateChange, ChatMessage, HostPort, MediaStats, RemoteMedia } from './call-client';
+import type { CallClient, CallParticipant, CallStateChange, ChatMessage, EndReason, HostPort, MediaStats, RemoteMedia } from './call-client';
+import { endReasonOf } from './end-screen';
 import type { LocalMedia } from './check';
 import type { ClientFactory } from './provider-clients';
 import { activeSpeaker, judgeQuality, type Quality } from './quality';
@@ -80,6 +81,8 @@ export class CallState {
   announcement = $state('');
   /** The installed app's mini view (the window shrank): unread counts even with the chat open. */
   mini = $state(false);
+  /** Why the call is over (left, ended for all, removed, failed): the end screen shows it. */
+  endReason = $state<EndReason | null>(null);
 
   private clientModule: Promise<ClientFactory> | undefined;
   /** main's preparation, started before the client asks (the first prepare only). */
@@ -90,7 +93,14 @@ export class CallState {
   /** Main's side of the call, for the provider's client. */
   readonly port: HostPort;
 
-  constructor(private readonly d: CallStateDeps) {
+  /**
+   * skipCheckOnce: the end screen found the devices unchanged and started the next call in
+   * this window (CallWindowRoot): that call skips the device check as if the setting said so.
+   */
+  constructor(
+    private readonly d: CallStateDeps,
+    private readonly skipCheckOnce = false,
+  ) {
     this.port = {
       prepare: () => {
         const early = this.earlyPrepare;
@@ -127,9 +137,9 @@ export class CallState {
     const devices = d.call('call.devices', {}).catch(() => ({}) as CallDevices);
     // Without the check, the camera opens and main readies the room as soon as the devices
     // are known, while the ticket arrives and the client loads: none waits for another.
-    const media = devices.then((prefs) => (prefs.skipCheck ? this.openMedia(prefs) : null));
+    const media = devices.then((prefs) => (this.skipsCheck(prefs) ? this.openMedia(prefs) : null));
     void devices.then((prefs) => {
-      if (prefs.skipCheck) this.prepareEarly();
+      if (this.skipsCheck(prefs)) this.prepareEarly();
     });
     try {
       const ticket = await d.call('call.ticket', {});
@@ -145,7 +155,7 @@ export class CallState {
     }
     this.prefs = await devices;
     this.sinkId = this.prefs.speaker ?? '';
-    if (!this.prefs.skipCheck) {
+    if (!this.skipsCheck(this.prefs)) {
       this.phase = 'check';
       return;
     }
@@ -221,10 +231,23 @@ export class CallState {
 
   private onConnection(change: CallStateChange): void {
     this.connection = change;
-    if (change.state === 'left' || change.state === 'failed') {
-      this.phase = 'ended';
-      this.stopTimer();
-    }
+    const over = endReasonOf(change);
+    if (over) this.finish(over);
+  }
+
+  /**
+   * Over: the end screen shows, the camera and microphone are let go, the window is whole
+   * again, and main's session ends too where the server ended the call (removed, failed), so
+   * the end screen may start the next one.
+   */
+  private finish(reason: EndReason): void {
+    if (this.endReason) return;
+    this.endReason = reason;
+    this.phase = 'ended';
+    this.stopTimer();
+    for (const track of this.localStream?.getTracks() ?? []) track.stop();
+    void this.d.call('call.leave', {}).catch(() => undefined);
+    if (this.mini) void this.d.call('call.expand', {}).catch(() => undefined);
   }
 
   private async sample(c: CallClient): Promise<void> {
@@ -305,17 +328,24 @@ export class CallState {
     return this.hostAction(() => this.d.call('call.muteGuests', { muted }));
   }
 
-  /** Ends the meeting for everybody (main disconnects all and closes this window). */
+  /** Ends the meeting for everybody (main disconnects all); the end screen follows. */
   async endForAll(): Promise<void> {
     this.stopTimer();
-    await this.hostAction(() => this.d.call('call.end', {}));
+    this.notice = null;
+    try {
+      await this.d.call('call.end', {});
+      this.finish('ended');
+    } catch (e) {
+      this.notice = this.d.errorText(e);
+    }
   }
 
-  /** Leaves the call; the meeting goes on (main closes this window). */
+  /** Leaves the call; the meeting goes on; the end screen follows. */
   async leave(): Promise<void> {
     this.stopTimer();
     await this.client?.leave().catch(() => undefined);
     await this.d.call('call.leave', {}).catch(() => undefined);
+    this.finish('user-left');
   }
 
   toggleMic(): void {
@@ -352,6 +382,10 @@ export class CallState {
   private stopTimer(): void {
     this.stopStats?.();
     this.stopStats = undefined;
+  }
+
+  private skipsCheck(prefs: CallDevices): boolean {
+    return prefs.skipCheck === true || this.skipCheckOnce;
   }
 
   private loadClient(provider: ProviderKind): Promise<ClientFactory> {

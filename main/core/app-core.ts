@@ -27,6 +27,7 @@ import type { EffectiveSettings, SettingKey } from '../settings/policy';
 import { policyChange, watchPolicyFiles } from '../settings/policy-watch';
 import type { Diagnostics } from '../../preload/contract';
 import { buildDiagnostics } from '../diagnostics/diagnostics';
+import { createAfterCallHandlers } from '../../call/main/after-call';
 import { createCallChannels } from '../../call/main/call-channels';
 import { createJsonDevicePreferences } from '../../call/main/device-preferences';
 import { createSmsSender } from '../../call/main/sms-gateway';
@@ -60,6 +61,11 @@ interface UserSession {
 
 /** How many recently shown days' subjects and PINs the log redactor knows. */
 const KNOWN_DAYS = 3;
+/**
+ * Before a sign-out, unsent bookings get one more try, for at most this long: a nurse who asked
+ * to sign out waits no longer, and then chooses (the Sign out button) or is signed out (policy).
+ */
+const SEND_BEFORE_SIGN_OUT_MS = 10_000;
 
 export async function createCore(opts: {
   platform: Platform;
@@ -105,6 +111,7 @@ export async function createCore(opts: {
   /** The signed-in user's e-mail (lower case): VDX's organizedBy of their own meetings. */
   let me: string | null = null;
   const known = createKnownSecrets({ days: KNOWN_DAYS });
+  const sms = createSmsSender({ gatewayUrl: settings.smsGatewayUrl, timeoutMs: settings.requestTimeoutMs, fetch: platform.fetch });
   // The call: its session holds the host's credential for the room; the PIN never leaves main.
   const calls = createCallChannels({
     servers: settings.conferenceServers,
@@ -112,7 +119,7 @@ export async function createCore(opts: {
     pexipLockOnHostJoin: settings.pexipLockOnHostJoin,
     requestTimeoutMs: settings.requestTimeoutMs,
     fetch: platform.fetch,
-    sms: createSmsSender({ gatewayUrl: settings.smsGatewayUrl, timeoutMs: settings.requestTimeoutMs, fetch: platform.fetch }),
+    sms,
     log: opts.log.child('call'),
     emit,
     openExternal: platform.openExternal,
@@ -239,10 +246,20 @@ export async function createCore(opts: {
   }
 
 
-  /** The whole sign-out: the Sign out button's, and the shared-workstation policy's. */
-  async function signOut(): Promise<AuthState> {
+  /**
+   * The whole sign-out: the Sign out button's, and the shared-workstation policy's. The button
+   * has sent what waits in the outbox already and asked the user about what is still unsent;
+   * the policy's sign-out (nobody to ask) tries once more, bounded, and then signs out: with
+   * `wipeScheduleOnSignOut` what is still unsent goes with the schedule (the count is logged).
+   */
+  async function signOut(byPolicy = false): Promise<AuthState> {
     workstation?.signedOut();
     await calls.end();
+    if (byPolicy && session) {
+      const unsent = await session.bookings.sendNow(SEND_BEFORE_SIGN_OUT_MS);
+      if (unsent > 0)
+        log.warn(`sign-out by policy: ${unsent} booking write(s) not confirmed by VDX ${settings.wipeScheduleOnSignOut ? 'were removed with the schedule' : 'stay queued for this user'}`);
+    }
     await closeSession(settings.wipeScheduleOnSignOut);
     await auth.signOut();
     // Last, once nothing fetches for this user any more; sign-out stands even if it fails.
@@ -313,6 +330,16 @@ export async function createCore(opts: {
       (await userSession()).bookings.cancel(meetingId);
       return { done: true as const };
     },
+    'booking.settled': async ({ meetingId, waitMs }) => {
+      const { bookings, db, sync } = await userSession();
+      const settled = await bookings.settled(meetingId, waitMs);
+      const meeting = settled.state === 'booked' ? db.meeting(meetingId.toLowerCase()) : null;
+      // Booked: its room's details come with a sync of its day (VDX's scheduling-info), so it
+      // can be joined at once ("meet now") and invited to.
+      if (meeting && !meeting.room) await sync.refresh(localDay(new Date(meeting.startTime)));
+      return meeting ? { ...settled, room: db.meeting(meeting.id)?.room != null } : settled;
+    },
+    'booking.sendNow': async () => ({ unsent: await (await userSession()).bookings.sendNow(SEND_BEFORE_SIGN_OUT_MS) }),
     'booking.dismiss': async ({ seq }) => {
       (await userSession()).bookings.dismiss(seq);
       return { done: true as const };
@@ -345,6 +372,18 @@ export async function createCore(opts: {
     },
     'workstation.state': async () => workstationState(),
     ...calls.handlers,
+    ...createAfterCallHandlers({
+      calls,
+      schedule: userSession,
+      me: () => me,
+      displayName: async () => (await auth.currentAccount())?.name ?? 'Clinician',
+      servers: settings.conferenceServers,
+      invitationBaseUrl: settings.invitationBaseUrl,
+      sms,
+      openExternal: platform.openExternal,
+      log: opts.log.child('call'),
+      now,
+    }),
   };
 
   // Policy that changes while the console runs (a watched policy file): what may change live is
@@ -396,7 +435,7 @@ export async function createCore(opts: {
       hasAccount: async () => (await auth.accountKey()) !== null,
       isCallActive: () => calls.isActive(),
       signOut: async (reason) => {
-        await signOut();
+        await signOut(true);
         signedOutBy = reason;
         emit('main', 'workstation.changed', workstationState());
       },

@@ -1,5 +1,5 @@
 import { mount } from 'svelte';
-import CallWindow from '../../call/window/CallWindow.svelte';
+import CallWindowRoot from '../../call/window/CallWindowRoot.svelte';
 import { initI18n } from './i18n/i18n.svelte';
 import './styles.css';
 import '../../call/window/call.css';
@@ -9,4 +9,4 @@ import { logUncaughtErrors } from './lib/window-log';
 logUncaughtErrors();
 
 await initI18n();
-mount(CallWindow, { target: document.getElementById('app')! });
+mount(CallWindowRoot, { target: document.getElementById('app')! });

@@ -165,6 +165,7 @@ for (const platform of ['janus', 'pexip'] as const) {
     const closed = call.waitForEvent('close');
     await call.getByRole('button', { name: 'Leave call' }).click();
     await call.getByRole('button', { name: 'End for everyone' }).click();
+    await call.getByTestId('end-screen').getByRole('button', { name: 'Close window' }).click();
     await closed;
     if (platform === 'pexip') expect(stack.pexip!.participants(meeting.uri)).toEqual([]);
   });

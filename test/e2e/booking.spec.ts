@@ -174,4 +174,30 @@ test.describe('booking from the day view', () => {
     expect(inVdx(stack, queued)).toHaveLength(1);
     expect(stack.vdx.committedWrites.create).toBe(creates + 2);
   });
+
+  test('a sign-out with a booking not yet sent asks first; staying keeps it, and it is sent before the next sign-out', async ({ consoleApp: app, stack }) => {
+    await signIn(app, stack.idp.users[1]!);
+    const page = app.page;
+    const subject = subjectFor('I');
+    const day = dayFromToday(2);
+    await showDay(page, day);
+    stack.vdx.setDown(true);
+    try {
+      await bookVisit(page, { subject, day, time: '15:00' });
+      await expect(row(page, subject)).toHaveAttribute('data-pending', 'book');
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      const ask = page.getByRole('alertdialog', { name: 'Bookings not sent' });
+      await expect(ask).toContainText('1 booking not yet sent to VDX; sign out anyway?');
+      await ask.getByRole('button', { name: 'Stay signed in' }).click();
+      await expect(ask).toHaveCount(0);
+      await expect(page.getByTestId('account-name')).toBeVisible();
+      await expect(row(page, subject)).toHaveAttribute('data-pending', 'book');
+    } finally {
+      stack.vdx.setDown(false);
+    }
+    // VDX is back: Sign out sends it first (whatever the outbox's back-off), then signs out without asking.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await expect(page.getByRole('button', { name: 'Sign in', exact: true })).toBeVisible({ timeout: 30_000 });
+    expect(inVdx(stack, subject)).toHaveLength(1);
+  });
 });

@@ -281,9 +281,15 @@ test('ending a call revokes its window\'s credential and closes its event stream
   const stream = openStream(host, callCredential!);
   await stream.connected;
 
-  // Leave, as the Leave button does: the host closes the window, and the stream with it.
+  // Leave, then the end screen's Close, as the buttons do: main closes the window, and the stream with it.
   const closed = call.waitForEvent('close');
-  void call.evaluate(() => (globalThis as unknown as { clinician: { invoke(c: string, r: unknown): Promise<unknown> } }).clinician.invoke('call.leave', {})).catch(() => undefined);
+  void call
+    .evaluate(async () => {
+      const bridge = (globalThis as unknown as { clinician: { invoke(c: string, r: unknown): Promise<unknown> } }).clinician;
+      await bridge.invoke('call.leave', {});
+      await bridge.invoke('call.close', {});
+    })
+    .catch(() => undefined);
   await closed;
   await stream.ended;
   const reopened = await raw(host, { path: '/__host/events', headers: { 'x-window-credential': callCredential! } });

@@ -7,7 +7,7 @@
  * would refuse the others anyway (403), and asking first spares a refusal the nurse cannot act on.
  */
 import { localDay } from '../../../common/days';
-import type { BookingOptions, DaySchedule, MeetingView, RefusedWrite } from '../../../preload/contract';
+import type { BookingOptions, BookingSettled, DaySchedule, MeetingView, RefusedWrite } from '../../../preload/contract';
 import type { OutboxRow } from '../../cache/outbox-table';
 import type { ScheduleDb } from '../../cache/schedule-db';
 import { UserFacingError } from '../../core/errors';
@@ -33,6 +33,15 @@ export interface BookingService {
   stop(): Promise<void>;
   /** Resolves when nothing is queued (tests, the bench). */
   idle(): Promise<void>;
+  /**
+   * Where a booking made here stands, waiting up to `waitMs` for the booking system to
+   * confirm or refuse it: "booked" only once it confirmed (the meeting is in the cache then).
+   */
+  settled(meetingId: string, waitMs: number): Promise<BookingSettled>;
+  /** Writes not yet sent (queued or in flight; refusals not counted). */
+  unsent(): number;
+  /** Before a sign-out: each unsent write is tried once more now (bounded); resolves with what is still unsent. */
+  sendNow(maxWaitMs: number): Promise<number>;
 }
 
 export function createBookingService(opts: {
@@ -89,14 +98,33 @@ export function createBookingService(opts: {
     for (const day of unique) opts.reconcile(day);
   }
 
+  /** settled()'s waits: each looks again whenever a write changed state. */
+  let watchers: (() => void)[] = [];
+  function wakeWatchers(): void {
+    for (const w of [...watchers]) w();
+  }
+
   const outbox: Outbox = createOutbox({
     table: db.outbox,
     writer: opts.writer,
     log,
     backoff: createBackoff({ baseMs: 2_000, maxMs: 5 * 60_000 }),
     onConfirmed: applyConfirmed,
-    onChange: () => opts.onDaysChanged(changedDays()),
+    onChange: () => {
+      opts.onDaysChanged(changedDays());
+      wakeWatchers();
+    },
   });
+
+  /** A booking's state now, or null while it waits to be sent (or is being sent). */
+  function standing(meetingId: string): BookingSettled | null {
+    const id = meetingId.toLowerCase();
+    const row = outbox.rows().find((r) => r.write.kind === 'create' && r.write.meetingId === id);
+    if (row?.state === 'refused') return { state: 'refused', ...(row.refusal ? { reason: row.refusal.code, status: row.refusal.status } : {}) };
+    if (row) return null;
+    if (db.meeting(id)) return { state: 'booked' };
+    throw new UserFacingError('appointment-not-found');
+  }
   outbox.start();
 
   /** Every day a queued or refused write touches (a change to any of them may show there). */
@@ -169,6 +197,33 @@ export function createBookingService(opts: {
     },
     stop: () => outbox.stop(),
     idle: () => outbox.idle(),
+    async settled(meetingId, waitMs) {
+      const now = standing(meetingId);
+      if (now) return now;
+      return new Promise<BookingSettled>((resolve, reject) => {
+        const done = (answer: BookingSettled | Error) => {
+          clearTimeout(timer);
+          watchers = watchers.filter((w) => w !== look);
+          if (answer instanceof Error) reject(answer);
+          else resolve(answer);
+        };
+        const look = () => {
+          try {
+            const state = standing(meetingId);
+            if (state) done(state);
+          } catch (error) {
+            done(error as Error);
+          }
+        };
+        const timer = setTimeout(() => done({ state: 'waiting' }), waitMs);
+        watchers.push(look);
+      });
+    },
+    unsent: () => outbox.rows().filter((r) => r.state !== 'refused').length,
+    async sendNow(maxWaitMs) {
+      await outbox.sendNow(maxWaitMs);
+      return outbox.rows().filter((r) => r.state !== 'refused').length;
+    },
   };
 }
 

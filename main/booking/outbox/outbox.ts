@@ -44,6 +44,11 @@ export interface Outbox {
   dismiss(seq: number): boolean;
   /** Resolves when nothing is queued (every write confirmed or refused), or at stop. */
   idle(): Promise<void>;
+  /**
+   * Before a sign-out: every queued write is tried once more now, back-off or not. Resolves
+   * when each has had that attempt (whatever its outcome), at stop, or after `maxWaitMs`.
+   */
+  sendNow(maxWaitMs: number): Promise<void>;
 }
 
 export function createOutbox(opts: OutboxOptions): Outbox {
@@ -55,6 +60,33 @@ export function createOutbox(opts: OutboxOptions): Outbox {
   let timer: ReturnType<typeof setTimeout> | null = null;
   let inFlight: Promise<void> | null = null;
   let idleWaiters: (() => void)[] = [];
+  /** sendNow's waits: the rows each still waits to see attempted. */
+  let flushes: { waiting: Set<number>; done: () => void }[] = [];
+
+  function attempted(seq: number | null): void {
+    if (stopped) {
+      // The database may be closed already: every wait ends.
+      const all = flushes;
+      flushes = [];
+      for (const f of all) f.done();
+      return;
+    }
+    for (const f of flushes) {
+      if (seq !== null) f.waiting.delete(seq);
+      // A row gone meanwhile counts as done, and so does one that waits behind its meeting's
+      // earlier write which had its attempt already (it cannot go before that one lands).
+      const rows = new Map(pending().map((r) => [r.seq, r]));
+      const headOf = new Map(heads().map((r) => [r.write.meetingId, r.seq]));
+      for (const s of f.waiting) {
+        const row = rows.get(s);
+        const head = row ? headOf.get(row.write.meetingId) : undefined;
+        if (!row || (head !== undefined && head !== s && !f.waiting.has(head))) f.waiting.delete(s);
+      }
+    }
+    const done = flushes.filter((f) => f.waiting.size === 0);
+    flushes = flushes.filter((f) => !done.includes(f));
+    for (const f of done) f.done();
+  }
 
   const pending = () => table.all().filter((r) => r.state !== 'refused');
 
@@ -127,6 +159,7 @@ export function createOutbox(opts: OutboxOptions): Outbox {
     } finally {
       running = false;
     }
+    attempted(seq);
     opts.onChange?.();
   }
 
@@ -154,6 +187,7 @@ export function createOutbox(opts: OutboxOptions): Outbox {
       timer = null;
       await inFlight;
       settleIdle();
+      attempted(null);
     },
     rows: () => table.all(),
     dismiss(seq) {
@@ -167,6 +201,30 @@ export function createOutbox(opts: OutboxOptions): Outbox {
       return new Promise<void>((resolve) => {
         idleWaiters.push(resolve);
         settleIdle();
+      });
+    },
+    sendNow(maxWaitMs) {
+      if (stopped) return Promise.resolve();
+      const at = now();
+      const waiting = new Set<number>();
+      for (const row of pending()) {
+        waiting.add(row.seq);
+        // The one in flight keeps going; the others are due now.
+        if (row.state === 'queued' && row.notBefore > at) table.requeue(row.seq, at, row.maybeLanded);
+      }
+      if (waiting.size === 0) return Promise.resolve();
+      return new Promise<void>((resolve) => {
+        const timer = setTimeout(finish, maxWaitMs);
+        const flush = { waiting, done: finish };
+        function finish(): void {
+          clearTimeout(timer);
+          flushes = flushes.filter((f) => f !== flush);
+          resolve();
+        }
+        flushes.push(flush);
+        // A later write of a meeting waits for its earlier one: both are in `waiting`, and
+        // each attempt is counted as it comes.
+        schedule();
       });
     },
   };

@@ -229,6 +229,7 @@ for (const platform of ['pexip', 'janus'] as const) {
       await call.getByRole('button', { name: 'Leave call' }).click();
       await call.getByRole('button', { name: 'End for everyone' }).click();
       await expect(patient.getByTestId('status')).toHaveText('The meeting has ended');
+      await call.getByTestId('end-screen').getByRole('button', { name: 'Close window' }).click();
       await closed;
       if (platform === 'pexip') expect(stack.pexip!.participants(meeting.uri)).toEqual([]);
     });
@@ -289,6 +290,7 @@ for (const platform of ['pexip', 'janus'] as const) {
       const closed = call.waitForEvent('close');
       await call.getByRole('button', { name: 'Leave call' }).click();
       await call.getByRole('alertdialog', { name: 'Leave the call?' }).getByRole('button', { name: 'Leave', exact: true }).click();
+      await call.getByTestId('end-screen').getByRole('button', { name: 'Close window' }).click();
       await closed;
 
       const again = await openMeeting(app, meeting);
@@ -301,6 +303,7 @@ for (const platform of ['pexip', 'janus'] as const) {
       const closedAgain = again.waitForEvent('close');
       await again.getByRole('button', { name: 'Leave call' }).click();
       await again.getByRole('alertdialog', { name: 'Leave the call?' }).getByRole('button', { name: 'Leave', exact: true }).click();
+      await again.getByTestId('end-screen').getByRole('button', { name: 'Close window' }).click();
       await closedAgain;
       const third = await openMeeting(app, meeting);
       await expect(third.getByTestId('device-check')).toBeVisible();
@@ -525,6 +528,7 @@ test('Janus: camera and microphone switch mid-call, and the call survives a Janu
   const closed = call.waitForEvent('close');
   await call.getByRole('button', { name: 'Leave call' }).click();
   await call.getByRole('dialog', { name: 'Leave the call?' }).or(call.getByRole('alertdialog', { name: 'Leave the call?' })).getByRole('button', { name: 'Leave', exact: true }).click();
+  await call.getByTestId('end-screen').getByRole('button', { name: 'Close window' }).click();
   await closed;
   const again = await hostMeeting(app, meeting);
   await again.getByRole('button', { name: 'Devices' }).click();

@@ -42,6 +42,7 @@ async function endForEveryone(call: Page): Promise<void> {
   const closed = call.waitForEvent('close');
   await call.getByRole('button', { name: 'Leave call' }).click();
   await call.getByRole('button', { name: 'End for everyone' }).click();
+  await call.getByTestId('end-screen').getByRole('button', { name: 'Close window' }).click();
   await closed;
 }
 

@@ -55,7 +55,7 @@ interface Console {
   confirmed: BookingWrite[];
 }
 
-function openConsole(file: string, who = NURSE): Console {
+function openConsole(file: string, who = NURSE, backoff = createBackoff({ baseMs: 5, maxMs: 40 })): Console {
   const db = openScheduleDb(file, key, nullLogger);
   const confirmed: BookingWrite[] = [];
   const writer = createVdxWriter({
@@ -70,7 +70,7 @@ function openConsole(file: string, who = NURSE): Console {
     writer,
     log: nullLogger,
     // Milliseconds, not seconds: the test's clock; the shape (doubling, jitter) is backoff.test.ts's.
-    backoff: createBackoff({ baseMs: 5, maxMs: 40 }),
+    backoff,
     onConfirmed: (write) => confirmed.push(write),
   });
   outbox.start();
@@ -192,6 +192,47 @@ describe('one write through each fault', () => {
     expect(c.outbox.rows().map((r) => [r.write.kind, r.state, r.refusal?.code])).toEqual([['update', 'refused', 'invalid']]);
     expect(vdx.getMeeting(write.meetingId)).toBeUndefined();
     await c.outbox.stop();
+    c.db.close();
+  });
+});
+
+describe('sending now, before a sign-out', () => {
+  it('tries each queued write once at once, back-off or not, and resolves when each had its try', async () => {
+    // An hour's back-off: only sendNow can send these within the test.
+    const c = openConsole(join(tempDir('outbox-'), 'schedule.db'), NURSE, createBackoff({ baseMs: 3_600_000, maxMs: 3_600_000 }));
+    vdx.setDown(true);
+    const first = book(2);
+    const second = book(3);
+    c.outbox.enqueue(first);
+    c.outbox.enqueue(second);
+    await expect.poll(() => c.outbox.rows().map((r) => [r.state, r.attempts])).toEqual([['queued', 1], ['queued', 1]]);
+
+    // Still down: one more try each, then it resolves (not at its time limit), both still queued.
+    await c.outbox.sendNow(60_000);
+    expect(c.outbox.rows().map((r) => [r.state, r.attempts])).toEqual([['queued', 2], ['queued', 2]]);
+
+    vdx.setDown(false);
+    await c.outbox.sendNow(60_000);
+    expect(c.outbox.rows()).toEqual([]);
+    expect(c.confirmed).toEqual([first, second]);
+    expect(vdx.getMeeting(first.meetingId)).toBeDefined();
+    // Nothing queued: at once.
+    await c.outbox.sendNow(60_000);
+    await c.outbox.stop();
+    c.db.close();
+  });
+
+  it('gives up waiting at its time limit, or when the outbox stops, and the write stays queued', async () => {
+    const c = openConsole(join(tempDir('outbox-'), 'schedule.db'), NURSE, createBackoff({ baseMs: 3_600_000, maxMs: 3_600_000 }));
+    vdx.setWriteFault('commit-then-hang');
+    const write = book(2);
+    c.outbox.enqueue(write);
+    await c.outbox.sendNow(200);
+    expect(c.outbox.rows().map((r) => r.state)).toEqual(['sending']);
+    const waiting = c.outbox.sendNow(60_000);
+    await c.outbox.stop();
+    await waiting;
+    vdx.setWriteFault(null);
     c.db.close();
   });
 });

@@ -22,6 +22,7 @@ beforeAll(async () => {
 afterAll(() => pexip?.stop());
 
 function setup(opts: { skipCheck?: boolean; miniView?: MiniViewControl; onEnded?: () => void } = {}) {
+  const windowLog: string[] = [];
   const devices = createJsonDevicePreferences(join(tempDir('cc-channels-'), 'call-devices.json'));
   if (opts.skipCheck !== undefined) devices.set({ skipCheck: opts.skipCheck });
   const alias = `vmr-channels-${++rooms}@${pexip.domain}`;
@@ -43,16 +44,16 @@ function setup(opts: { skipCheck?: boolean; miniView?: MiniViewControl; onEnded?
     fetch,
     sms: createSmsSender({ gatewayUrl: '', timeoutMs: 1000 }),
     log: nullLogger,
-    emit: () => undefined,
+    emit: (target, event, payload) => void windowLog.push(`${target}:${event}:${JSON.stringify(payload)}`),
     openExternal: async () => undefined,
     devices,
     ...(opts.miniView ? { miniView: opts.miniView } : {}),
-    openWindow: async () => undefined,
-    closeWindow: () => undefined,
+    openWindow: async () => void windowLog.push('open'),
+    closeWindow: () => void windowLog.push('close'),
     ...(opts.onEnded ? { onEnded: opts.onEnded } : {}),
   });
   const tokenRequests = () => pexip.requestLog.filter((e) => e.path.endsWith('/request_token') && e.path.includes(encodeURIComponent(alias))).length;
-  return { channels, meeting, tokenRequests };
+  return { channels, meeting, tokenRequests, windowLog, devices };
 }
 
 describe('call channels for the check and the mini view', () => {
@@ -109,3 +110,55 @@ describe('call channels for the check and the mini view', () => {
     await expect(without.channels.handlers['call.check']({}, { window: 'call' })).rejects.toMatchObject({ code: 'no-call' });
   });
 });
+
+describe('the end screen\'s call window', () => {
+  const asWindow = { window: 'call' as const };
+
+  it('stays open after Leave (its end screen), starts the next call in the same window, and closes on Close', async () => {
+    const first = setup();
+    const { channels, windowLog } = first;
+    await channels.open(first.meeting, 'Dr Example');
+    await channels.handlers['call.prepare']({}, asWindow);
+    await channels.handlers['call.leave']({}, asWindow);
+    expect(windowLog).toEqual(['open']);
+    expect(channels.windowMeeting()?.id).toBe(first.meeting.id);
+
+    // The next patient, devices unchanged: no second window, the room readied at once.
+    const second = setup();
+    channels.next(second.meeting, 'Dr Example', { skipCheck: true });
+    expect(windowLog).toEqual(['open', 'call:call.restart:{"skipCheck":true}']);
+    await expect.poll(second.tokenRequests).toBe(1);
+    expect(channels.isActive()).toBe(true);
+    // A live call is not replaced from its own end screen.
+    expect(() => channels.next(first.meeting, 'Dr Example', { skipCheck: false })).toThrow(expect.objectContaining({ code: 'call-in-progress' }));
+
+    await channels.handlers['call.leave']({}, asWindow);
+    await channels.handlers['call.close']({}, asWindow);
+    expect(windowLog.at(-1)).toBe('close');
+    channels.windowClosed();
+    expect(channels.windowMeeting()).toBeNull();
+    expect(() => channels.next(second.meeting, 'Dr Example', { skipCheck: true })).toThrow(expect.objectContaining({ code: 'no-call' }));
+  });
+
+  it('a sign-out closes a window that shows only its end screen', async () => {
+    const { channels, meeting, windowLog } = setup();
+    await channels.open(meeting, 'Dr Example');
+    await channels.handlers['call.prepare']({}, asWindow);
+    await channels.handlers['call.leave']({}, asWindow);
+    await channels.end();
+    expect(windowLog).toEqual(['open', 'close']);
+  });
+
+  it('Join in the day view while the end screen shows starts that call in the same window, with the check unless skipped', async () => {
+    const { channels, meeting, windowLog } = setup();
+    await channels.open(meeting, 'Dr Example');
+    await channels.handlers['call.prepare']({}, asWindow);
+    await channels.handlers['call.leave']({}, asWindow);
+    const other = setup();
+    await channels.open(other.meeting, 'Dr Example');
+    expect(windowLog).toEqual(['open', 'call:call.restart:{"skipCheck":false}', 'open']);
+    expect(other.tokenRequests()).toBe(0);
+    await channels.end();
+  });
+});
+

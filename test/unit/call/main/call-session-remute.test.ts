@@ -74,7 +74,6 @@ async function hostWithMutedPatient() {
     openExternal: async () => undefined,
     sms: createSmsSender({ gatewayUrl: '', timeoutMs: 1000 }),
     log: createLogger([]),
-    closeWindow: () => undefined,
     onEnded: () => undefined,
   });
   await session.prepare();

@@ -47,7 +47,6 @@ async function provisioned(): Promise<string> {
 function open(room: string, pin = hostPin, guardUrl = guard.url) {
   const events: Array<{ target: string; event: string; payload: unknown }> = [];
   const lines: string[] = [];
-  const closed: string[] = [];
   let ended = 0;
   const emit: EventSink = (target, event, payload) => events.push({ target, event, payload });
   const provider = createJanusProvider({ serverUrl: janus.wsUrl, guardUrl, fetch, timeoutMs: 3000 });
@@ -61,10 +60,9 @@ function open(room: string, pin = hostPin, guardUrl = guard.url) {
     openExternal: async () => undefined,
     sms: createSmsSender({ gatewayUrl: '', timeoutMs: 1000 }),
     log: createLogger([(line) => lines.push(line)]),
-    closeWindow: () => closed.push('closed'),
     onEnded: () => ended++,
   });
-  return { session, events, lines, closed, ended: () => ended };
+  return { session, events, lines, ended: () => ended };
 }
 
 describe('call session', () => {
@@ -98,7 +96,7 @@ describe('call session', () => {
 
   it('watches the lobby while joined, admits, removes, and ends the meeting for everyone', async () => {
     const room = await provisioned();
-    const { session, events, closed, ended } = open(room);
+    const { session, events, ended } = open(room);
     const join = await session.prepare();
     if (join.provider !== 'janus') throw new Error('janus expected');
     session.joined({ participantId: join.feedId });
@@ -129,7 +127,6 @@ describe('call session', () => {
 
     await session.endForAll();
     expect(session.phase).toBe('ended');
-    expect(closed).toEqual(['closed']);
     expect(ended()).toBe(1);
     expect(await videoroomRequest(janus, { request: 'exists', room: join.room })).toMatchObject({ exists: false });
     await expect(session.admit(knock.guestId)).rejects.toMatchObject({ code: 'no-call' });

@@ -82,6 +82,8 @@ interface Options {
   ticket?: () => Promise<CallTicket>;
   media?: Promise<LocalMedia>;
   refuse?: Partial<Record<string, unknown>>;
+  /** The end screen started this call with the devices unchanged. */
+  skipCheckOnce?: boolean;
 }
 
 /** A CallState with fakes all round; `calls` is every request to main, in order. */
@@ -128,7 +130,7 @@ function setUp(opts: Options = {}) {
     },
     tick: () => Promise.resolve(),
   };
-  const state = new CallState(deps);
+  const state = new CallState(deps, opts.skipCheckOnce);
   const loadModule = () =>
     module.resolve((port) => {
       const c = new FakeClient(port);
@@ -214,6 +216,18 @@ describe('CallState: opening the window', () => {
     // "Skip the check next time" is remembered by main; prepare was asked once.
     expect(t.calls.find((c) => c.channel === 'call.setDevices')?.request).toEqual({ skipCheck: true });
     expect(t.channels().filter((c) => c === 'call.prepare')).toHaveLength(1);
+  });
+
+  it('the next patient with unchanged devices: straight into the call though the setting shows the check', async () => {
+    const t = setUp({ devices: { skipCheck: false }, skipCheckOnce: true });
+    t.loadModule();
+    const started = t.state.start();
+    const client = await until(() => t.clients[0], { what: 'the client' });
+    client.joining.resolve();
+    await started;
+    expect(t.state.phase).toBe('call');
+    expect(t.mediaAsked).toHaveLength(1);
+    expect(t.channels()).toContain('call.prepare');
   });
 
   it('says so when neither camera nor microphone opened, and joins nothing', async () => {
@@ -312,6 +326,9 @@ describe('CallState: the connection', () => {
     expect(t.state.inCall).toBe(false);
     expect(t.state.stateText).toBe(`call.ended.${reason}`);
     expect(t.timers[0]!.stopped).toBe(true);
+    // The end screen says why; main's session ends too, so the next call may start.
+    expect(t.state.endReason).toBe(reason);
+    expect(t.channels().at(-1)).toBe('call.leave');
   });
 
   it('kicked while joining: no stats timer is started for a call that is over', async () => {
@@ -387,18 +404,31 @@ describe('CallState: the host in the call', () => {
     expect(t.state.messages.map((m) => m.id)).toEqual(['m1', 'm2', 'm3', 'm-own']);
   });
 
-  it('leave: stops sampling, leaves the room, tells main', async () => {
-    const t = await joined();
+  it('leave: stops sampling, leaves the room, tells main, lets the camera go; the end screen shows', async () => {
+    const camera = fakeStream();
+    const t = await joined({ media: Promise.resolve({ stream: camera.stream, camera: null, microphone: null }) });
     await t.state.leave();
     expect(t.timers[0]!.stopped).toBe(true);
     expect(t.client.left).toBe(1);
-    expect(t.channels().at(-1)).toBe('call.leave');
+    expect(t.channels()).toContain('call.leave');
+    expect(t.state.endReason).toBe('user-left');
+    expect(t.state.phase).toBe('ended');
+    expect(camera.stopped.sort()).toEqual(['audio', 'video']);
   });
 
-  it('end for everyone: stops sampling and asks main', async () => {
+  it('end for everyone: stops sampling and asks main; the end screen shows', async () => {
     const t = await joined();
     await t.state.endForAll();
     expect(t.timers[0]!.stopped).toBe(true);
-    expect(t.channels().at(-1)).toBe('call.end');
+    expect(t.channels().slice(-2)).toEqual(['call.end', 'call.leave']);
+    expect(t.state.endReason).toBe('ended');
+  });
+
+  it('end for everyone refused by main: the notice says why and the call goes on', async () => {
+    const t = await joined({ refuse: { 'call.end': new Error('guard-unreachable') } });
+    await t.state.endForAll();
+    expect(t.state.notice).toBe('error:guard-unreachable');
+    expect(t.state.endReason).toBeNull();
+    expect(t.state.phase).toBe('call');
   });
 });

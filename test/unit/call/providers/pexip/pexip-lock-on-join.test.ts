@@ -43,7 +43,6 @@ function open(room: PexipRoom, opts: { lockOnHostJoin?: boolean; fetch?: typeof 
     openExternal: async () => undefined,
     sms: createSmsSender({ gatewayUrl: '', timeoutMs: 1000 }),
     log,
-    closeWindow: () => undefined,
     onEnded: () => undefined,
   });
   return { session, lines };

@@ -42,7 +42,6 @@ function open(alias: string, pin = hostPin, nodeUrl = pexip.url) {
     openExternal: async () => undefined,
     sms: createSmsSender({ gatewayUrl: '', timeoutMs: 1000 }),
     log: createLogger([(line) => lines.push(line)]),
-    closeWindow: () => closed.push('closed'),
     onEnded: () => undefined,
   });
   return { session, lines, closed };

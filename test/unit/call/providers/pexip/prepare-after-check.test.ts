@@ -35,7 +35,6 @@ function open(prepareAtOpen: boolean | undefined) {
     openExternal: async () => undefined,
     sms: createSmsSender({ gatewayUrl: '', timeoutMs: 1000 }),
     log: nullLogger,
-    closeWindow: () => undefined,
     onEnded: () => undefined,
   });
   const tokenRequests = () => pexip.requestLog.filter((e) => e.path.endsWith('/request_token') && e.path.includes(encodeURIComponent(alias))).length;
@@ -86,7 +85,6 @@ describe('preparing the room after the device check', () => {
       openExternal: async () => undefined,
       sms: createSmsSender({ gatewayUrl: '', timeoutMs: 1000 }),
       log: nullLogger,
-      closeWindow: () => undefined,
       onEnded: () => undefined,
     });
     await expect(session.prepare()).rejects.toMatchObject({ code: 'host-pin-wrong' });
