@@ -29,6 +29,7 @@ import type { Diagnostics } from '../../preload/contract';
 import { buildDiagnostics } from '../diagnostics/diagnostics';
 import { createCallChannels } from '../../call/main/call-channels';
 import { createJsonDevicePreferences } from '../../call/main/device-preferences';
+import { createRunningLate, type RunningLate } from '../../call/main/running-late';
 import { createSmsSender } from '../../call/main/sms-gateway';
 import { createWaitingWatch, type WaitingWatch } from '../../call/main/waiting-watch';
 import { UserFacingError } from './errors';
@@ -56,6 +57,8 @@ interface UserSession {
   waiting: WaitingWatch;
   /** Booking, moving and cancelling through the outbox. */
   bookings: BookingService;
+  /** "Running late" to a meeting's waiting guests (SMS to invited numbers, the room where it can). */
+  late: RunningLate;
 }
 
 /** How many recently shown days' subjects and PINs the log redactor knows. */
@@ -105,6 +108,14 @@ export async function createCore(opts: {
   /** The signed-in user's e-mail (lower case): VDX's organizedBy of their own meetings. */
   let me: string | null = null;
   const known = createKnownSecrets({ days: KNOWN_DAYS });
+  const sms = createSmsSender({ gatewayUrl: settings.smsGatewayUrl, timeoutMs: settings.requestTimeoutMs, fetch: platform.fetch });
+  /** "Running late" for a meeting: from the day view (waiting.late) and the call window (call.late). */
+  async function runningLate(meetingId: string, request: { minutes: number; lang: 'en' | 'fi' | 'sv' | 'da' }) {
+    const { db, late } = await userSession();
+    const meeting = db.meeting(meetingId);
+    if (!meeting) throw new UserFacingError('appointment-not-found');
+    return late.send(meeting, request.minutes, request.lang);
+  }
   // The call: its session holds the host's credential for the room; the PIN never leaves main.
   const calls = createCallChannels({
     servers: settings.conferenceServers,
@@ -112,7 +123,13 @@ export async function createCore(opts: {
     pexipLockOnHostJoin: settings.pexipLockOnHostJoin,
     requestTimeoutMs: settings.requestTimeoutMs,
     fetch: platform.fetch,
-    sms: createSmsSender({ gatewayUrl: settings.smsGatewayUrl, timeoutMs: settings.requestTimeoutMs, fetch: platform.fetch }),
+    sms,
+    // The number an invitation went to, for "Running late": encrypted, for the meeting's day only.
+    onSmsInvited: (meetingId, to, lang) => {
+      const meeting = session?.db.meeting(meetingId);
+      if (meeting) session!.db.invitedNumbers.remember(meetingId, localDay(new Date(meeting.startTime)), to, lang, localDay(now()));
+    },
+    runningLate,
     log: opts.log.child('call'),
     emit,
     openExternal: platform.openExternal,
@@ -197,11 +214,21 @@ export async function createCore(opts: {
       },
       reconcile: (day) => void sync.refresh(day),
     });
-    session = { dir, db, sync, scheduler, waiting, bookings };
+    // Numbers of days gone are deleted as the session opens (and at every read and write).
+    db.invitedNumbers.purgeBefore(localDay(now()));
+    const late = createRunningLate({
+      numbers: () => db.invitedNumbers,
+      sms,
+      notifyRoom: (meeting, text) => waiting.notify(meeting, text),
+      today: () => localDay(now()),
+      log: opts.log.child('late'),
+    });
+    session = { dir, db, sync, scheduler, waiting, bookings, late };
     return session;
   }
 
-  async function closeSession(wipe: boolean): Promise<void> {
+  /** `signedOut`: the user is gone (sign-out, another account): the invited numbers go even when the schedule stays. */
+  async function closeSession(wipe: boolean, signedOut = true): Promise<void> {
     if (!session) return;
     const { dir, db, sync, scheduler, waiting, bookings } = session;
     session = null;
@@ -210,6 +237,7 @@ export async function createCore(opts: {
     await bookings.stop();
     await waiting.dispose();
     await sync.idle();
+    if (signedOut) db.invitedNumbers.clear();
     db.close();
     if (wipe) rmSync(dir, { recursive: true, force: true });
   }
@@ -313,6 +341,7 @@ export async function createCore(opts: {
       (await userSession()).bookings.cancel(meetingId);
       return { done: true as const };
     },
+    'waiting.late': async ({ meetingId, ...request }) => runningLate(meetingId, request),
     'booking.dismiss': async ({ seq }) => {
       (await userSession()).bookings.dismiss(seq);
       return { done: true as const };
@@ -437,7 +466,7 @@ export async function createCore(opts: {
       policyWatch?.close();
       workstation?.dispose();
       await calls.end();
-      await closeSession(false);
+      await closeSession(false, false);
     },
   };
 }
