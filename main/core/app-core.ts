@@ -170,6 +170,8 @@ export async function createCore(opts: {
       onChanged: (schedule) => emit('main', 'schedule.changed', rememberDay(bookings.present(schedule), db)),
       onOutcome: (day, ok) => {
         scheduler.outcome(day, ok);
+        // A console left running overnight: yesterday's invited numbers go with the first sync of the new day.
+        db.invitedNumbers.purgeBefore(localDay(now()));
         // Whatever the sync's outcome: the conference servers may answer when VDX does not.
         if (day === scheduler.watched) waiting.tick(day);
       },
