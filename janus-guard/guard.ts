@@ -64,6 +64,8 @@ export interface WaitingGuest {
   guestId: string;
   name: string;
   role: GuestRole;
+  /** When this guest knocked (ISO 8601): the host's "waiting for 7 min" counts from here. */
+  since: string;
 }
 
 /** What a refused request says; the HTTP layer maps it to a status. */
@@ -93,6 +95,10 @@ interface Guest {
   role: GuestRole;
   state: GuestState;
   lastSeen: number;
+  /** When the guest knocked (the guard's clock): how long they have waited counts from here. */
+  knockedAt: number;
+  /** The host's last word to the waiting guest ("running late"), shown on their page. */
+  notice: { text: string; seq: number } | null;
   feedId: string | null;
   /** The admission token the host minted, handed over once. */
   admissionToken: string | null;
@@ -149,8 +155,14 @@ export interface Guard {
    */
   watcher(room: string, pin: string, source: string): Promise<{ watcher: string; expiresInMs: number }>;
   releaseWatcher(room: string, watcher: string): void;
-  /** The roles of the guests waiting now (no names, no ids); touches neither Janus nor the guests. */
-  lobby(room: string, watcher: string): { waiting: Array<{ role: GuestRole }> };
+  /** The roles of the guests waiting now and since when (no names, no ids); touches neither Janus nor the guests. */
+  lobby(room: string, watcher: string): { waiting: Array<{ role: GuestRole; since: string }> };
+  /**
+   * A short message from the host to everyone waiting ("running late"), shown on their page
+   * at their next (or current, woken) poll. Allowed with a host session or a lobby watcher:
+   * it admits, removes and reveals nothing. Returns how many guests it reached.
+   */
+  notify(room: string, bearer: string, text: string): { reached: number };
   admit(room: string, session: string, guestId: string, token: string): Promise<{ feedId: string }>;
   deny(room: string, session: string, guestId: string): void;
   kick(room: string, session: string, feedId: string): Promise<void>;
@@ -159,7 +171,14 @@ export interface Guard {
   /** Limited per source (attempts.ts) and per room (a lobby of at most `limits.maxLobby`). */
   knock(room: string, input: { pin: string; name: string; role: GuestRole }, source: string): Promise<{ guestId: string; secret: string }>;
   /** The guest's wait: answers at once when something is to say, else after up to waitMs. */
-  poll(room: string, guestId: string, secret: string, waitMs: number): Promise<{ state: GuestState; feedId?: string; token?: string; room?: string }>;
+  poll(
+    room: string,
+    guestId: string,
+    secret: string,
+    waitMs: number,
+    /** The last notice the page showed: a newer one answers at once. */
+    seenNotice?: number,
+  ): Promise<{ state: GuestState; feedId?: string; token?: string; room?: string; notice?: { text: string; seq: number } }>;
   /** The roster for an admitted guest's page; it sweeps too (at most every 2 s a room), so roles follow who is really in. */
   guestRoster(room: string, guestId: string, secret: string): Promise<RosterEntry[]>;
   leave(room: string, guestId: string, secret: string): void;
@@ -183,6 +202,8 @@ export function createGuard(opts: GuardOptions): Guard {
   const hostSessionMs = opts.hostSessionMs ?? 8 * 3600_000;
   const guestStaleMs = opts.guestStaleMs ?? 30_000;
   const rooms = new Map<string, Room>();
+  /** Numbers the host's notices, so a guest's page shows each once. */
+  let noticeSeq = 0;
 
   function room(id: string): Room {
     const r = rooms.get(id);
@@ -469,7 +490,7 @@ export function createGuard(opts: GuardOptions): Guard {
       const r = room(id);
       host(r, session);
       await sweep(r);
-      const waiting = waitingGuests(r).map((g) => ({ guestId: g.id, name: g.name, role: g.role }));
+      const waiting = waitingGuests(r).map((g) => ({ guestId: g.id, name: g.name, role: g.role, since: new Date(g.knockedAt).toISOString() }));
       return { waiting, roster: roster(r) };
     },
 
@@ -492,7 +513,20 @@ export function createGuard(opts: GuardOptions): Guard {
       watching(r, watcher);
       // Roles only, in the order they knocked: the count and "is it the patient" is all a
       // day view needs. No sweep: reading the lobby must not change the room.
-      return { waiting: waitingGuests(r).map((g) => ({ role: g.role })) };
+      return { waiting: waitingGuests(r).map((g) => ({ role: g.role, since: new Date(g.knockedAt).toISOString() })) };
+    },
+
+    notify(id, bearer, text) {
+      const r = room(id);
+      if (r.watchers.has(bearer)) watching(r, bearer);
+      else host(r, bearer);
+      const waiting = waitingGuests(r);
+      noticeSeq += 1;
+      for (const g of waiting) {
+        g.notice = { text, seq: noticeSeq };
+        for (const wake of [...g.wake]) wake();
+      }
+      return { reached: waiting.length };
     },
 
     async admit(id, session, guestId, minted) {
@@ -567,6 +601,8 @@ export function createGuard(opts: GuardOptions): Guard {
         role,
         state: 'waiting',
         lastSeen: now(),
+        knockedAt: now(),
+        notice: null,
         feedId: null,
         admissionToken: null,
         wake: new Set(),
@@ -575,10 +611,11 @@ export function createGuard(opts: GuardOptions): Guard {
       return { guestId: g.id, secret: secret.toString('base64url') };
     },
 
-    async poll(id, guestId, secret, waitMs) {
+    async poll(id, guestId, secret, waitMs, seenNotice = 0) {
       const r = room(id);
       const g = guest(r, guestId, secret);
-      if (g.state === 'waiting' && waitMs > 0) {
+      const fresh = () => (g.notice && g.notice.seq > seenNotice ? g.notice : null);
+      if (g.state === 'waiting' && waitMs > 0 && !fresh()) {
         await new Promise<void>((resolve) => {
           const timer = setTimeout(done, waitMs);
           function done() {
@@ -590,7 +627,8 @@ export function createGuard(opts: GuardOptions): Guard {
         });
         g.lastSeen = now();
       }
-      if (g.state !== 'admitted' || !g.feedId) return { state: g.state };
+      const notice = g.state === 'waiting' ? fresh() : null;
+      if (g.state !== 'admitted' || !g.feedId) return { state: g.state, ...(notice ? { notice } : {}) };
       // The host's token the first time; after that (a rejoin), a fresh one, and the room
       // recreated if Janus lost it.
       await ensureRoom(r);

@@ -5,10 +5,12 @@
  *   - the host (the console's main process): POST /v1/rooms/:room/host {pin} buys a host
  *     session; then `Authorization: Bearer <session>` on prepare, state, admit, deny, kick,
  *     moderate, end, and DELETE …/host; or POST …/watcher {pin} buys a lobby watcher, which
- *     may only GET …/lobby (the roles of who waits) and DELETE …/watcher;
+ *     may only GET …/lobby (the roles of who waits, and since when) and DELETE …/watcher;
+ *     either may POST …/notice {text}: a short message ("running late") to the waiting guests;
  *   - a guest (the patient's page, from another origin, hence CORS): POST …/guests {pin,
  *     name, role} knocks; then `Authorization: Bearer <guest secret>` on GET …/guests/:id
- *     (long-poll), GET …/guests/:id/roster and DELETE …/guests/:id.
+ *     (long-poll; `seen=<n>`: the last notice the page showed, a newer one answers at once),
+ *     GET …/guests/:id/roster and DELETE …/guests/:id.
  * Wrong PINs answer 403; a caller backing off (attempts.ts) or knocking too often 429 with
  * Retry-After; PIN checks queued too deep 503 with Retry-After. Callers are counted by their
  * real address: behind a TLS proxy, give its address in `trustedProxies` (client-address.ts).
@@ -132,6 +134,9 @@ export async function startGuardServer(opts: {
         return send(res, 200, { ok: true });
       case 'GET lobby':
         return send(res, 200, guard.lobby(room, bearer));
+      case 'POST notice':
+        // The text is the host's, for the guests: never logged.
+        return send(res, 200, guard.notify(room, bearer, (await body(bodies.notice)).text));
       case 'POST prepare':
         return send(res, 200, await guard.prepare(room, bearer, (await body(bodies.prepare)).name));
       case 'GET state':
@@ -159,7 +164,8 @@ export async function startGuardServer(opts: {
       case 'GET guests': {
         const guestId = GuardId.parse(parts[4]);
         const wait = Math.min(MAX_WAIT_MS, Math.max(0, Number(url.searchParams.get('wait') ?? 0) || 0));
-        return send(res, 200, await guard.poll(room, guestId, bearer, wait));
+        const seen = Math.max(0, Math.floor(Number(url.searchParams.get('seen') ?? 0) || 0));
+        return send(res, 200, await guard.poll(room, guestId, bearer, wait, seen));
       }
       case 'GET guests/roster':
         return send(res, 200, { roster: await guard.guestRoster(room, GuardId.parse(parts[4]), bearer) });

@@ -11,7 +11,7 @@
  */
 import { z } from 'zod';
 import { GuestRole } from '../call/common/call-model';
-import { callChannels, callEvents } from '../call/common/call-contract';
+import { callChannels, callEvents, LateRequest, LateResult } from '../call/common/call-contract';
 import { channel, Empty, Ok } from '../common/bridge-channel';
 import { Diagnostics } from '../common/diagnostics';
 import { ErrorInfo } from '../common/errors';
@@ -20,7 +20,7 @@ import { MAX_WINDOW_LOG_CHARS, WINDOW_LOG_LEVELS, WINDOW_LOG_SOURCE } from '../c
 export { ErrorCode, ErrorInfo } from '../common/errors';
 export { WindowKind } from '../common/bridge-channel';
 export { Diagnostics } from '../common/diagnostics';
-export { AfterCall, CallDevices, Invitation, ScreenSource, ServerCheck, ShareSources } from '../call/common/call-contract';
+export { AfterCall, CallDevices, Invitation, LATE_MINUTES, LateResult, ScreenSource, ServerCheck, ShareSources } from '../call/common/call-contract';
 
 /** A calendar day in the workstation's time zone, as YYYY-MM-DD. */
 export const IsoDay = z
@@ -217,6 +217,8 @@ export const channels = {
   'booking.cancel': channel(z.object({ meetingId: z.uuid() }).strict(), Ok, ['main']),
   /** The user read a refusal. */
   'booking.dismiss': channel(z.object({ seq: z.int().positive() }).strict(), Ok, ['main']),
+  /** "Running late" from the day view: tells a meeting's waiting guests (call.late's, for a meeting not in a call). */
+  'waiting.late': channel(LateRequest.extend({ meetingId: z.uuid() }).strict(), LateResult, ['main']),
   ...callChannels,
 } as const;
 
@@ -240,14 +242,19 @@ export const events = {
   ]),
   ...callEvents,
   /**
-   * Who waits in the watched day's meetings open now, by role (never a name), from each
-   * meeting's conference server; sent when it changes. `meetings` lists only meetings with
+   * Who waits in the watched day's meetings open now, by role (never a name), and since when
+   * (`since[i]` is `roles[i]`'s: the server's record, else when the console first saw them),
+   * from each meeting's conference server; sent when it changes (not as minutes pass). `meetings` lists only meetings with
    * someone waiting; `arrived`: meetings whose first guest just came before the clinician
    * opened the call (one notification each, once per meeting).
    */
   'waiting.changed': z.object({
     day: IsoDay,
-    meetings: z.array(z.object({ meetingId: z.uuid(), roles: z.array(GuestRole).min(1).max(500) })),
+    meetings: z.array(
+      z
+        .object({ meetingId: z.uuid(), roles: z.array(GuestRole).min(1).max(500), since: z.array(IsoDateTime).min(1).max(500) })
+        .refine((m) => m.since.length === m.roles.length, { message: 'one since per role', path: ['since'] }),
+    ),
     arrived: z.array(z.uuid()),
   }),
 } as const;

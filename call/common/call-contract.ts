@@ -60,6 +60,20 @@ export const AfterCall = z.object({
   next: z.object({ meetingId: z.uuid(), subject: z.string(), startTime: z.iso.datetime({ offset: true }) }).nullable(),
 });
 export type AfterCall = z.infer<typeof AfterCall>;
+/** "Running late" by how many minutes: the few the clinician picks from. */
+export const LATE_MINUTES = [5, 10, 15] as const;
+export const LateRequest = z.object({
+  minutes: z.union([z.literal(5), z.literal(10), z.literal(15)]),
+  /** The console's language: the message's where the invitation's is not known. */
+  lang: z.enum(['en', 'fi', 'sv', 'da']),
+});
+/** What "Running late" reached: text messages sent (and failed), and the room (unsupported: the server lets no host message a waiting guest). */
+export const LateResult = z.object({
+  sms: z.int().nonnegative(),
+  smsFailed: z.int().nonnegative(),
+  room: z.enum(['sent', 'nobody-waiting', 'unsupported', 'failed']),
+});
+export type LateResult = z.infer<typeof LateResult>;
 
 /** Request/response channels of the call. */
 export const callChannels = {
@@ -126,6 +140,8 @@ export const callChannels = {
     Ok,
     ['call'],
   ),
+  /** "Running late": tells this call's waiting guests (SMS to the invited numbers, and in the room where the server can). */
+  'call.late': channel(LateRequest.strict(), LateResult, ['call']),
   /** After the host closed the call window themselves: end the meeting for everyone, or let it go on. */
   'call.endAfterClose': channel(Empty, Ok, ['main']),
   'call.keepOpen': channel(Empty, Ok, ['main']),

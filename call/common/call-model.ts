@@ -63,8 +63,11 @@ export type CallTicket = z.infer<typeof CallTicket>;
 /** A participant id: a Janus feed or lobby id, or a Pexip participant uuid. */
 export const ParticipantId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'expected a participant id');
 
-/** Someone waiting in the lobby for the host to let them in. */
-export const WaitingGuest = z.object({ id: ParticipantId, displayName: z.string(), role: GuestRole });
+/**
+ * Someone waiting in the lobby for the host to let them in; `since`: when they started
+ * waiting, by the server (Janus: the guard's knock; Pexip: the participant's start_time).
+ */
+export const WaitingGuest = z.object({ id: ParticipantId, displayName: z.string(), role: GuestRole, since: z.iso.datetime({ offset: true }).optional() });
 export type WaitingGuest = z.infer<typeof WaitingGuest>;
 
 /** What main knows of a participant: the role (never taken from what they typed) and the host's mutes. */

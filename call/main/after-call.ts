@@ -51,6 +51,8 @@ export function createAfterCallHandlers(opts: {
   servers: readonly ConferenceServer[];
   invitationBaseUrl: string;
   sms: SmsSender;
+  /** A follow-up's invitation went by SMS: the number is kept for "Running late" (as call-channels' own invitations). */
+  onSmsInvited?: (meetingId: string, to: string, lang: 'en' | 'fi' | 'sv' | 'da') => void;
   openExternal: OpenExternal;
   log: Logger;
   now: () => Date;
@@ -118,6 +120,7 @@ export function createAfterCallHandlers(opts: {
     'call.inviteBookedBySms': async (request) => {
       const text = await invitation(request);
       await opts.sms.send({ to: request.to, text: text.text });
+      opts.onSmsInvited?.(request.meetingId, request.to, request.lang);
       opts.log.info('call: an invitation to a follow-up was sent by text message');
       return ok;
     },

@@ -3,6 +3,7 @@
  * call window asks, wired to the one CallSession at a time. The provider is chosen here,
  * per meeting, from the domain of its room address (settings: conferenceServers).
  */
+import type { z } from 'zod';
 import type { ConferenceServer } from '../../main/settings/settings';
 import type { BookedMeeting } from '../../main/booking/booking-source';
 import { UserFacingError } from '../../main/core/errors';
@@ -15,9 +16,13 @@ import type { GuestRoomRef } from './invitation';
 import type { ConferenceProvider } from './provider';
 import { facetsFor } from './provider-registry';
 import { checkServer } from './server-check';
+import type { LateRequest, LateResult } from '../common/call-contract';
 import type { SmsSender } from './sms-gateway';
 
 /** The compact always-on-top call window (Electron; absent where there is none, or policy turned it off). */
+/** What the call window asks "Running late" with. */
+type LateRequestT = z.infer<typeof LateRequest>;
+
 export interface MiniViewControl {
   /** The window is in the call (it may shrink when the host switches away), or not. */
   allow(allowed: boolean): void;
@@ -73,6 +78,10 @@ export function createCallChannels(opts: {
   closeWindow(): void;
   /** The call is over for the host, whichever way (a sign-out may have been waiting for it). */
   onEnded?: () => void;
+  /** An invitation went out by SMS: main keeps the number (encrypted, that day) for "Running late". */
+  onSmsInvited?: (meetingId: string, to: string, lang: LateRequestT['lang']) => void;
+  /** "Running late" for the call's meeting (running-late.ts, through the user's session). */
+  runningLate?: (meetingId: string, request: LateRequestT) => Promise<LateResult>;
 }): CallChannels {
   const { log } = opts;
   let session: CallSession | null = null;
@@ -197,7 +206,17 @@ export function createCallChannels(opts: {
       'call.end': async () => (await current().endForAll(), ok),
       'call.invite': async (request) => current().invite(request),
       'call.inviteByEmail': async (request) => (await current().inviteByEmail(request), ok),
-      'call.inviteBySms': async (request) => (await current().inviteBySms(request), ok),
+      'call.inviteBySms': async (request) => {
+        const s = current();
+        await s.inviteBySms(request);
+        opts.onSmsInvited?.(s.meetingId, request.to, request.lang);
+        return ok;
+      },
+      'call.late': async (request) => {
+        const s = current();
+        if (!opts.runningLate) throw new UserFacingError('no-call');
+        return opts.runningLate(s.meetingId, request);
+      },
       'call.endAfterClose': async () => {
         if (!session) throw new UserFacingError('no-call');
         await session.endAfterClose();

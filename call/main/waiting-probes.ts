@@ -11,7 +11,8 @@
  *   (request_token with the host PIN) would start the conference and let the waiting guests
  *   in, so the Client API is not used for this. Guests waiting are those in the service type
  *   `waiting_room`; their role is the call tag the patient portal joins with (the console's
- *   invitation links set it), `other` when there is none.
+ *   invitation links set it), `other` when there is none; since when: the participant's
+ *   `connect_time` (a guest waiting connected to the waiting room then).
  *
  * Only roles come out of here: the status answer's names are dropped when it is parsed.
  * Nothing with a PIN, a token, a password or a name is logged.
@@ -22,11 +23,22 @@ import type { Logger } from '../../main/log/logger';
 import type { PexipStatusApi } from '../../main/settings/settings';
 import { guardAnswers, guardRoomUrl } from '../providers/janus/guard-api';
 
+/** One guest waiting: the role, and since when by the server's clock (null: it did not say). */
+export interface WaitingEntry {
+  role: GuestRoleT;
+  since: string | null;
+}
+
 export interface WaitingProbe {
-  /** The roles of the guests waiting now; null when that is not known this round. */
-  poll(): Promise<GuestRoleT[] | null>;
+  /** The guests waiting now, by role and since when; null when that is not known this round. */
+  poll(): Promise<WaitingEntry[] | null>;
   /** The meeting is no longer open, or the user signed out: give back what was bought. */
   close(): Promise<void>;
+  /**
+   * A short message to everyone waiting ("running late"), where the server lets a host send
+   * one to a waiting guest: how many it reached. Absent where it cannot (Pexip, running-late.ts).
+   */
+  notify?(text: string): Promise<number>;
 }
 
 interface HttpOptions {
@@ -34,7 +46,7 @@ interface HttpOptions {
   timeoutMs: number;
 }
 
-const { watcher: Watcher, lobby: Lobby } = guardAnswers;
+const { watcher: Watcher, lobby: Lobby, noticed: Noticed } = guardAnswers;
 
 /** Janus, through the room guard: a lobby watcher for the meeting's lifetime. */
 export function janusLobbyProbe(opts: HttpOptions & { guardUrl: string; room: string; hostPin: string; log: Logger; now?: () => number }): WaitingProbe {
@@ -85,7 +97,20 @@ export function janusLobbyProbe(opts: HttpOptions & { guardUrl: string; room: st
         return null;
       }
       const parsed = Lobby.safeParse(await res.json().catch(() => null));
-      return parsed.success ? parsed.data.waiting.map((g) => g.role) : null;
+      // `since`: the guard's record of the knock (an older guard leaves it out).
+      return parsed.success ? parsed.data.waiting.map((g) => ({ role: g.role, since: g.since ?? null })) : null;
+    },
+    async notify(text) {
+      if (refused || now() < notBefore) throw new Error('no lobby watcher');
+      watcher ??= await buy();
+      if (!watcher) throw new Error('no lobby watcher');
+      const res = await request('POST', '/notice', { bearer: watcher, body: { text } });
+      if (res.status === 401) watcher = null;
+      if (!res.ok) {
+        await res.body?.cancel();
+        throw new Error(`the room guard refused the notice (HTTP ${res.status})`);
+      }
+      return Noticed.parse(await res.json()).reached;
     },
     async close() {
       const given = watcher;
@@ -98,7 +123,7 @@ export function janusLobbyProbe(opts: HttpOptions & { guardUrl: string; room: st
 /** The fields of a participant status this needs; z.object drops the rest (names included). */
 const StatusList = z.object({
   objects: z
-    .array(z.object({ role: z.string(), service_type: z.string(), call_tag: z.string().nullish() }))
+    .array(z.object({ role: z.string(), service_type: z.string(), call_tag: z.string().nullish(), connect_time: z.string().nullish() }))
     .max(1000),
 });
 
@@ -113,6 +138,19 @@ const HOST_ROLES = new Set(['chair', 'host']);
 export interface StatusAccount {
   readonly api: PexipStatusApi;
   refused: boolean;
+}
+
+/**
+ * A Management API datetime as ISO 8601 UTC. The API writes naive UTC with microseconds
+ * (`2015-04-02T09:08:15.565590`, [inferred] UTC: the status API's examples carry no offset and
+ * Pexip nodes run in UTC); an offset, if one is given, is kept. Null when unreadable.
+ */
+export function statusTime(value: string | null | undefined): string | null {
+  if (!value) return null;
+  const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(\.\d+)?(Z|[+-]\d{2}:?\d{2})?$/.exec(value.trim());
+  if (!m) return null;
+  const ms = Date.parse(`${m[1]}${(m[2] ?? '').slice(0, 4)}${m[3] ?? 'Z'}`);
+  return Number.isNaN(ms) ? null : new Date(ms).toISOString();
 }
 
 export function pexipStatusProbe(opts: HttpOptions & { account: StatusAccount; conference: string; log: Logger }): WaitingProbe {
@@ -138,7 +176,7 @@ export function pexipStatusProbe(opts: HttpOptions & { account: StatusAccount; c
         .filter((p) => p.service_type === 'waiting_room' && !HOST_ROLES.has(p.role))
         .map((p) => {
           const role = GuestRole.safeParse(p.call_tag);
-          return role.success ? role.data : 'other';
+          return { role: role.success ? role.data : 'other', since: statusTime(p.connect_time) };
         });
     },
     close: async () => undefined,

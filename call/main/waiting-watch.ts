@@ -1,7 +1,10 @@
 /**
  * "Is my patient already waiting?": for the watched day's meetings open for joining now,
  * main asks each meeting's conference server who waits (waiting-probes.ts) and tells the
- * day view the roles, never a name.
+ * day view the roles and since when each waits, never a name. Since when is the server's
+ * (the Janus guard's knock, Pexip's connect_time); where a server does not say, it is when
+ * this console first saw that guest waiting, which is up to one interval late. The day view
+ * counts the minutes itself from there: no request for a minute going by.
  *
  * Timing rides on the schedule's: a round follows a sync of the watched day (app-core calls
  * `tick` from the sync's outcome), and rounds start at least `intervalMs` apart. A sync that
@@ -29,7 +32,7 @@ import type { Logger } from '../../main/log/logger';
 import type { ConferenceServer, PexipStatusApi } from '../../main/settings/settings';
 import { serverFor } from './call-channels';
 import { facetsFor } from './provider-registry';
-import type { StatusAccount, WaitingProbe } from './waiting-probes';
+import type { StatusAccount, WaitingEntry, WaitingProbe } from './waiting-probes';
 
 export type DayWaiting = EventPayload<'waiting.changed'>;
 
@@ -40,6 +43,12 @@ export interface WaitingWatch {
   resend(day: string): void;
   /** The clinician opened this meeting's call: no notification for it from now on. */
   joined(meetingId: string): void;
+  /**
+   * "Running late" in the room: tells the meeting's waiting guests through its probe (one
+   * made for the purpose if the meeting has none now, given back after). How many it reached;
+   * null where the server lets no host message a waiting guest, or the meeting has no room.
+   */
+  notify(meeting: BookedMeeting, text: string): Promise<number | null>;
   /** Resolves when the round under way (if any) is done. */
   idle(): Promise<void>;
   /** Sign-out or shutdown: stop, and give back every lobby watcher. */
@@ -77,8 +86,14 @@ export function createWaitingWatch(opts: {
   const clock = opts.clock ?? (() => performance.now());
   const accounts = new Map<string, StatusAccount>(opts.statusApis.map((api) => [api.domain, { api, refused: false }]));
   const probes = new Map<string, Watched>();
-  /** The roles last known per meeting (absent: nobody, or not known). */
-  const known = new Map<string, GuestRole[]>();
+  /** Who waits per meeting as last known, sorted by role (absent: nobody, or not known). */
+  const known = new Map<string, Array<{ role: GuestRole; since: string }>>();
+  /**
+   * Where the server gives no time: when this console first saw each of a meeting's waiting
+   * guests (oldest first). Roles carry no identity, so one leaving is taken to be the one who
+   * came last (the count of the others goes on); an approximation only servers without times need.
+   */
+  const firstSeen = new Map<string, string[]>();
   const notified = new Set<string>();
   const joined = new Set<string>();
   const unconfigured = new Set<string>();
@@ -111,6 +126,7 @@ export function createWaitingWatch(opts: {
     const w = probes.get(id);
     probes.delete(id);
     known.delete(id);
+    firstSeen.delete(id);
     if (w) void w.probe.close().catch(() => undefined);
   }
 
@@ -154,10 +170,20 @@ export function createWaitingWatch(opts: {
     return ask;
   }
 
+  /** Each guest's since: the server's, else when this console first saw them (see firstSeen). */
+  function withTimes(id: string, guests: WaitingEntry[], at: string): Array<{ role: GuestRole; since: string }> {
+    const untimed = guests.filter((g) => g.since === null).length;
+    const seen = (firstSeen.get(id) ?? []).slice(0, untimed);
+    while (seen.length < untimed) seen.push(at);
+    firstSeen.set(id, seen);
+    let next = 0;
+    return guests.map((g) => ({ role: g.role, since: g.since ?? seen[next++]! }));
+  }
+
   function snapshot(day: string, arrived: string[]): DayWaiting {
     const meetings = [...known]
-      .filter(([, roles]) => roles.length > 0)
-      .map(([meetingId, roles]) => ({ meetingId, roles }))
+      .filter(([, guests]) => guests.length > 0)
+      .map(([meetingId, guests]) => ({ meetingId, roles: guests.map((g) => g.role), since: guests.map((g) => g.since) }))
       .sort((a, b) => (a.meetingId < b.meetingId ? -1 : a.meetingId > b.meetingId ? 1 : 0));
     return { day, meetings, arrived };
   }
@@ -167,14 +193,16 @@ export function createWaitingWatch(opts: {
     const results = await Promise.all(ask.map(async ([id, w]) => [id, await w.probe.poll().catch(() => null)] as const));
     if (disposed) return;
     const arrived: string[] = [];
-    for (const [id, roles] of results) {
+    const at = now().toISOString();
+    for (const [id, guests] of results) {
       if (!probes.has(id)) continue;
       const before = known.get(id)?.length ?? 0;
-      if (roles === null || roles.length === 0) {
+      if (guests === null || guests.length === 0) {
         known.delete(id);
+        if (guests !== null) firstSeen.delete(id);
         continue;
       }
-      known.set(id, [...roles].sort((a, b) => roleOrder(a) - roleOrder(b)));
+      known.set(id, withTimes(id, guests, at).sort((a, b) => roleOrder(a.role) - roleOrder(b.role)));
       // The first guest, before the clinician opened the call: once per meeting, ever.
       if (before === 0 && !notified.has(id) && !joined.has(id)) {
         notified.add(id);
@@ -233,6 +261,18 @@ export function createWaitingWatch(opts: {
     },
     joined(meetingId) {
       joined.add(meetingId);
+    },
+    async notify(meeting, text) {
+      const server = meeting.room ? serverFor(meeting.room.uri, opts.servers) : null;
+      if (!server || disposed) return null;
+      const current = probes.get(meeting.id);
+      const probe = current && current.key === keyOf(meeting, server) ? current.probe : probeFor(meeting, server);
+      if (!probe?.notify) return null;
+      try {
+        return await probe.notify(text);
+      } finally {
+        if (probe !== current?.probe) void probe.close().catch(() => undefined);
+      }
     },
     async idle() {
       await running;

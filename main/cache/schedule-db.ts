@@ -11,6 +11,7 @@ import Database from 'better-sqlite3-multiple-ciphers';
 import { existsSync, renameSync } from 'node:fs';
 import type { BookedMeeting } from '../booking/booking-source';
 import type { Logger } from '../log/logger';
+import { createInvitedNumbersTable, INVITED_NUMBERS_MIGRATION, type InvitedNumbersTable } from './invited-numbers-table';
 import { createOutboxTable, OUTBOX_MIGRATION, type OutboxTable } from './outbox-table';
 
 /** Each entry moves the schema one version forward; never edit a shipped entry. */
@@ -42,6 +43,8 @@ const migrations: string[] = [
   OUTBOX_MIGRATION,
   // Who organised each meeting (the nurse may move and cancel only her own).
   `ALTER TABLE meetings ADD COLUMN organizer TEXT;`,
+  // Numbers invited by SMS, for "Running late", kept for the meeting's day only.
+  INVITED_NUMBERS_MIGRATION,
 ];
 
 export interface CachedDay {
@@ -65,6 +68,8 @@ export interface ScheduleDb {
   purgeOutside(from: string, to: string): number;
   /** Booking writes not yet confirmed by the booking system (or refused, for the user to read). */
   readonly outbox: OutboxTable;
+  /** Phone numbers invited by SMS per meeting, for its day only (invited-numbers-table.ts). */
+  readonly invitedNumbers: InvitedNumbersTable;
   close(): void;
   /** Set when the file could not be opened and was moved aside at open. */
   readonly recoveredFrom: string | null;
@@ -154,6 +159,7 @@ export function openScheduleDb(path: string, key: Buffer, log: Logger): Schedule
   return {
     recoveredFrom,
     outbox: createOutboxTable(db),
+    invitedNumbers: createInvitedNumbersTable(db),
     readDay(day) {
       const sync = selectSync.get(day);
       return {

@@ -30,6 +30,7 @@ import { buildDiagnostics } from '../diagnostics/diagnostics';
 import { createAfterCallHandlers } from '../../call/main/after-call';
 import { createCallChannels } from '../../call/main/call-channels';
 import { createJsonDevicePreferences } from '../../call/main/device-preferences';
+import { createRunningLate, type RunningLate } from '../../call/main/running-late';
 import { createSmsSender } from '../../call/main/sms-gateway';
 import { createWaitingWatch, type WaitingWatch } from '../../call/main/waiting-watch';
 import { UserFacingError } from './errors';
@@ -57,6 +58,8 @@ interface UserSession {
   waiting: WaitingWatch;
   /** Booking, moving and cancelling through the outbox. */
   bookings: BookingService;
+  /** "Running late" to a meeting's waiting guests (SMS to invited numbers, the room where it can). */
+  late: RunningLate;
 }
 
 /** How many recently shown days' subjects and PINs the log redactor knows. */
@@ -112,6 +115,18 @@ export async function createCore(opts: {
   let me: string | null = null;
   const known = createKnownSecrets({ days: KNOWN_DAYS });
   const sms = createSmsSender({ gatewayUrl: settings.smsGatewayUrl, timeoutMs: settings.requestTimeoutMs, fetch: platform.fetch });
+  /** "Running late" for a meeting: from the day view (waiting.late) and the call window (call.late). */
+  async function runningLate(meetingId: string, request: { minutes: number; lang: 'en' | 'fi' | 'sv' | 'da' }) {
+    const { db, late } = await userSession();
+    const meeting = db.meeting(meetingId);
+    if (!meeting) throw new UserFacingError('appointment-not-found');
+    return late.send(meeting, request.minutes, request.lang);
+  }
+  /** The number an invitation went to, for "Running late": encrypted, for the meeting's day only. */
+  function rememberInvitedNumber(meetingId: string, to: string, lang: 'en' | 'fi' | 'sv' | 'da') {
+    const meeting = session?.db.meeting(meetingId);
+    if (meeting) session!.db.invitedNumbers.remember(meetingId, localDay(new Date(meeting.startTime)), to, lang, localDay(now()));
+  }
   // The call: its session holds the host's credential for the room; the PIN never leaves main.
   const calls = createCallChannels({
     servers: settings.conferenceServers,
@@ -120,6 +135,8 @@ export async function createCore(opts: {
     requestTimeoutMs: settings.requestTimeoutMs,
     fetch: platform.fetch,
     sms,
+    onSmsInvited: rememberInvitedNumber,
+    runningLate,
     log: opts.log.child('call'),
     emit,
     openExternal: platform.openExternal,
@@ -160,6 +177,8 @@ export async function createCore(opts: {
       onChanged: (schedule) => emit('main', 'schedule.changed', rememberDay(bookings.present(schedule), db)),
       onOutcome: (day, ok) => {
         scheduler.outcome(day, ok);
+        // A console left running overnight: yesterday's invited numbers go with the first sync of the new day.
+        db.invitedNumbers.purgeBefore(localDay(now()));
         // Whatever the sync's outcome: the conference servers may answer when VDX does not.
         if (day === scheduler.watched) waiting.tick(day);
       },
@@ -204,11 +223,21 @@ export async function createCore(opts: {
       },
       reconcile: (day) => void sync.refresh(day),
     });
-    session = { dir, db, sync, scheduler, waiting, bookings };
+    // Numbers of days gone are deleted as the session opens (and at every read and write).
+    db.invitedNumbers.purgeBefore(localDay(now()));
+    const late = createRunningLate({
+      numbers: () => db.invitedNumbers,
+      sms,
+      notifyRoom: (meeting, text) => waiting.notify(meeting, text),
+      today: () => localDay(now()),
+      log: opts.log.child('late'),
+    });
+    session = { dir, db, sync, scheduler, waiting, bookings, late };
     return session;
   }
 
-  async function closeSession(wipe: boolean): Promise<void> {
+  /** `signedOut`: the user is gone (sign-out, another account): the invited numbers go even when the schedule stays. */
+  async function closeSession(wipe: boolean, signedOut = true): Promise<void> {
     if (!session) return;
     const { dir, db, sync, scheduler, waiting, bookings } = session;
     session = null;
@@ -217,6 +246,7 @@ export async function createCore(opts: {
     await bookings.stop();
     await waiting.dispose();
     await sync.idle();
+    if (signedOut) db.invitedNumbers.clear();
     db.close();
     if (wipe) rmSync(dir, { recursive: true, force: true });
   }
@@ -340,6 +370,7 @@ export async function createCore(opts: {
       return meeting ? { ...settled, room: db.meeting(meeting.id)?.room != null } : settled;
     },
     'booking.sendNow': async () => ({ unsent: await (await userSession()).bookings.sendNow(SEND_BEFORE_SIGN_OUT_MS) }),
+    'waiting.late': async ({ meetingId, ...request }) => runningLate(meetingId, request),
     'booking.dismiss': async ({ seq }) => {
       (await userSession()).bookings.dismiss(seq);
       return { done: true as const };
@@ -380,6 +411,7 @@ export async function createCore(opts: {
       servers: settings.conferenceServers,
       invitationBaseUrl: settings.invitationBaseUrl,
       sms,
+      onSmsInvited: rememberInvitedNumber,
       openExternal: platform.openExternal,
       log: opts.log.child('call'),
       now,
@@ -476,7 +508,7 @@ export async function createCore(opts: {
       policyWatch?.close();
       workstation?.dispose();
       await calls.end();
-      await closeSession(false);
+      await closeSession(false, false);
     },
   };
 }

@@ -1,7 +1,7 @@
 /**
  * What the privacy audit (scripts/privacy-audit.mjs, run by `npm test` after the e2e
  * suite) needs: every folder and log the console wrote during the suite, and every secret
- * the stack handed out (invented people, subjects, PINs, passwords; the identity provider's
+ * the stack handed out (invented people, subjects, PINs, passwords, the phone numbers texted; the identity provider's
  * tokens; the room guard's host sessions, watchers, guest secrets and Janus tokens; Pexip's
  * participant tokens; the stack's own keys; the browser host's launch secret, control
  * secret, session cookie and window credentials). Written as JSON lines under
@@ -11,6 +11,7 @@ import type { BrowserContext, Page } from '@playwright/test';
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { issuedSecrets, recordIssuedSecrets } from '../stack/issued-secrets';
+import { everyNumberTexted } from '../stack/sms/server';
 import type { Stack } from '../stack/stack';
 import { IDENTITY_CODE } from '../stack/vdx/seed';
 import { projectRoot } from '../support/electron';
@@ -59,6 +60,9 @@ export function recordStackSecrets(stack: Stack): void {
       ...(stack.pexip ? [stack.pexip.statusApi.password] : []),
       // Guard sessions and watchers, guest secrets, Janus and Pexip tokens, authorization codes.
       ...issuedSecrets(),
+      // The phone numbers invitations (and "Running late") went to, as typed and as digits only:
+      // kept only in the encrypted schedule database, for the meeting's day.
+      ...everyNumberTexted().flatMap((n) => [n, n.replace(/[\s-]/g, ''), n.replace(/\D/g, '')]),
       // The stack's own keys: the console never holds them, so they can only leak through a bug.
       ...(stack.guard ? [stack.guard.provisionKey] : []),
       ...(stack.janus ? [stack.janus.adminKey, stack.janus.adminSecret] : []),

@@ -133,9 +133,12 @@ for (const platform of ['janus', 'pexip'] as const) {
       await enterPin(patient, meeting.guestPin);
       await expect(patient.getByTestId('status')).toHaveText(WAITING, { timeout: 20_000 });
 
-      // Within one interval of the patient starting to wait.
+      // Within one interval of the patient starting to wait, with how long (from the server's record).
       const badge = meetingRow.getByTestId('meeting-waiting');
-      await expect(badge).toHaveText('Patient waiting', { timeout: ONE_INTERVAL });
+      const shown = badge.getByTestId('meeting-waiting-text');
+      await expect(shown).toHaveText(/^Patient waiting · (under 1 min|1 min)$/, { timeout: ONE_INTERVAL });
+      // A screen reader hears who and for how long in words of its own.
+      await expect(badge.locator('.visually-hidden')).toHaveText(/^Patient waiting for (under 1 min|1 min)$/);
       await expect(badge).toHaveAttribute('data-roles', 'patient');
       await expect(app.page.getByTestId('waiting-announcement')).toContainText('Patient waiting to join the appointment at');
 
@@ -151,8 +154,32 @@ for (const platform of ['janus', 'pexip'] as const) {
       const after = rounds();
       await expect.poll(rounds, { timeout: ONE_INTERVAL * 2 }).toBeGreaterThanOrEqual(after + 1);
       expect(await mine()).toHaveLength(1);
-      await expect(badge).toHaveText('Patient waiting');
+      await expect(shown).toHaveText(/^Patient waiting · /);
       await expect(patient.getByTestId('status')).toHaveText(WAITING);
+
+      // The minutes count on in the day view by its own timer, with no request for it: under
+      // Playwright's clock (installed now, so the badge, shown again, runs its timer on it),
+      // three minutes pass in the page in an instant and the badge says three minutes more,
+      // while the page sends nothing to main and the servers get no read beyond their interval's.
+      // Paused, so no real minute turns in the middle; the count is read once shown again.
+      await app.page.clock.install();
+      await app.page.clock.pauseAt(Date.now() + 1_000);
+      await app.page.getByRole('button', { name: 'Next day' }).click();
+      await app.page.getByRole('button', { name: 'Today' }).click();
+      await expect(badge).toHaveAttribute('data-minutes', /^\d+$/);
+      const minutes = Number(await badge.getAttribute('data-minutes'));
+      const pageRequests: string[] = [];
+      const onRequest = (r: { url(): string }) => pageRequests.push(r.url());
+      app.page.on('request', onRequest);
+      const idle = costWindow(INTERVAL_MS);
+      const readsBefore = rounds();
+      await app.page.clock.fastForward('03:00');
+      await expect(badge).toHaveAttribute('data-minutes', String(minutes + 3));
+      await expect(shown).toHaveText(new RegExp(`^Patient waiting · ${minutes + 3} min$`));
+      app.page.off('request', onRequest);
+      // (The browser host's bridge is HTTP, seen here; Electron's IPC is not, so there this holds trivially.)
+      expect(pageRequests, 'the page asked nothing while the minutes went on').toEqual([]);
+      expect(rounds() - readsBefore).toBeLessThanOrEqual(idle.budget());
       if (platform === 'pexip') {
         expect(stack.pexip!.participants(meeting.uri).filter((p) => p.role === 'guest').map((p) => p.serviceType)).toEqual(['waiting_room']);
       }

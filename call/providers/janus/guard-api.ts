@@ -37,6 +37,8 @@ export const guardRequests = {
   guestId: z.object({ guestId: Id }).strict(),
   feedId: z.object({ feedId: Id }).strict(),
   moderate: z.object({ feedId: Id, mid: z.string().regex(/^[A-Za-z0-9_-]{1,16}$/), muted: z.boolean() }).strict(),
+  /** A short message from the host to the waiting guests (the console writes it; no name in it). */
+  notice: z.object({ text: z.string().trim().min(1).max(320) }).strict(),
   knock: z.object({ pin: z.string().max(64), name: z.string().trim().min(1).max(100), role: z.enum(GUARD_GUEST_ROLES) }).strict(),
 };
 
@@ -48,7 +50,8 @@ export const guardAnswers = {
   prepared: z.object({ feedId: z.string(), token: z.string(), room: z.string() }),
   /** GET …/state: who waits and who is in. */
   state: z.object({
-    waiting: z.array(z.object({ guestId: z.string(), name: z.string(), role: z.enum(GUARD_GUEST_ROLES) })),
+    // `since`: when the guest knocked; a guard from before it was added leaves it out.
+    waiting: z.array(z.object({ guestId: z.string(), name: z.string(), role: z.enum(GUARD_GUEST_ROLES), since: z.iso.datetime().optional() })),
     roster: z.array(
       z.object({
         feedId: z.string(),
@@ -64,8 +67,10 @@ export const guardAnswers = {
   admitted: z.object({ feedId: z.string() }),
   /** POST …/watcher: a lobby watcher. */
   watcher: z.object({ watcher: z.string().min(16).max(128) }),
-  /** GET …/lobby: the roles of who waits (never a name). */
-  lobby: z.object({ waiting: z.array(z.object({ role: z.enum(GUARD_GUEST_ROLES) })).max(500) }),
+  /** GET …/lobby: the roles of who waits and since when (never a name; `since` absent from an older guard). */
+  lobby: z.object({ waiting: z.array(z.object({ role: z.enum(GUARD_GUEST_ROLES), since: z.iso.datetime().optional() })).max(500) }),
+  /** POST …/notice: how many waiting guests it reached. */
+  noticed: z.object({ reached: z.number().int().nonnegative() }),
   ok: z.object({ ok: z.literal(true) }),
 };
 export type GuardState = z.infer<typeof guardAnswers.state>;

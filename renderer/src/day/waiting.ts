@@ -13,13 +13,26 @@ import type { GuestRole } from '../../../call/common/call-model';
 import type { EventPayload, MeetingView } from '../../../preload/contract';
 import { currentLocale, t } from '../i18n/i18n.svelte';
 import { formatTime } from '../lib/format';
+import { waitedMinutes, waitedPhrase } from '../lib/waited';
 
 export type DayWaiting = EventPayload<'waiting.changed'>;
 
-/** The roles waiting per meeting, for the day shown (another day's report shows nothing). */
-export function waitingByMeeting(report: DayWaiting | null, day: string): ReadonlyMap<string, GuestRole[]> {
+/** One guest waiting: the role, and since when (the server's time, as main reported it). */
+export interface GuestWaiting {
+  role: GuestRole;
+  since: string;
+}
+
+/** Who waits per meeting, for the day shown (another day's report shows nothing). */
+export function waitingByMeeting(report: DayWaiting | null, day: string): ReadonlyMap<string, GuestWaiting[]> {
   if (!report || report.day !== day) return new Map();
-  return new Map(report.meetings.map((m) => [m.meetingId, m.roles]));
+  return new Map(report.meetings.map((m) => [m.meetingId, m.roles.map((role, i) => ({ role, since: m.since[i]! }))]));
+}
+
+/** "7 min", "1 h 5 min", "just now": how long someone has waited at `nowMs`. */
+export function waitedText(since: string, nowMs: number): string {
+  const { key, params } = waitedPhrase(waitedMinutes(since, nowMs));
+  return t(key, params);
 }
 
 const roleName = (role: GuestRole) => t(`call.role.${role}`);
@@ -29,11 +42,12 @@ export function badgeText(roles: readonly GuestRole[]): string {
   return roles.length === 1 ? t('waiting.one', { role: roleName(roles[0]!) }) : t('waiting.many', { count: roles.length });
 }
 
-/** What a screen reader says for the badge: who, by role. */
-export function badgeSpoken(roles: readonly GuestRole[]): string {
-  if (roles.length === 1) return badgeText(roles);
-  const list = new Intl.ListFormat(currentLocale(), { type: 'conjunction' }).format(roles.map(roleName));
-  return t('waiting.who', { count: roles.length, roles: list });
+/** What a screen reader says for the badge: who, by role, and how long each has waited. */
+export function badgeSpoken(guests: readonly GuestWaiting[], nowMs: number): string {
+  const each = guests.map((g) => t('waiting.forHowLong', { role: roleName(g.role), waited: waitedText(g.since, nowMs) }));
+  if (guests.length === 1) return each[0]!;
+  const list = new Intl.ListFormat(currentLocale(), { type: 'conjunction' }).format(each);
+  return t('waiting.who', { count: guests.length, roles: list });
 }
 
 /**

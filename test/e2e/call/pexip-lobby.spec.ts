@@ -65,6 +65,9 @@ test('Pexip: a guest with the right PIN who arrives after the host waits in the 
   expect(serviceTypeOf(stack, meeting, 'Pat Example')).toBe('waiting_room');
   const waiting = call.getByTestId('waiting-guest');
   await expect(waiting).toHaveText(/Pat Example \(Patient\) is waiting to join\./);
+  // How long, from the participant's start_time the node reported (the guest came moments ago).
+  await expect(waiting.getByTestId('waited')).toHaveAttribute('data-minutes', /^[01]$/);
+  await expect(waiting.getByTestId('waited')).toHaveText(/^(under 1 min|1 min)$/);
 
   // Only the host's admission lets them in.
   await waiting.getByRole('button', { name: 'Admit Pat Example' }).click();

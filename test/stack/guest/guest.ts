@@ -92,6 +92,13 @@ window.guestLimitFrameRate = async (fps) => {
   await localStream?.getVideoTracks()[0]?.applyConstraints({ frameRate: fps });
 };
 
+/** The host's word to those waiting ("running late"); null hides it (no longer waiting). */
+function showNotice(text: string | null): void {
+  const el = document.getElementById('notice')!;
+  el.textContent = text ?? '';
+  el.hidden = text === null;
+}
+
 function setStatus(text: string): void {
   statusEl.textContent = text;
 }
@@ -217,16 +224,24 @@ async function joinJanus(name: string, pin: string, local: MediaStream): Promise
   window.guestStates.push('lobby');
   setStatus('Please wait, the host will let you in soon.');
 
-  // Waiting: long polls until the host answers.
+  // Waiting: long polls until the host answers. A notice from the host ("running late")
+  // answers a poll at once and is shown as it came (text, never markup).
   let answer: Record<string, unknown> = { state: 'waiting' };
+  let seen = 0;
   for (let i = 0; answer.state === 'waiting' && i < 200; i++) {
-    const res = await guard('GET', `/guests/${guestId}?wait=25000`, secret).catch(() => null);
+    const res = await guard('GET', `/guests/${guestId}?wait=25000&seen=${seen}`, secret).catch(() => null);
     if (!res || res.status !== 200) {
       await new Promise((resolve) => setTimeout(resolve, 2_000));
       continue;
     }
     answer = res.json;
+    const notice = answer.notice as { text?: unknown; seq?: unknown } | undefined;
+    if (notice && typeof notice.text === 'string' && typeof notice.seq === 'number') {
+      seen = notice.seq;
+      showNotice(notice.text);
+    }
   }
+  showNotice(null);
   if (answer.state === 'denied') {
     window.guestStates.push('left:denied');
     setStatus('The host did not let you in to this meeting.');

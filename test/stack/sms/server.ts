@@ -13,6 +13,16 @@ export interface SmsGatewayHandle {
   stop(): Promise<void>;
 }
 
+/**
+ * Every number any stand-in of this process was asked to text: the privacy audit looks for
+ * each in what the console wrote (test/e2e/privacy-manifest.ts); they may be only in the
+ * encrypted schedule database.
+ */
+const numbersTexted = new Set<string>();
+export function everyNumberTexted(): string[] {
+  return [...numbersTexted];
+}
+
 export async function startSmsGateway(): Promise<SmsGatewayHandle> {
   const sent: SmsGatewayHandle['sent'] = [];
   const server = createServer((req, res) => {
@@ -24,6 +34,7 @@ export async function startSmsGateway(): Promise<SmsGatewayHandle> {
         const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { to?: unknown; text?: unknown };
         if (typeof body.to !== 'string' || typeof body.text !== 'string') throw new Error('bad body');
         sent.push({ to: body.to, text: body.text });
+        numbersTexted.add(body.to);
         res.writeHead(202, { 'content-type': 'application/json' }).end('{"status":"queued"}');
       } catch {
         res.writeHead(400).end();

@@ -21,9 +21,10 @@ const translations: Record<string, Catalog> = { fi, sv, da };
  * Keep it short; everything else must be translated.
  */
 const sameAsEnglish: Record<string, readonly string[]> = {
-  fi: ['app.title', 'day.time', 'diagnostics.version'],
-  sv: ['app.title', 'day.time', 'diagnostics.version', 'call.role.patient', 'call.role.specialist'],
-  da: ['app.title', 'day.time', 'diagnostics.version', 'call.role.patient', 'call.role.specialist'],
+  // "min" is the minute's abbreviation in all four; Swedish and Danish say "under 1 min" too.
+  fi: ['app.title', 'day.time', 'diagnostics.version', 'waited.minutes_one', 'waited.minutes_other', 'late.minutes'],
+  sv: ['app.title', 'day.time', 'diagnostics.version', 'call.role.patient', 'call.role.specialist', 'waited.justNow', 'waited.minutes_one', 'waited.minutes_other', 'late.minutes'],
+  da: ['app.title', 'day.time', 'diagnostics.version', 'call.role.patient', 'call.role.specialist', 'waited.justNow', 'waited.minutes_one', 'waited.minutes_other', 'late.minutes'],
 };
 
 /** All three languages use exactly the CLDR 'one' and 'other' forms, as English does. */

@@ -206,7 +206,7 @@ describe('Janus without takeover', () => {
     expect(knock.status).toBe(201);
     const { guestId, secret } = knock.json as { guestId: string; secret: string };
     const waiting = await api('GET', `/v1/rooms/${room}/state`, session);
-    expect(waiting.json.waiting).toEqual([{ guestId, name: 'Pat Example', role: 'patient' }]);
+    expect(waiting.json.waiting).toEqual([{ guestId, name: 'Pat Example', role: 'patient', since: expect.any(String) }]);
     // Another guest's secret does not read this guest's answer.
     expect((await api('GET', `/v1/rooms/${room}/guests/${guestId}?wait=0`, randomBytes(24).toString('base64url'))).status).toBe(401);
 

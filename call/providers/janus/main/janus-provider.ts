@@ -36,7 +36,7 @@ export function createJanusProvider(opts: { serverUrl: string; guardUrl: string;
         async state() {
           const s = await guard.state(current());
           return {
-            waiting: s.waiting.map((g) => ({ id: g.guestId, displayName: g.name, role: g.role })),
+            waiting: s.waiting.map((g) => ({ id: g.guestId, displayName: g.name, role: g.role, ...(g.since ? { since: g.since } : {}) })),
             roster: s.roster.map((p) => ({ id: p.feedId, role: p.role, present: p.present, ...(p.joins === undefined ? {} : { joins: p.joins }) })),
           };
         },

@@ -261,7 +261,9 @@ export class PexipCallClient implements CallClient {
       // once (dialled-admission.ts), so they show as still connecting, not as a knock to answer.
       const dialled = p.isWaiting && this.roster.has(p.uuid);
       if (p.isWaiting && !dialled) {
-        waiting.push({ id: p.uuid, displayName: p.displayName ?? '', role: role === 'host' ? 'other' : role });
+        // start_time: when the participant connected, i.e. began to wait in the waiting room.
+        const since = Number.isFinite(p.startTime) && p.startTime > 0 ? new Date(p.startTime * 1000).toISOString() : undefined;
+        waiting.push({ id: p.uuid, displayName: p.displayName ?? '', role: role === 'host' ? 'other' : role, ...(since ? { since } : {}) });
         continue;
       }
       others.push({

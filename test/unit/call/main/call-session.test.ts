@@ -101,14 +101,20 @@ describe('call session', () => {
     if (join.provider !== 'janus') throw new Error('janus expected');
     session.joined({ participantId: join.feedId });
 
+    const knockedFrom = Date.now();
     const knock = await fetch(`${guard.url}/v1/rooms/${room}/guests`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ pin: guestPin, name: 'Pat Example', role: 'patient' }),
     }).then((r) => r.json() as Promise<{ guestId: string; secret: string }>);
+    const knockedBy = Date.now();
     await expect
       .poll(() => events.filter((e) => e.event === 'call.lobby').at(-1)?.payload, { timeout: 10_000 })
-      .toEqual({ waiting: [{ id: knock.guestId, displayName: 'Pat Example', role: 'patient' }] });
+      .toEqual({ waiting: [{ id: knock.guestId, displayName: 'Pat Example', role: 'patient', since: expect.any(String) }] });
+    // Since when: the guard's record of the knock, for the lobby's minutes.
+    const since = Date.parse((events.filter((e) => e.event === 'call.lobby').at(-1)!.payload as { waiting: Array<{ since: string }> }).waiting[0]!.since);
+    expect(since).toBeGreaterThanOrEqual(knockedFrom);
+    expect(since).toBeLessThanOrEqual(knockedBy);
 
     await session.admit(knock.guestId);
     const admitted = await fetch(`${guard.url}/v1/rooms/${room}/guests/${knock.guestId}?wait=0`, { headers: { authorization: `Bearer ${knock.secret}` } }).then(

@@ -135,7 +135,7 @@ describe('the room guard: a lobby watcher', () => {
     const watcher = String(bought.json.watcher);
 
     const lobby = await api('GET', `/v1/rooms/${room}/lobby`, watcher);
-    expect(lobby).toEqual({ status: 200, json: { waiting: [{ role: 'patient' }] } });
+    expect(lobby).toEqual({ status: 200, json: { waiting: [{ role: 'patient', since: expect.any(String) }] } });
     // No name, no guest id: nothing to admit anyone with, nothing personal.
     expect(JSON.stringify(lobby.json)).not.toContain('Pat');
     expect(JSON.stringify(lobby.json)).not.toContain(patient.guestId);
@@ -183,15 +183,21 @@ describe('the waiting watch on Janus', () => {
     await until(() => count('GET', `/v1/rooms/${room}/lobby`) >= 1);
     expect(events).toEqual([]);
 
+    const knockedFrom = Date.now();
     const patient = await knock(room, 'Pat Example', 'patient');
+    const knockedBy = Date.now();
     await until(() => events.length === 1);
-    expect(events[0]).toEqual({ day: DAY, meetings: [{ meetingId: meeting.id, roles: ['patient'] }], arrived: [meeting.id] });
+    expect(events[0]).toEqual({ day: DAY, meetings: [{ meetingId: meeting.id, roles: ['patient'], since: [expect.any(String)] }], arrived: [meeting.id] });
+    // Since when: the guard's record of the knock, not when the round saw it.
+    const since = Date.parse(events[0]!.meetings[0]!.since[0]!);
+    expect(since).toBeGreaterThanOrEqual(knockedFrom);
+    expect(since).toBeLessThanOrEqual(knockedBy);
     expect(JSON.stringify(events)).not.toContain('Pat Example');
 
     // A second guest changes the badge but is no first arrival: no second notification.
     const interpreter = await knock(room, 'Ina Example', 'interpreter');
     await until(() => events.length === 2);
-    expect(events[1]).toEqual({ day: DAY, meetings: [{ meetingId: meeting.id, roles: ['patient', 'interpreter'] }], arrived: [] });
+    expect(events[1]).toEqual({ day: DAY, meetings: [{ meetingId: meeting.id, roles: ['patient', 'interpreter'], since: [expect.any(String), expect.any(String)] }], arrived: [] });
 
     // Nothing changes: rounds go on, events do not.
     const lobbies = count('GET', `/v1/rooms/${room}/lobby`);
@@ -205,16 +211,39 @@ describe('the waiting watch on Janus', () => {
     expect(events[2]).toEqual({ day: DAY, meetings: [], arrived: [] });
     const back = await knock(room, 'Pat Example', 'patient');
     await until(() => events.length === 4);
-    expect(events[3]).toEqual({ day: DAY, meetings: [{ meetingId: meeting.id, roles: ['patient'] }], arrived: [] });
+    expect(events[3]).toEqual({ day: DAY, meetings: [{ meetingId: meeting.id, roles: ['patient'], since: [expect.any(String)] }], arrived: [] });
 
     // A view that starts watching again gets what is known, without a notification.
     watch.resend(DAY);
-    expect(events[4]).toEqual({ day: DAY, meetings: [{ meetingId: meeting.id, roles: ['patient'] }], arrived: [] });
+    expect(events[4]).toEqual({ day: DAY, meetings: [{ meetingId: meeting.id, roles: ['patient'], since: [expect.any(String)] }], arrived: [] });
 
     // Through all of it: one watcher bought, and the guest is still waiting, not admitted.
     expect(count('POST', `/v1/rooms/${room}/watcher`) - buysBefore).toBe(1);
     expect(await guestState(room, back)).toEqual({ state: 'waiting' });
     await watch.dispose();
+  });
+
+  it('"Running late" reaches the waiting guest through the lobby watcher the badge holds, and lets nobody in', async () => {
+    const room = await provisioned();
+    const meeting = meetingIn(room);
+    const { watch, events, until } = watching([meeting]);
+    const patient = await knock(room, 'Pat Example', 'patient');
+    await until(() => events.length === 1);
+    const buys = count('POST', `/v1/rooms/${room}/watcher`);
+    // The guest's page is in a long poll: the notice answers it at once.
+    const poll = api('GET', `/v1/rooms/${room}/guests/${patient.guestId}?wait=10000`, patient.secret);
+    expect(await watch.notify(meeting, 'Your video appointment will start about 5 minutes late.')).toBe(1);
+    expect((await poll).json).toMatchObject({ state: 'waiting', notice: { text: 'Your video appointment will start about 5 minutes late.' } });
+    expect(count('POST', `/v1/rooms/${room}/watcher`)).toBe(buys);
+    await watch.dispose();
+
+    // With no probe (the view never showed the day): one watcher bought for it and given back.
+    const { watch: fresh } = watching([]);
+    const released = count('DELETE', `/v1/rooms/${room}/watcher`);
+    expect(await fresh.notify(meeting, 'Running late')).toBe(1);
+    await expect.poll(() => count('DELETE', `/v1/rooms/${room}/watcher`)).toBe(released + 1);
+    expect(await guestState(room, patient)).toMatchObject({ state: 'waiting' });
+    await fresh.dispose();
   });
 
   it('does not notify about a meeting whose call the clinician opened first', async () => {
@@ -224,7 +253,7 @@ describe('the waiting watch on Janus', () => {
     watch.joined(meeting.id);
     await knock(room, 'Pat Example', 'patient');
     await until(() => events.length === 1);
-    expect(events[0]).toEqual({ day: DAY, meetings: [{ meetingId: meeting.id, roles: ['patient'] }], arrived: [] });
+    expect(events[0]).toEqual({ day: DAY, meetings: [{ meetingId: meeting.id, roles: ['patient'], since: [expect.any(String)] }], arrived: [] });
     await watch.dispose();
   });
 
@@ -248,7 +277,7 @@ describe('the waiting watch on Janus', () => {
     expect(count('GET', `/v1/rooms/${room}/lobby`)).toBe(reads);
     show(DAY);
     await until(() => events.length === 3);
-    expect(events[2]).toEqual({ day: DAY, meetings: [{ meetingId: meeting.id, roles: ['patient'] }], arrived: [] });
+    expect(events[2]).toEqual({ day: DAY, meetings: [{ meetingId: meeting.id, roles: ['patient'], since: [expect.any(String)] }], arrived: [] });
     expect(count('POST', `/v1/rooms/${room}/watcher`)).toBe(1);
     expect(count('DELETE', `/v1/rooms/${room}/watcher`)).toBe(0);
 

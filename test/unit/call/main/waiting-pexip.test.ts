@@ -103,16 +103,24 @@ describe('the waiting watch on Pexip', () => {
     const meeting = meetingIn(alias);
     const { watch, events, until, rounds } = watching([meeting]);
     const tokensBefore = tokenRequests().length;
+    const joinedFrom = Date.now();
     await join(alias, guestPin, 'Pat Example', 'patient');
+    const joinedBy = Date.now();
 
     await until(() => events.length === 1);
-    expect(events[0]).toEqual({ day: DAY, meetings: [{ meetingId: meeting.id, roles: ['patient'] }], arrived: [meeting.id] });
+    expect(events[0]).toEqual({ day: DAY, meetings: [{ meetingId: meeting.id, roles: ['patient'], since: [expect.any(String)] }], arrived: [meeting.id] });
+    // Since when: the participant's connect_time (whole seconds in the double), not the round's time.
+    const since = Date.parse(events[0]!.meetings[0]!.since[0]!);
+    expect(since).toBeGreaterThanOrEqual(Math.floor(joinedFrom / 1000) * 1000);
+    expect(since).toBeLessThanOrEqual(joinedBy);
+    // No host message to a Pexip waiting room (running-late.ts): said, not faked, and no token asked.
+    expect(await watch.notify(meeting, 'Running late')).toBeNull();
     expect(JSON.stringify(events)).not.toContain('Pat Example');
 
     // A guest whose link named no role is "other"; a second guest does not notify again.
     await join(alias, guestPin, 'Rel Example');
     await until(() => events.length === 2);
-    expect(events[1]).toEqual({ day: DAY, meetings: [{ meetingId: meeting.id, roles: ['patient', 'other'] }], arrived: [] });
+    expect(events[1]).toEqual({ day: DAY, meetings: [{ meetingId: meeting.id, roles: ['patient', 'other'], since: [expect.any(String), expect.any(String)] }], arrived: [] });
 
     // Rounds go on: nothing new is said, nobody's state changed, no token was asked for.
     const after = rounds();
@@ -139,7 +147,7 @@ describe('the waiting watch on Pexip', () => {
     await join(alias, guestPin, 'Ina Example', 'interpreter');
     await until(() => events.length === 3);
     // This meeting has had its notification: a later first-in-the-lobby is not another one.
-    expect(events[2]).toEqual({ day: DAY, meetings: [{ meetingId: meeting.id, roles: ['interpreter'] }], arrived: [] });
+    expect(events[2]).toEqual({ day: DAY, meetings: [{ meetingId: meeting.id, roles: ['interpreter'], since: [expect.any(String)] }], arrived: [] });
     await watch.dispose();
   });
 
