@@ -29,7 +29,7 @@ import type { Logger } from '../../main/log/logger';
 import type { ConferenceServer, PexipStatusApi } from '../../main/settings/settings';
 import { serverFor } from './call-channels';
 import { facetsFor } from './provider-registry';
-import type { StatusAccount, WaitingProbe } from './waiting-probes';
+import type { WaitingNote, WaitingProbe, WaitingProblem } from './waiting-probes';
 
 export type DayWaiting = EventPayload<'waiting.changed'>;
 
@@ -44,7 +44,12 @@ export interface WaitingWatch {
   idle(): Promise<void>;
   /** Sign-out or shutdown: stop, and give back every lobby watcher. */
   dispose(): Promise<void>;
+  /** Why some meetings' badges may stay dark (Diagnostics), each said once. */
+  notes(): WaitingNote[];
 }
+
+/** The most notes kept (Diagnostics lists them; a day has far fewer meetings). */
+const MAX_NOTES = 50;
 
 interface Watched {
   /** What the probe was made for: a changed room or PIN needs a new one. */
@@ -75,7 +80,11 @@ export function createWaitingWatch(opts: {
   const { log } = opts;
   const now = opts.now ?? (() => new Date());
   const clock = opts.clock ?? (() => performance.now());
-  const accounts = new Map<string, StatusAccount>(opts.statusApis.map((api) => [api.domain, { api, refused: false }]));
+  const accounts = new Map<string, PexipStatusApi>(opts.statusApis.map((api) => [api.domain, api]));
+  /** What a provider's probes share (one Management API client per account), for this watch's life. */
+  const shared = new Map<string, unknown>();
+  const noted = new Map<string, WaitingNote>();
+  let roundNo = 0;
   const probes = new Map<string, Watched>();
   /** The roles last known per meeting (absent: nobody, or not known). */
   const known = new Map<string, GuestRole[]>();
@@ -98,13 +107,33 @@ export function createWaitingWatch(opts: {
   function probeFor(m: BookedMeeting, server: ConferenceServer): WaitingProbe | null {
     if (!m.room) return null;
     const facets = facetsFor(server.provider);
-    const statusAccount = (domain: string): StatusAccount | undefined => {
+    const statusAccount = (domain: string): PexipStatusApi | undefined => {
       const account = accounts.get(domain);
       if (!account && !unconfigured.has(domain)) log.info(`waiting: no ${facets.label} status account for ${domain} in the policy; its meetings get no waiting badge`);
       if (!account) unconfigured.add(domain);
       return account;
     };
-    return facets.waitingProbe(server, m.room, { fetch: opts.fetch, timeoutMs: opts.timeoutMs, log, statusAccount });
+    return facets.waitingProbe(server, m.room, {
+      fetch: opts.fetch,
+      timeoutMs: opts.timeoutMs,
+      log,
+      statusAccount,
+      shared: <T>(key: string, make: () => T): T => {
+        if (!shared.has(key)) shared.set(key, make());
+        return shared.get(key) as T;
+      },
+      round: () => roundNo,
+      clock,
+      note,
+    });
+  }
+
+  /** A reason a badge may stay dark: logged and kept for Diagnostics once per subject and problem. */
+  function note(subject: string, problem: WaitingProblem): void {
+    const key = `${problem}\n${subject}`;
+    if (noted.has(key) || noted.size >= MAX_NOTES) return;
+    noted.set(key, { subject, problem });
+    log.info(`waiting: ${problem} for ${subject}; see Diagnostics`);
   }
 
   function release(id: string): void {
@@ -163,6 +192,7 @@ export function createWaitingWatch(opts: {
   }
 
   async function round(day: string): Promise<void> {
+    roundNo++;
     const ask = reconcile(day, opts.meetingsOf(day), now());
     const results = await Promise.all(ask.map(async ([id, w]) => [id, await w.probe.poll().catch(() => null)] as const));
     if (disposed) return;
@@ -247,5 +277,6 @@ export function createWaitingWatch(opts: {
       known.clear();
       await Promise.all(all.map((w) => w.probe.close().catch(() => undefined)));
     },
+    notes: () => [...noted.values()],
   };
 }

@@ -12,7 +12,6 @@ import { ENDPOINT_PREFIX, endpointRoute } from './endpoint/routes';
 import { BadRequest, PREFLIGHT_HEADERS, sendEmpty, sendResult, sendText } from './http';
 import type { PexipNode } from './node';
 import { tokenRoute } from './routes-conference';
-import { STATUS_PREFIX, statusRoute, type StatusAccount } from './routes-status';
 import { events, NOT_FOUND, refreshToken, releaseToken, requestToken, type ConferenceRequest } from './routes-token';
 
 export interface RequestLogEntry {
@@ -30,11 +29,7 @@ export class PexipServer {
   private readonly sockets = new Set<Socket>();
   private down = false;
 
-  constructor(
-    private readonly node: PexipNode,
-    /** The Management API's read-only account (routes-status.ts). */
-    private readonly statusAccount: StatusAccount,
-  ) {
+  constructor(private readonly node: PexipNode) {
     this.server = createServer((req, res) => void this.handle(req, res));
     this.server.on('connection', (socket) => {
       if (this.down) {
@@ -86,8 +81,6 @@ export class PexipServer {
         return sendEmpty(res, 204, { ...PREFLIGHT_HEADERS, ...(pna ? { 'access-control-allow-private-network': 'true' } : {}) });
       }
       if (url.pathname.startsWith(ENDPOINT_PREFIX)) return await endpointRoute(this.node.endpoints, req, res, url);
-      // The Management Node's status API, on the same port here (a real one is another host).
-      if (url.pathname.startsWith(STATUS_PREFIX)) return statusRoute(req, res, url, { account: this.statusAccount, conferences: () => this.node.conferences() });
       const m = API_PREFIX.exec(url.pathname);
       if (!m) return sendText(res, 404, 'Not found');
       await this.conferenceRoute(req, res, url, m[1] ?? '', m[2] ?? '');

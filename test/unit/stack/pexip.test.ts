@@ -797,3 +797,48 @@ describe('the Management API participant status', () => {
     expect(events.messages.length).toBe(seen);
   });
 });
+
+describe('the Management Node: its own port, the VMR configuration, and a rate limit', () => {
+  const basic = (px: PexipHandle) => ({ authorization: `Basic ${Buffer.from(`${px.statusApi.username}:${px.statusApi.password}`).toString('base64')}` });
+  async function get(px: PexipHandle, path: string): Promise<Pick<ApiResponse, "status" | "body">> {
+    const res = await fetch(`${px.statusApi.url}${path}`, { headers: basic(px), signal: AbortSignal.timeout(10_000) });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : '' };
+  }
+
+  test('is another port than the Conferencing Node, which does not serve the Management API', async () => {
+    const px = await start();
+    expect(new URL(px.statusApi.url).port).not.toBe(new URL(px.url).port);
+    const res = await fetch(`${px.url}/api/admin/status/v1/participant/`, { headers: basic(px) });
+    expect(res.status).toBe(404);
+  });
+
+  test('a VMR has a name that is none of its aliases; conference_alias?alias= names its VMR (Go SDK shapes)', async () => {
+    const px = await start({}, { alias: `vmr-clinic-3@pexip.sandbox.test`, hostPin: '13572468', guestPin: '24681357' });
+    const name = px.vmrName('vmr-clinic-3')!;
+    expect(name).not.toMatch(/vmr-clinic-3/);
+    const found = await get(px, `/api/admin/configuration/v1/conference_alias/?alias=${encodeURIComponent('vmr-clinic-3@pexip.sandbox.test')}`);
+    expect(found.status).toBe(200);
+    expect(found.body.meta.total_count).toBe(1);
+    const [alias] = found.body.objects;
+    expect(Object.keys(alias).sort()).toEqual(['alias', 'conference', 'creation_time', 'description', 'id', 'resource_uri']);
+    expect(alias.conference).toMatch(/^\/api\/admin\/configuration\/v1\/conference\/\d+\/$/);
+    const vmr = await get(px, alias.conference);
+    expect(vmr.body).toMatchObject({ name, service_type: 'conference' });
+    expect(vmr.body.aliases.map((a: { alias: string }) => a.alias).sort()).toEqual(['vmr-clinic-3', 'vmr-clinic-3@pexip.sandbox.test']);
+    // Exact alias only; the name is no alias.
+    expect((await get(px, `/api/admin/configuration/v1/conference_alias/?alias=VMR-CLINIC-3`)).body.objects).toEqual([]);
+    expect((await get(px, `/api/admin/configuration/v1/conference_alias/?alias=${encodeURIComponent(name)}`)).body.objects).toEqual([]);
+  });
+
+  test('answers 429, empty and without Retry-After, beyond its limit per window, refused requests counted', async () => {
+    const px = await start({ managementRateLimit: { requests: 3, windowMs: 60_000 } });
+    const answers = [];
+    for (let i = 0; i < 5; i++) answers.push((await get(px, '/api/admin/status/v1/participant/')).status);
+    expect(answers).toEqual([200, 200, 200, 429, 429]);
+    const res = await fetch(`${px.statusApi.url}/api/admin/status/v1/participant/`, { headers: basic(px) });
+    expect(res.status).toBe(429);
+    expect(res.headers.get('retry-after')).toBeNull();
+    expect(await res.text()).toBe('');
+  });
+});
