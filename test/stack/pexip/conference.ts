@@ -39,6 +39,8 @@ export interface RoomConfig {
   guestPin: string;
   /** The VMR's name (unique on a real node, what the Management API's status calls `conference`); not an alias. */
   name?: string;
+  /** The room asks for single sign-on with these identity providers before any PIN (routes-token.ts). */
+  ssoIdps?: string[];
 }
 
 export interface ConferenceTimings {

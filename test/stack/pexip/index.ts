@@ -18,13 +18,17 @@ export interface PexipRoom {
   /** '' = no guest PIN: guests then join with the PIN `none` (Pexip's "guest_pin": "none"). */
   guestPin: string;
   name?: string;
+  /** Single sign-on before any PIN, with these identity providers' names (403 `{idp: [...]}`). */
+  ssoIdps?: string[];
 }
 
 export interface StartPexipOptions {
   /** default 'pexip.sandbox.test' (the domain of meetings' uriWithDomain) */
   domain?: string;
-  /** default 120 ("expires" is a numeric STRING in responses) */
+  /** default 120 ("expires" is a numeric STRING in responses); @pexip/infinity refreshes every third of it */
   tokenExpiresSeconds?: number;
+  /** characters per token, 600 to 1,200, default 1,000 (tokens.ts) */
+  tokenLength?: number;
   /** per alias: wrong PINs allowed within pinWindowMs, default 5 */
   maxPinAttempts?: number;
   /** default 10 min */
@@ -73,6 +77,8 @@ export interface PexipHandle {
   /** The Management Node (its own port): the Management API (`url + '/api/admin/status/v1/participant/'`,
    *  `/api/admin/configuration/v1/conference_alias/`, HTTP Basic) and its read-only account. */
   statusApi: StatusAccount & { url: string };
+  /** A participant's session token: its length and how many refresh_tokens replaced it (never the token itself). */
+  tokenOf(uuid: string): { length: number; refreshes: number } | undefined;
   /** Test hook: the Management API's rate limit from now on. */
   setManagementRateLimit(limit: RateLimit): void;
   /** The VMR's name (what the status API calls `conference`), which is none of its aliases. */
@@ -107,6 +113,7 @@ export async function startPexip(opts: StartPexipOptions = {}): Promise<PexipHan
   const node = new PexipNode({
     domain,
     tokenExpiresSeconds: opts.tokenExpiresSeconds ?? 120,
+    tokenLength: opts.tokenLength ?? 1000,
     maxAttempts: opts.maxPinAttempts ?? 5,
     windowMs: opts.pinWindowMs ?? 10 * 60_000,
     lockoutMs: opts.lockoutMs ?? 10 * 60_000,
@@ -133,6 +140,7 @@ export async function startPexip(opts: StartPexipOptions = {}): Promise<PexipHan
     statusApi: { ...statusApi, url: managementUrl },
     setManagementRateLimit: (limit) => management.setRateLimit(limit),
     vmrName: (alias) => node.conference(alias)?.name,
+    tokenOf: (uuid) => node.tokens.describe(uuid),
     addRoom: (room: PexipRoom) => node.addRoom({ ...room } satisfies RoomConfig),
     removeRoom: (alias) => node.removeRoom(alias),
     hasRoom: (alias) => node.hasRoom(alias),

@@ -17,6 +17,8 @@ import { TokenStore } from './tokens';
 export interface NodeOptions extends ConferenceTimings, PinGuardOptions {
   domain: string;
   tokenExpiresSeconds: number;
+  /** Characters per token, 600 to 1,200 (tokens.ts). */
+  tokenLength: number;
 }
 
 export class PexipNode {
@@ -28,9 +30,13 @@ export class PexipNode {
 
   constructor(readonly opts: NodeOptions) {
     this.pins = new PinGuard(opts);
-    this.tokens = new TokenStore(opts.tokenExpiresSeconds, (session) => {
-      this.rooms.get(session.room)?.kick(session.participantUuid, REASON.tokenExpired);
-    });
+    this.tokens = new TokenStore(
+      opts.tokenExpiresSeconds,
+      (session) => {
+        this.rooms.get(session.room)?.kick(session.participantUuid, REASON.tokenExpired);
+      },
+      opts.tokenLength,
+    );
   }
 
   /** The key a request's alias maps to. */

@@ -217,8 +217,14 @@ describe('request_token', () => {
     });
     const host = await joinAs(px, ROOM.hostPin, 'Dr Sam Placeholder');
     expect(host.body.result).toMatchObject({ role: 'HOST', current_service_type: 'conference' });
-    // URL-safe (the library puts it unencoded into URLs) and at least 128 random bits.
-    expect(host.token).toMatch(/^[A-Za-z0-9_-]{22,}$/);
+    // A real node's form: URL-safe base64 of the claims (the library puts it unencoded into
+    // URLs), a signature, 1,000 characters by default; the role and participant inside, no name.
+    expect(host.token).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43}$/);
+    expect(host.token).toHaveLength(1000);
+    const claims = JSON.parse(Buffer.from(host.token.split('.')[0]!, 'base64url').toString('utf8'));
+    expect(claims).toMatchObject({ role: 'HOST', alias: ROOM.alias, participant_uuid: host.uuid });
+    expect(claims.exp - claims.iat).toBe(120);
+    expect(host.token).not.toContain(Buffer.from('Dr Sam').toString('base64url').slice(0, 6));
     expect(host.token).not.toBe(guest.token);
 
     const list = await api(px, 'participants', { method: 'GET', token: host.token });
@@ -267,9 +273,14 @@ describe('request_token', () => {
     expectValid('refresh_token 200', TokenV.validateRefreshToken200, refreshed.body);
     const next = refreshed.body.result.token as string;
     expect(next).not.toBe(host.token);
+    expect(next).toHaveLength(host.token.length);
     expect((await api(px, 'participants', { method: 'GET', token: host.token })).status).toBe(200);
     expect((await api(px, 'participants', { method: 'GET', token: next })).status).toBe(200);
-
+    // Every refresh a new one; a token two refreshes old is refused.
+    const third = (await api(px, 'refresh_token', { token: next })).body.result.token as string;
+    expect(new Set([host.token, next, third]).size).toBe(3);
+    expect((await api(px, 'participants', { method: 'GET', token: host.token })).status).toBe(403);
+    expect((await api(px, 'participants', { method: 'GET', token: third })).status).toBe(200);
     const bogus = await api(px, 'refresh_token', { token: 'not-a-token' });
     expect(bogus.status).toBe(403);
     expectValid('refresh_token 403', TokenV.validateRefreshToken403, bogus.body);
