@@ -120,14 +120,18 @@ export class TokenStore {
     s.timer.unref();
   }
 
-  /** base64url(JSON claims, padded with a nonce to the length) + '.' + base64url(HMAC-SHA256). */
+  /**
+   * base64url(JSON claims, padded with a nonce to the length) + '.' + base64url(HMAC-SHA256).
+   * The nonce's length is chosen so the token is exactly `tokenLength` long where base64 can
+   * make that length (a base64url text is never 1 more than a multiple of 4), else 1 shorter.
+   */
   private newToken(s: Pick<Session, 'room' | 'participantUuid' | 'role'>): string {
     const now = Math.floor(Date.now() / 1000);
     const claims = { v: 2, role: s.role ?? 'GUEST', alias: s.room, participant_uuid: s.participantUuid, iat: now, exp: now + this.expiresSeconds, nonce: '' };
-    const signatureLength = 1 + 43; // '.' and 32 bytes of base64url
-    const bare = Buffer.from(JSON.stringify(claims)).toString('base64url').length;
-    // Each 3 bytes of nonce text add 4 characters of base64url.
-    const nonceChars = Math.max(16, Math.floor(((this.tokenLength - signatureLength - bare) * 3) / 4));
+    const want = this.tokenLength - 1 - 43; // '.' and 32 bytes of base64url
+    const bodyLength = (nonceChars: number) => Math.ceil(((Buffer.byteLength(JSON.stringify(claims)) + nonceChars) * 4) / 3);
+    let nonceChars = Math.max(16, Math.floor(((want - bodyLength(0)) * 3) / 4) - 3);
+    while (bodyLength(nonceChars + 1) <= want) nonceChars++;
     claims.nonce = randomBytes(nonceChars).toString('base64url').slice(0, nonceChars);
     const body = Buffer.from(JSON.stringify(claims)).toString('base64url');
     const signature = createHmac('sha256', this.key).update(body).digest('base64url');
