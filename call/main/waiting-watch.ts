@@ -6,14 +6,17 @@
  * Timing rides on the schedule's: a round follows a sync of the watched day (app-core calls
  * `tick` from the sync's outcome), and rounds start at least `intervalMs` apart. A sync that
  * comes sooner (focus, Refresh) moves the round to the interval's end instead of adding one,
- * so the cost stays one request per open meeting per interval, and a guest who arrives is
- * seen within about one interval. Nothing runs while the day is not watched (the scheduler
+ * so the cost stays one request per interval per Janus meeting (its lobby) and per Pexip
+ * Management Node (one status list for all its open meetings: the probes share it through
+ * `shared` and `round`), and a guest who arrives is seen within about one interval. Nothing runs while the day is not watched (the scheduler
  * stops syncing) or signed out (the user's session, and this with it, is closed).
  *
  * A probe lives as long as its meeting is open: a Janus lobby watcher is bought once (one
  * host-PIN check at the guard), not per round and not again when the view shows another day
  * and comes back, and it is given back when the meeting is no longer open (or was cancelled,
  * or its room changed) or the user signs out. Only the watched day's open meetings are asked.
+ * A probe that finds why its badge may stay dark (no VMR for the alias, a 429) says it through
+ * `note`: logged and kept once for Diagnostics.
  *
  * `waiting.changed` is sent only when what the day view shows changed (and once more to a
  * view that starts watching the day, which may have been reloaded). It names the meetings
