@@ -6,6 +6,10 @@
  * pass in seconds. Each new token goes to main (call.sessionToken, up to 8 KiB), whose host
  * actions (admit, mute, lock, dial, end) must use it: the double refuses a token two
  * refreshes old.
+ *
+ * The node here answers CORS only for the console's and the guest page's origins, as a node
+ * (or its reverse proxy) configured for its clients does: the console works, and a page from
+ * any other origin is refused at the preflight.
  */
 import type { Page } from '@playwright/test';
 import { startGuestPage, type GuestServer } from '../../stack/guest/build.mjs';
@@ -56,10 +60,20 @@ async function dial(call: Page, stack: Stack, browser: Parameters<typeof openGue
   return endpoint;
 }
 
-test('Pexip: admit, mute, lock, dial and end work after three refreshes of 1,000-character session tokens', async ({ launchConsole, stack, browser }) => {
+test('Pexip: admit, mute, lock, dial and end work after three refreshes of 1,000-character session tokens, with CORS for the console only', async ({ launchConsole, stack, browser }) => {
   const app = await launchConsole();
+  // The call window shares the console's origin; the guest page has its own.
+  const origins = [new URL(app.page.url()).origin, new URL(guests.url).origin];
+  stack.pexip!.setCorsOrigins(origins);
+  test.info().annotations.push({ type: 'cors origins', description: origins.join(' ') });
   await signIn(app, stack.idp.users[0]!);
   const meeting = meetingOnNow(stack, 'pexip');
+  const foreign = await fetch(`${stack.pexip!.url}/api/client/v2/conferences/${encodeURIComponent(meeting.uri)}/request_token`, {
+    method: 'OPTIONS',
+    headers: { origin: 'http://localhost:9', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,pin' },
+  });
+  expect(foreign.status).toBe(403);
+  expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
   const call = await hostMeeting(app, meeting);
   const host = await hostUuid(stack, meeting);
   expect(stack.pexip!.tokenOf(host)!.length).toBe(1000);
@@ -100,4 +114,5 @@ test('Pexip: admit, mute, lock, dial and end work after three refreshes of 1,000
   await expect(patient.getByTestId('status')).toHaveText('The meeting has ended');
   await closed;
   expect(stack.pexip!.participants(meeting.uri)).toEqual([]);
+  stack.pexip!.setCorsOrigins('*');
 });

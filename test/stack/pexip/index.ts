@@ -79,6 +79,8 @@ export interface PexipHandle {
   statusApi: StatusAccount & { url: string };
   /** A participant's session token: its length and how many refresh_tokens replaced it (never the token itself). */
   tokenOf(uuid: string): { length: number; refreshes: number } | undefined;
+  /** CORS: `*` (the default) answers every page origin; a list only those (a foreign origin's preflight gets 403). */
+  setCorsOrigins(origins: '*' | string[]): void;
   /** Test hook: the Management API's rate limit from now on. */
   setManagementRateLimit(limit: RateLimit): void;
   /** The VMR's name (what the status API calls `conference`), which is none of its aliases. */
@@ -141,6 +143,9 @@ export async function startPexip(opts: StartPexipOptions = {}): Promise<PexipHan
     setManagementRateLimit: (limit) => management.setRateLimit(limit),
     vmrName: (alias) => node.conference(alias)?.name,
     tokenOf: (uuid) => node.tokens.describe(uuid),
+    setCorsOrigins: (origins) => {
+      server.corsOrigins = origins === '*' ? '*' : [...origins];
+    },
     addRoom: (room: PexipRoom) => node.addRoom({ ...room } satisfies RoomConfig),
     removeRoom: (alias) => node.removeRoom(alias),
     hasRoom: (alias) => node.hasRoom(alias),

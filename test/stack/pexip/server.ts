@@ -28,6 +28,14 @@ export class PexipServer {
   readonly log: RequestLogEntry[] = [];
   private readonly sockets = new Set<Socket>();
   private down = false;
+  /**
+   * Which page origins may call the Client API: `*` answers every origin (the default), a list
+   * answers only those, as a node (or the reverse proxy in front of it) configured for its
+   * clients' origins does: a preflight from another origin gets 403 and no
+   * Access-Control-Allow-Origin, and no other answer carries one for it [inferred: Pexip's own
+   * CORS settings are the reverse proxy's or the node's web app configuration].
+   */
+  corsOrigins: '*' | string[] = '*';
 
   constructor(private readonly node: PexipNode) {
     this.server = createServer((req, res) => void this.handle(req, res));
@@ -69,13 +77,24 @@ export class PexipServer {
     const entry: RequestLogEntry = { method: req.method ?? 'GET', path: url.pathname };
     this.log.push(entry);
     if (this.log.length > MAX_LOG) this.log.splice(0, this.log.length - MAX_LOG);
+    const origin = req.headers.origin;
+    const allowed = this.corsOrigins === '*' || (origin !== undefined && this.corsOrigins.includes(origin));
     const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => ServerResponse;
     res.writeHead = ((...args: unknown[]) => {
       entry.status = args[0] as number;
+      const headers = args.at(-1);
+      // The helpers send `*`; with a list, the allowed origin itself (and Vary), or nothing.
+      if (this.corsOrigins !== '*' && typeof headers === 'object' && headers !== null && 'access-control-allow-origin' in headers) {
+        const h = { ...(headers as Record<string, unknown>) };
+        delete h['access-control-allow-origin'];
+        if (allowed && origin !== undefined) Object.assign(h, { 'access-control-allow-origin': origin, vary: 'Origin' });
+        args[args.length - 1] = h;
+      }
       return writeHead(...args);
     }) as ServerResponse['writeHead'];
 
     try {
+      if (req.method === 'OPTIONS' && !allowed) return sendEmpty(res, 403);
       if (req.method === 'OPTIONS') {
         const pna = req.headers['access-control-request-private-network'] === 'true';
         return sendEmpty(res, 204, { ...PREFLIGHT_HEADERS, ...(pna ? { 'access-control-allow-private-network': 'true' } : {}) });

@@ -679,6 +679,29 @@ describe('CORS and the node going away', () => {
     expect(prompt.headers.get('access-control-allow-origin')).toBe('*');
   });
 
+  test('with configured origins, answers only those: a foreign origin is refused at the preflight and gets no CORS header', async () => {
+    const px = await start();
+    px.setCorsOrigins(['http://console.invalid:8080']);
+    const preflight = (origin: string) =>
+      fetch(`${px.url}/api/client/v2/conferences/${ROOM.alias}/request_token`, {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,pin' },
+      });
+    const ok = await preflight('http://console.invalid:8080');
+    expect(ok.status).toBe(204);
+    expect(ok.headers.get('access-control-allow-origin')).toBe('http://console.invalid:8080');
+    expect(ok.headers.get('vary')).toBe('Origin');
+    const foreign = await preflight('https://elsewhere.invalid');
+    expect(foreign.status).toBe(403);
+    expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
+    const answer = await fetch(`${px.url}/api/client/v2/conferences/${ROOM.alias}/request_token`, {
+      method: 'POST',
+      headers: { origin: 'https://elsewhere.invalid', 'content-type': 'application/json' },
+      body: JSON.stringify({ display_name: 'Jo Tester' }),
+    });
+    expect(answer.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
   test('setDown cuts every connection and refuses new ones; back up, old tokens are gone', async () => {
     const px = await start();
     const host = await joinWithMedia(px, ROOM.hostPin, 'Dr Sam Placeholder');
