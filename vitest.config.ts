@@ -39,7 +39,10 @@ export default defineConfig({
     // Removes the temporary directories a file made with test/support/temp-dir.ts.
     setupFiles: ['test/support/vitest-setup.ts'],
     reporters: ['default', ['json', { outputFile: '.cache/results/vitest.json' }]],
-    // Pexip's ES modules import directories, which only a bundler resolves.
-    server: { deps: { inline: ['electron-store', /@pexip\//] } },
+    // @pexip/infinity(-api)'s ES modules import directories and extensionless files, which only a
+    // bundler resolves (the request_token seam test loads @pexip/infinity itself).
+    server: { deps: { inline: ['electron-store', /[/\\]@pexip[/\\]/, /^@pexip\//] } },
   },
+  // Pexip's packages name their entry in `module` only.
+  ssr: { resolve: { mainFields: ['module', 'main'] } },
 });

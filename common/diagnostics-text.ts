@@ -14,6 +14,10 @@ export function diagnosticsText(d: Diagnostics): string {
   }
   lines.push('', 'Reachability:');
   for (const r of d.reachability) lines.push(`  ${r.service}: ${r.state}${r.detail ? ` (${r.detail})` : ''} ${r.url}`);
+  if (d.waiting?.length) {
+    lines.push('', 'Waiting badges:');
+    for (const w of d.waiting) lines.push(`  ${w.problem}: ${w.subject}`);
+  }
   if (d.updates) lines.push('', `Updates: ${d.updates.enabled ? (d.updates.state ?? 'on') : 'off'}${d.updates.detail ? ` (${d.updates.detail})` : ''}`);
   return lines.join('\n');
 }

@@ -6,6 +6,10 @@
  */
 import { z } from 'zod';
 
+/** Why a configured waiting badge may stay dark (call/main/waiting-probes.ts says when each is noted). */
+export const WaitingProblem = z.enum(['no-vmr', 'no-matches', 'lookup-refused', 'rate-limited']);
+export type WaitingProblem = z.infer<typeof WaitingProblem>;
+
 /** For IT: versions, where each setting came from, and whether each server answers. No personal data. */
 export const Diagnostics = z.object({
   version: z.string(),
@@ -42,6 +46,9 @@ export const Diagnostics = z.object({
       detail: z.string().optional(),
     }),
   ),
+  /** Waiting badges that may stay dark, each noted once: a meeting's room alias (an address IT
+   *  configured, never a person's) or a Pexip domain, and why. */
+  waiting: z.array(z.object({ subject: z.string().max(300), problem: WaitingProblem })).max(50).optional(),
   /** The updater (Electron only): off, with IT's reason, or its state; detail is technical (English). */
   updates: z
     .object({

@@ -57,6 +57,12 @@ export const ErrorCode = z.enum([
   'room-locked-out',
   'room-not-found',
   'conference-unreachable',
+  // Pexip's own answers to request_token (call/providers/pexip/main/pexip-answers.ts)
+  'room-pin-retries-exceeded',
+  'room-sso-required',
+  'host-pin-not-host',
+  'conference-refused',
+  'conference-capacity',
   'not-supported',
   'sms-rate-limited',
   'forbidden-url',

@@ -40,6 +40,15 @@ export const ServerCheck = z.object({
 export type ServerCheck = z.infer<typeof ServerCheck>;
 
 /** The guest invitation "Add participant" produces, written by main. The PIN goes only to the call window. */
+/**
+ * A Pexip session token as the window hands it to main. Pexip's tokens are URL-safe base64 of
+ * their claims plus a signature; their length is not documented and real ones exceed 512
+ * characters, so the cap is 8 KiB (a header line's usual limit), not a guess at Pexip's size.
+ */
+export const SESSION_TOKEN_MAX = 8192;
+// Printable ASCII without spaces: it goes into a `token` header (Pexip's documented example is URL-encoded).
+const SessionToken = z.string().min(8).max(SESSION_TOKEN_MAX).regex(/^[\x21-\x7e]+$/);
+
 export const Invitation = z.object({ link: z.string(), pin: z.string(), text: z.string() });
 export type Invitation = z.infer<typeof Invitation>;
 
@@ -84,12 +93,12 @@ export const callChannels = {
   'call.prepare': channel(Empty, JoinInfo, ['call']),
   /** The window is in the room as this participant (Pexip: with its session token). */
   'call.joined': channel(
-    z.object({ participantId: ParticipantId, sessionToken: z.string().min(8).max(512).optional() }).strict(),
+    z.object({ participantId: ParticipantId, sessionToken: SessionToken.optional() }).strict(),
     Ok,
     ['call'],
   ),
   /** Pexip: the window refreshed its session token; main's host powers use the new one. */
-  'call.sessionToken': channel(z.object({ token: z.string().min(8).max(512) }).strict(), Ok, ['call']),
+  'call.sessionToken': channel(z.object({ token: SessionToken }).strict(), Ok, ['call']),
   'call.leave': channel(Empty, Ok, ['call']),
   'call.admit': channel(z.object({ participantId: ParticipantId }).strict(), Ok, ['call']),
   'call.deny': channel(z.object({ participantId: ParticipantId }).strict(), Ok, ['call']),

@@ -7,11 +7,11 @@
  * of server touches only its folder and the registry.
  */
 import type { Logger } from '../../main/log/logger';
-import type { ConferenceServer } from '../../main/settings/settings';
+import type { ConferenceServer, PexipStatusApi } from '../../main/settings/settings';
 import type { ServerCheck } from '../common/call-contract';
 import type { ProviderKind } from '../common/call-model';
 import type { ConferenceProvider } from './provider';
-import type { StatusAccount, WaitingProbe } from './waiting-probes';
+import type { WaitingProbe, WaitingProblem } from './waiting-probes';
 
 /** Where a guest joins: what the link must carry for the guest's page to find the room. */
 export type GuestRoomRef =
@@ -39,8 +39,16 @@ export interface WaitingContext {
   fetch: typeof fetch;
   timeoutMs: number;
   log: Logger;
-  /** IT's read-only status account for a domain, where the provider asks with one; undefined: none. */
-  statusAccount(domain: string): StatusAccount | undefined;
+  /** IT's read-only status account for a domain, where the provider asks with one; undefined: none (logged once). */
+  statusAccount(domain: string): PexipStatusApi | undefined;
+  /** State the provider's probes share for the watch's lifetime (one client per account), made once per key. */
+  shared<T>(key: string, make: () => T): T;
+  /** The round under way (probes asking the same server in one round may share one request). */
+  round(): number;
+  /** A monotonic clock in ms. */
+  clock(): number;
+  /** Why a meeting's badge may stay dark, for Diagnostics (the watch logs and keeps it once). */
+  note(subject: string, problem: WaitingProblem): void;
 }
 
 export interface ProviderFacets {

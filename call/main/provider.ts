@@ -34,7 +34,9 @@ export interface ConferenceRoom {
   /**
    * Readies the room for the host to (re)join and returns what the window joins with. The
    * first call checks the host PIN at the server; later calls (rejoins) reuse the session.
-   * Throws UserFacingError: host-pin-wrong, room-locked-out, room-not-found, conference-unreachable.
+   * Throws UserFacingError: host-pin-wrong, room-locked-out, room-not-found, conference-unreachable
+   * (Pexip also: room-pin-retries-exceeded, room-sso-required, host-pin-not-host, conference-refused,
+   * conference-capacity).
    */
   prepare(displayName: string): Promise<JoinInfo>;
   /** The window's current session token (Pexip: it refreshes the token itself). */

@@ -9,14 +9,17 @@
  * Timing rides on the schedule's: a round follows a sync of the watched day (app-core calls
  * `tick` from the sync's outcome), and rounds start at least `intervalMs` apart. A sync that
  * comes sooner (focus, Refresh) moves the round to the interval's end instead of adding one,
- * so the cost stays one request per open meeting per interval, and a guest who arrives is
- * seen within about one interval. Nothing runs while the day is not watched (the scheduler
+ * so the cost stays one request per interval per Janus meeting (its lobby) and per Pexip
+ * Management Node (one status list for all its open meetings: the probes share it through
+ * `shared` and `round`), and a guest who arrives is seen within about one interval. Nothing runs while the day is not watched (the scheduler
  * stops syncing) or signed out (the user's session, and this with it, is closed).
  *
  * A probe lives as long as its meeting is open: a Janus lobby watcher is bought once (one
  * host-PIN check at the guard), not per round and not again when the view shows another day
  * and comes back, and it is given back when the meeting is no longer open (or was cancelled,
  * or its room changed) or the user signs out. Only the watched day's open meetings are asked.
+ * A probe that finds why its badge may stay dark (no VMR for the alias, a 429) says it through
+ * `note`: logged and kept once for Diagnostics.
  *
  * `waiting.changed` is sent only when what the day view shows changed (and once more to a
  * view that starts watching the day, which may have been reloaded). It names the meetings
@@ -32,7 +35,7 @@ import type { Logger } from '../../main/log/logger';
 import type { ConferenceServer, PexipStatusApi } from '../../main/settings/settings';
 import { serverFor } from './call-channels';
 import { facetsFor } from './provider-registry';
-import type { StatusAccount, WaitingEntry, WaitingProbe } from './waiting-probes';
+import type { WaitingEntry, WaitingNote, WaitingProbe, WaitingProblem } from './waiting-probes';
 
 export type DayWaiting = EventPayload<'waiting.changed'>;
 
@@ -53,7 +56,12 @@ export interface WaitingWatch {
   idle(): Promise<void>;
   /** Sign-out or shutdown: stop, and give back every lobby watcher. */
   dispose(): Promise<void>;
+  /** Why some meetings' badges may stay dark (Diagnostics), each said once. */
+  notes(): WaitingNote[];
 }
+
+/** The most notes kept (Diagnostics lists them; a day has far fewer meetings). */
+const MAX_NOTES = 50;
 
 interface Watched {
   /** What the probe was made for: a changed room or PIN needs a new one. */
@@ -84,7 +92,11 @@ export function createWaitingWatch(opts: {
   const { log } = opts;
   const now = opts.now ?? (() => new Date());
   const clock = opts.clock ?? (() => performance.now());
-  const accounts = new Map<string, StatusAccount>(opts.statusApis.map((api) => [api.domain, { api, refused: false }]));
+  const accounts = new Map<string, PexipStatusApi>(opts.statusApis.map((api) => [api.domain, api]));
+  /** What a provider's probes share (one Management API client per account), for this watch's life. */
+  const shared = new Map<string, unknown>();
+  const noted = new Map<string, WaitingNote>();
+  let roundNo = 0;
   const probes = new Map<string, Watched>();
   /** Who waits per meeting as last known, sorted by role (absent: nobody, or not known). */
   const known = new Map<string, Array<{ role: GuestRole; since: string }>>();
@@ -113,13 +125,33 @@ export function createWaitingWatch(opts: {
   function probeFor(m: BookedMeeting, server: ConferenceServer): WaitingProbe | null {
     if (!m.room) return null;
     const facets = facetsFor(server.provider);
-    const statusAccount = (domain: string): StatusAccount | undefined => {
+    const statusAccount = (domain: string): PexipStatusApi | undefined => {
       const account = accounts.get(domain);
       if (!account && !unconfigured.has(domain)) log.info(`waiting: no ${facets.label} status account for ${domain} in the policy; its meetings get no waiting badge`);
       if (!account) unconfigured.add(domain);
       return account;
     };
-    return facets.waitingProbe(server, m.room, { fetch: opts.fetch, timeoutMs: opts.timeoutMs, log, statusAccount });
+    return facets.waitingProbe(server, m.room, {
+      fetch: opts.fetch,
+      timeoutMs: opts.timeoutMs,
+      log,
+      statusAccount,
+      shared: <T>(key: string, make: () => T): T => {
+        if (!shared.has(key)) shared.set(key, make());
+        return shared.get(key) as T;
+      },
+      round: () => roundNo,
+      clock,
+      note,
+    });
+  }
+
+  /** A reason a badge may stay dark: logged and kept for Diagnostics once per subject and problem. */
+  function note(subject: string, problem: WaitingProblem): void {
+    const key = `${problem}\n${subject}`;
+    if (noted.has(key) || noted.size >= MAX_NOTES) return;
+    noted.set(key, { subject, problem });
+    log.info(`waiting: ${problem} for ${subject}; see Diagnostics`);
   }
 
   function release(id: string): void {
@@ -189,6 +221,7 @@ export function createWaitingWatch(opts: {
   }
 
   async function round(day: string): Promise<void> {
+    roundNo++;
     const ask = reconcile(day, opts.meetingsOf(day), now());
     const results = await Promise.all(ask.map(async ([id, w]) => [id, await w.probe.poll().catch(() => null)] as const));
     if (disposed) return;
@@ -287,5 +320,6 @@ export function createWaitingWatch(opts: {
       known.clear();
       await Promise.all(all.map((w) => w.probe.close().catch(() => undefined)));
     },
+    notes: () => [...noted.values()],
   };
 }

@@ -310,6 +310,7 @@ export async function createCore(opts: {
         effective: running,
         ...(platform.updateStatus ? { updates: platform.updateStatus() } : {}),
         ...(policyReload ? { policyReload } : {}),
+        ...(session ? { waiting: session.waiting.notes() } : {}),
       }),
 
     'auth.state': authState,

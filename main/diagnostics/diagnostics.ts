@@ -23,6 +23,8 @@ export async function buildDiagnostics(opts: {
   updates?: UpdaterStatus;
   /** Policy changed while the console runs: what applied at once, what waits for a restart. */
   policyReload?: Diagnostics['policyReload'];
+  /** Why some waiting badges may stay dark (the signed-in session's waiting watch). */
+  waiting?: Diagnostics['waiting'];
 }): Promise<Diagnostics> {
   const { settings, sources, locked } = opts.effective;
   const doFetch = opts.fetch ?? fetch;
@@ -95,6 +97,7 @@ export async function buildDiagnostics(opts: {
     reachability: reachability.map((r) => ({ ...r, url: safeUrl(r.url) })),
     ...(opts.updates ? { updates: updatesOf(opts.updates) } : {}),
     ...(opts.policyReload ? { policyReload: opts.policyReload } : {}),
+    ...(opts.waiting?.length ? { waiting: opts.waiting.slice(0, 50).map((w) => ({ subject: w.subject.slice(0, 300), problem: w.problem })) } : {}),
   };
 }
 

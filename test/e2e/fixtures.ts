@@ -69,14 +69,21 @@ type WorkerFixtures = {
   browser: Browser;
   /** The IdP's access-token lifetime for this worker's stack (`test.use` it in a describe; default 3600). */
   accessTokenTtlSeconds: number | undefined;
+  /** The Pexip double's session-token lifetime for this worker's stack (default 120; the library refreshes every third). */
+  pexipTokenExpiresSeconds: number | undefined;
 };
 type TestFixtures = { launchConsole: (opts?: LaunchOptions) => Promise<ConsoleApp>; consoleApp: ConsoleApp };
 
 export const test = base.extend<TestFixtures, WorkerFixtures>({
   accessTokenTtlSeconds: [undefined, { scope: 'worker', option: true }],
+  pexipTokenExpiresSeconds: [undefined, { scope: 'worker', option: true }],
   stack: [
-    async ({ accessTokenTtlSeconds }, use) => {
-      const stack = await startStack({ withJanus: true, withPexip: true, ...(accessTokenTtlSeconds !== undefined ? { accessTokenTtlSeconds } : {}) });
+    async ({ accessTokenTtlSeconds, pexipTokenExpiresSeconds }, use) => {
+      const stack = await startStack({
+        withJanus: true,
+        withPexip: pexipTokenExpiresSeconds !== undefined ? { tokenExpiresSeconds: pexipTokenExpiresSeconds } : true,
+        ...(accessTokenTtlSeconds !== undefined ? { accessTokenTtlSeconds } : {}),
+      });
       await use(stack);
       recordStackSecrets(stack);
       await stack.stop();

@@ -37,7 +37,10 @@ export interface RoomConfig {
   alias: string;
   hostPin: string;
   guestPin: string;
+  /** The VMR's name (unique on a real node, what the Management API's status calls `conference`); not an alias. */
   name?: string;
+  /** The room asks for single sign-on with these identity providers before any PIN (routes-token.ts). */
+  ssoIdps?: string[];
 }
 
 export interface ConferenceTimings {
@@ -77,6 +80,8 @@ export class Conference {
   readonly events = new EventHub();
   readonly relay: MediaRelay;
   locked = false;
+  /** The VMR's configuration id (the Management API's `/configuration/v1/conference/<id>/`); set by the node. */
+  id = 0;
   guestsMuted = false;
   guestsCanUnmute = false;
   private readonly participants = new Map<string, ParticipantRecord>();

@@ -9,7 +9,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import type { RoomConfig } from './conference';
 import { PexipNode } from './node';
-import type { StatusAccount } from './routes-status';
+import { ManagementServer, type ManagementAccount as StatusAccount, type RateLimit } from './management';
 import { PexipServer, type RequestLogEntry } from './server';
 
 export interface PexipRoom {
@@ -18,13 +18,17 @@ export interface PexipRoom {
   /** '' = no guest PIN: guests then join with the PIN `none` (Pexip's "guest_pin": "none"). */
   guestPin: string;
   name?: string;
+  /** Single sign-on before any PIN, with these identity providers' names (403 `{idp: [...]}`). */
+  ssoIdps?: string[];
 }
 
 export interface StartPexipOptions {
   /** default 'pexip.sandbox.test' (the domain of meetings' uriWithDomain) */
   domain?: string;
-  /** default 120 ("expires" is a numeric STRING in responses) */
+  /** default 120 ("expires" is a numeric STRING in responses); @pexip/infinity refreshes every third of it */
   tokenExpiresSeconds?: number;
+  /** characters per token, 600 to 1,200, default 1,000 (tokens.ts) */
+  tokenLength?: number;
   /** per alias: wrong PINs allowed within pinWindowMs, default 5 */
   maxPinAttempts?: number;
   /** default 10 min */
@@ -37,6 +41,8 @@ export interface StartPexipOptions {
   ringTimeoutMs?: number;
   /** the Management API's read-only account (status API); default: a random password per run */
   statusApi?: StatusAccount;
+  /** the Management API answers 429 beyond this many requests per window; default 20 per 10 s [inferred] */
+  managementRateLimit?: RateLimit;
 }
 
 export interface PexipParticipantState {
@@ -68,8 +74,17 @@ export interface PexipHandle {
   /** http://127.0.0.1:PORT ; url + '/api/client/v2/conferences/<alias>/request_token' is the endpoint */
   url: string;
   domain: string;
-  /** The Management API status (`url + '/api/admin/status/v1/participant/'`, HTTP Basic) and its read-only account. */
+  /** The Management Node (its own port): the Management API (`url + '/api/admin/status/v1/participant/'`,
+   *  `/api/admin/configuration/v1/conference_alias/`, HTTP Basic) and its read-only account. */
   statusApi: StatusAccount & { url: string };
+  /** A participant's session token: its length and how many refresh_tokens replaced it (never the token itself). */
+  tokenOf(uuid: string): { length: number; refreshes: number } | undefined;
+  /** CORS: `*` (the default) answers every page origin; a list only those (a foreign origin's preflight gets 403). */
+  setCorsOrigins(origins: '*' | string[]): void;
+  /** Test hook: the Management API's rate limit from now on. */
+  setManagementRateLimit(limit: RateLimit): void;
+  /** The VMR's name (what the status API calls `conference`), which is none of its aliases. */
+  vmrName(alias: string): string | undefined;
   addRoom(room: PexipRoom): void;
   /** Disconnects everyone in it ("Conference terminated by an administrator"). */
   removeRoom(alias: string): void;
@@ -100,6 +115,7 @@ export async function startPexip(opts: StartPexipOptions = {}): Promise<PexipHan
   const node = new PexipNode({
     domain,
     tokenExpiresSeconds: opts.tokenExpiresSeconds ?? 120,
+    tokenLength: opts.tokenLength ?? 1000,
     maxAttempts: opts.maxPinAttempts ?? 5,
     windowMs: opts.pinWindowMs ?? 10 * 60_000,
     lockoutMs: opts.lockoutMs ?? 10 * 60_000,
@@ -107,15 +123,29 @@ export async function startPexip(opts: StartPexipOptions = {}): Promise<PexipHan
     ringTimeoutMs: opts.ringTimeoutMs ?? 30_000,
   });
   const statusApi = opts.statusApi ?? { username: 'console-status', password: randomBytes(18).toString('base64url') };
-  const server = new PexipServer(node, statusApi);
+  const server = new PexipServer(node);
   const port = await server.listen();
   const url = `http://127.0.0.1:${port}`;
+  const management = new ManagementServer({
+    account: statusApi,
+    rateLimit: opts.managementRateLimit ?? { requests: 20, windowMs: 10_000 },
+    conferences: () => node.conferences(),
+    aliasesOf: (c) => node.aliasesOf(c),
+    log: server.log,
+  });
+  const managementUrl = `http://127.0.0.1:${await management.listen()}`;
   let stopping: Promise<void> | undefined;
 
   return {
     url,
     domain,
-    statusApi: { ...statusApi, url },
+    statusApi: { ...statusApi, url: managementUrl },
+    setManagementRateLimit: (limit) => management.setRateLimit(limit),
+    vmrName: (alias) => node.conference(alias)?.name,
+    tokenOf: (uuid) => node.tokens.describe(uuid),
+    setCorsOrigins: (origins) => {
+      server.corsOrigins = origins === '*' ? '*' : [...origins];
+    },
     addRoom: (room: PexipRoom) => node.addRoom({ ...room } satisfies RoomConfig),
     removeRoom: (alias) => node.removeRoom(alias),
     hasRoom: (alias) => node.hasRoom(alias),
@@ -157,7 +187,7 @@ export async function startPexip(opts: StartPexipOptions = {}): Promise<PexipHan
       server.log.length = 0;
     },
     setDown: (down) => server.setDown(down),
-    stop: () => (stopping ??= server.close()),
+    stop: () => (stopping ??= Promise.all([server.close(), management.close()]).then(() => undefined)),
   };
 }
 

@@ -4,6 +4,10 @@
  *
  * Aliases match case-insensitively, and `alias@<domain>` reaches the same room as `alias`
  * (a VMR is usually given both forms; the VDX meeting's uriWithDomain is the second).
+ *
+ * A VMR's name is not one of its aliases, as on a real node: a room added without a name gets
+ * `Meeting room <id>` (what a provisioning system might call it [inferred]), so anything that
+ * takes an alias for the name (the Management API's status filters by name) finds nothing.
  */
 import { Conference, REASON, type ConferenceTimings, type RoomConfig } from './conference';
 import { EndpointRegistry } from './endpoint/registry';
@@ -13,6 +17,8 @@ import { TokenStore } from './tokens';
 export interface NodeOptions extends ConferenceTimings, PinGuardOptions {
   domain: string;
   tokenExpiresSeconds: number;
+  /** Characters per token, 600 to 1,200 (tokens.ts). */
+  tokenLength: number;
 }
 
 export class PexipNode {
@@ -20,12 +26,17 @@ export class PexipNode {
   readonly pins: PinGuard;
   readonly endpoints = new EndpointRegistry();
   private readonly rooms = new Map<string, Conference>();
+  private nextId = 1;
 
   constructor(readonly opts: NodeOptions) {
     this.pins = new PinGuard(opts);
-    this.tokens = new TokenStore(opts.tokenExpiresSeconds, (session) => {
-      this.rooms.get(session.room)?.kick(session.participantUuid, REASON.tokenExpired);
-    });
+    this.tokens = new TokenStore(
+      opts.tokenExpiresSeconds,
+      (session) => {
+        this.rooms.get(session.room)?.kick(session.participantUuid, REASON.tokenExpired);
+      },
+      opts.tokenLength,
+    );
   }
 
   /** The key a request's alias maps to. */
@@ -57,8 +68,20 @@ export class PexipNode {
     if (room.hostPin === room.guestPin) throw new Error('host and guest PIN must differ');
     const key = this.key(room.alias);
     const existing = this.rooms.get(key);
-    if (existing) existing.room = { ...room };
-    else this.rooms.set(key, new Conference({ ...room }, { tokens: this.tokens, endpoints: this.endpoints, timings: this.opts }));
+    if (existing) {
+      existing.room = { ...room, name: room.name ?? existing.name };
+      return;
+    }
+    const id = this.nextId++;
+    const conference = new Conference({ ...room, name: room.name ?? `Meeting room ${id}` }, { tokens: this.tokens, endpoints: this.endpoints, timings: this.opts });
+    conference.id = id;
+    this.rooms.set(key, conference);
+  }
+
+  /** A VMR's aliases as its configuration lists them: the bare alias and `alias@<domain>`. */
+  aliasesOf(conference: Conference): string[] {
+    const key = this.key(conference.room.alias);
+    return [`${key}@${this.opts.domain.toLowerCase()}`, key];
   }
 
   removeRoom(alias: string): void {

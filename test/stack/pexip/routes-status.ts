@@ -16,29 +16,22 @@
  *   call yet is `API` [inferred].
  * - `conference` is the service's name (the VMR's `name`), not an alias.
  * - Unknown query parameters are ignored; `limit=0` lists everything (Tastypie) [inferred].
- * - A missing or wrong account: 401 with an empty body and a Basic challenge [inferred
- *   wording]. OAuth2 client credentials, which Pexip also accepts, are not implemented.
+ * - Authentication (HTTP Basic), the rate limit and the separate port: management.ts.
  *
  * Not a browser API: no CORS headers (the console's main process calls it, never a page).
  */
-import { timingSafeEqual, createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Conference } from './conference';
 import type { ParticipantRecord, Protocol } from './participant-json';
 
 export const STATUS_PREFIX = '/api/admin/status/v1/participant/';
 
-export interface StatusAccount {
-  username: string;
-  password: string;
-}
-
 /** Tastypie's default page size. */
 const DEFAULT_LIMIT = 20;
 
 const PROTOCOL: Record<Protocol, string> = { api: 'API', webrtc: 'WebRTC', sip: 'SIP', h323: 'H323', mssip: 'MSSIP', rtmp: 'RTMP' };
 
-function send(res: ServerResponse, code: number, body?: unknown, headers: Record<string, string> = {}): void {
+export function send(res: ServerResponse, code: number, body?: unknown, headers: Record<string, string> = {}): void {
   const text = body === undefined ? '' : JSON.stringify(body);
   res.writeHead(code, {
     ...(body === undefined ? {} : { 'content-type': 'application/json' }),
@@ -47,15 +40,6 @@ function send(res: ServerResponse, code: number, body?: unknown, headers: Record
     ...headers,
   });
   res.end(text);
-}
-
-/** Constant-time comparison of the Basic credentials (hashed first, so lengths do not leak). */
-function authorized(req: IncomingMessage, account: StatusAccount): boolean {
-  const match = /^Basic ([A-Za-z0-9+/=]+)$/.exec(req.headers.authorization ?? '');
-  if (!match?.[1]) return false;
-  const given = Buffer.from(match[1], 'base64').toString('utf8');
-  const digest = (s: string) => createHash('sha256').update(s).digest();
-  return timingSafeEqual(digest(given), digest(`${account.username}:${account.password}`));
 }
 
 /** A naive UTC timestamp with microseconds, as the Management API writes datetimes. */
@@ -116,7 +100,7 @@ export function statusParticipantJson(conference: Conference, p: ParticipantReco
   };
 }
 
-function nonNegative(value: string | null, fallback: number): number {
+export function nonNegative(value: string | null, fallback: number): number {
   if (value === null) return fallback;
   const n = Number(value);
   return Number.isInteger(n) && n >= 0 ? n : fallback;
@@ -126,9 +110,8 @@ export function statusRoute(
   req: IncomingMessage,
   res: ServerResponse,
   url: URL,
-  deps: { account: StatusAccount; conferences: () => Conference[] },
+  deps: { conferences: () => Conference[] },
 ): void {
-  if (!authorized(req, deps.account)) return send(res, 401, undefined, { 'www-authenticate': 'Basic realm="Pexip"' });
   if (req.method !== 'GET') return send(res, 405, undefined, { allow: 'GET' });
 
   const all = deps.conferences().flatMap((c) => c.list().map((p) => ({ c, p })));
@@ -140,23 +123,28 @@ export function statusRoute(
 
   const conference = url.searchParams.get('conference');
   const matching = conference === null ? all : all.filter(({ c }) => c.name === conference);
+  send(res, 200, tastypieList(url, STATUS_PREFIX, matching.map(({ c, p }) => statusParticipantJson(c, p))));
+}
+
+/** Tastypie's list answer: `limit` (0: everything) and `offset` paging, `meta.next`/`previous` as paths. */
+export function tastypieList(url: URL, prefix: string, all: unknown[]): { meta: Record<string, unknown>; objects: unknown[] } {
   const limit = nonNegative(url.searchParams.get('limit'), DEFAULT_LIMIT);
   const offset = nonNegative(url.searchParams.get('offset'), 0);
-  const page = limit === 0 ? matching.slice(offset) : matching.slice(offset, offset + limit);
+  const page = limit === 0 ? all.slice(offset) : all.slice(offset, offset + limit);
   const pageUrl = (at: number) => {
     const q = new URLSearchParams(url.searchParams);
     q.set('limit', String(limit));
     q.set('offset', String(at));
-    return `${STATUS_PREFIX}?${q.toString()}`;
+    return `${prefix}?${q.toString()}`;
   };
-  send(res, 200, {
+  return {
     meta: {
       limit,
-      next: limit > 0 && offset + limit < matching.length ? pageUrl(offset + limit) : null,
+      next: limit > 0 && offset + limit < all.length ? pageUrl(offset + limit) : null,
       offset,
       previous: limit > 0 && offset > 0 ? pageUrl(Math.max(0, offset - limit)) : null,
-      total_count: matching.length,
+      total_count: all.length,
     },
-    objects: page.map(({ c, p }) => statusParticipantJson(c, p)),
-  });
+    objects: page,
+  };
 }

@@ -46,6 +46,13 @@ export async function requestToken(r: ConferenceRequest): Promise<void> {
   const displayName = str(body, 'display_name');
   if (displayName === undefined) throw new BadRequest('display_name is required');
 
+  // A room that asks for single sign-on first (unless the request carries an SSO token):
+  // 403 with the identity providers to choose from (@pexip/infinity-api 20, token/types.d.ts,
+  // `Result2`; what the library's onIdp reads). The double has no IdP: no SSO token passes.
+  if (conference.room.ssoIdps?.length && !str(body, 'sso_token')?.replace(/^none$/, '')) {
+    return sendResult(res, 403, 'success', { idp: conference.room.ssoIdps.map((name, i) => ({ name, uuid: `00000000-0000-4000-8000-${String(i + 1).padStart(12, '0')}` })), version: VERSION });
+  }
+
   const pinHeader = req.headers.pin;
   const pin = typeof pinHeader === 'string' ? pinHeader : undefined;
   const { hostPin, guestPin } = conference.room;
@@ -74,7 +81,7 @@ export async function requestToken(r: ConferenceRequest): Promise<void> {
     callTag,
     localAlias: r.alias,
   });
-  const token = node.tokens.issue(key, p.uuid);
+  const token = node.tokens.issue(key, p.uuid, role);
   sendResult(res, 200, 'success', {
     token,
     // A numeric string: the library does Number(expires) and refreshes every expires/3 s.

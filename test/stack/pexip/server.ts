@@ -12,7 +12,6 @@ import { ENDPOINT_PREFIX, endpointRoute } from './endpoint/routes';
 import { BadRequest, PREFLIGHT_HEADERS, sendEmpty, sendResult, sendText } from './http';
 import type { PexipNode } from './node';
 import { tokenRoute } from './routes-conference';
-import { STATUS_PREFIX, statusRoute, type StatusAccount } from './routes-status';
 import { events, NOT_FOUND, refreshToken, releaseToken, requestToken, type ConferenceRequest } from './routes-token';
 
 export interface RequestLogEntry {
@@ -29,12 +28,16 @@ export class PexipServer {
   readonly log: RequestLogEntry[] = [];
   private readonly sockets = new Set<Socket>();
   private down = false;
+  /**
+   * Which page origins may call the Client API: `*` answers every origin (the default), a list
+   * answers only those, as a node (or the reverse proxy in front of it) configured for its
+   * clients' origins does: a preflight from another origin gets 403 and no
+   * Access-Control-Allow-Origin, and no other answer carries one for it [inferred: Pexip's own
+   * CORS settings are the reverse proxy's or the node's web app configuration].
+   */
+  corsOrigins: '*' | string[] = '*';
 
-  constructor(
-    private readonly node: PexipNode,
-    /** The Management API's read-only account (routes-status.ts). */
-    private readonly statusAccount: StatusAccount,
-  ) {
+  constructor(private readonly node: PexipNode) {
     this.server = createServer((req, res) => void this.handle(req, res));
     this.server.on('connection', (socket) => {
       if (this.down) {
@@ -74,20 +77,29 @@ export class PexipServer {
     const entry: RequestLogEntry = { method: req.method ?? 'GET', path: url.pathname };
     this.log.push(entry);
     if (this.log.length > MAX_LOG) this.log.splice(0, this.log.length - MAX_LOG);
+    const origin = req.headers.origin;
+    const allowed = this.corsOrigins === '*' || (origin !== undefined && this.corsOrigins.includes(origin));
     const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => ServerResponse;
     res.writeHead = ((...args: unknown[]) => {
       entry.status = args[0] as number;
+      const headers = args.at(-1);
+      // The helpers send `*`; with a list, the allowed origin itself (and Vary), or nothing.
+      if (this.corsOrigins !== '*' && typeof headers === 'object' && headers !== null && 'access-control-allow-origin' in headers) {
+        const h = { ...(headers as Record<string, unknown>) };
+        delete h['access-control-allow-origin'];
+        if (allowed && origin !== undefined) Object.assign(h, { 'access-control-allow-origin': origin, vary: 'Origin' });
+        args[args.length - 1] = h;
+      }
       return writeHead(...args);
     }) as ServerResponse['writeHead'];
 
     try {
+      if (req.method === 'OPTIONS' && !allowed) return sendEmpty(res, 403);
       if (req.method === 'OPTIONS') {
         const pna = req.headers['access-control-request-private-network'] === 'true';
         return sendEmpty(res, 204, { ...PREFLIGHT_HEADERS, ...(pna ? { 'access-control-allow-private-network': 'true' } : {}) });
       }
       if (url.pathname.startsWith(ENDPOINT_PREFIX)) return await endpointRoute(this.node.endpoints, req, res, url);
-      // The Management Node's status API, on the same port here (a real one is another host).
-      if (url.pathname.startsWith(STATUS_PREFIX)) return statusRoute(req, res, url, { account: this.statusAccount, conferences: () => this.node.conferences() });
       const m = API_PREFIX.exec(url.pathname);
       if (!m) return sendText(res, 404, 'Not found');
       await this.conferenceRoute(req, res, url, m[1] ?? '', m[2] ?? '');

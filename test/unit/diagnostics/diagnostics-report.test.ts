@@ -68,4 +68,18 @@ describe('policy in the diagnostics report (issue 20)', () => {
     const none = await buildDiagnostics({ version: '1.0.0', host: 'browser', effective, fetch: async () => new Response('') });
     expect(diagnosticsText(none)).not.toContain('changed while running');
   });
+
+  it('lists waiting badges that may stay dark, each with its reason, and nothing when there are none', async () => {
+    const effective = resolveSettings({ policies: [] });
+    const waiting = [
+      { subject: 'vmr-1234@vmr.region.example', problem: 'no-vmr' as const },
+      { subject: 'vmr.region.example', problem: 'rate-limited' as const },
+    ];
+    const report = await buildDiagnostics({ version: '1.0.0', host: 'browser', effective, fetch: async () => new Response(''), waiting });
+    expect(Diagnostics.parse(report).waiting).toEqual(waiting);
+    expect(diagnosticsText(report)).toContain('Waiting badges:\n  no-vmr: vmr-1234@vmr.region.example\n  rate-limited: vmr.region.example');
+    const none = await buildDiagnostics({ version: '1.0.0', host: 'browser', effective, fetch: async () => new Response(''), waiting: [] });
+    expect(none.waiting).toBeUndefined();
+    expect(diagnosticsText(none)).not.toContain('Waiting badges');
+  });
 });

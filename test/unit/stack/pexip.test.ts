@@ -217,8 +217,14 @@ describe('request_token', () => {
     });
     const host = await joinAs(px, ROOM.hostPin, 'Dr Sam Placeholder');
     expect(host.body.result).toMatchObject({ role: 'HOST', current_service_type: 'conference' });
-    // URL-safe (the library puts it unencoded into URLs) and at least 128 random bits.
-    expect(host.token).toMatch(/^[A-Za-z0-9_-]{22,}$/);
+    // A real node's form: URL-safe base64 of the claims (the library puts it unencoded into
+    // URLs), a signature, 1,000 characters by default; the role and participant inside, no name.
+    expect(host.token).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43}$/);
+    expect(host.token).toHaveLength(1000);
+    const claims = JSON.parse(Buffer.from(host.token.split('.')[0]!, 'base64url').toString('utf8'));
+    expect(claims).toMatchObject({ role: 'HOST', alias: ROOM.alias, participant_uuid: host.uuid });
+    expect(claims.exp - claims.iat).toBe(120);
+    expect(host.token).not.toContain(Buffer.from('Dr Sam').toString('base64url').slice(0, 6));
     expect(host.token).not.toBe(guest.token);
 
     const list = await api(px, 'participants', { method: 'GET', token: host.token });
@@ -267,9 +273,14 @@ describe('request_token', () => {
     expectValid('refresh_token 200', TokenV.validateRefreshToken200, refreshed.body);
     const next = refreshed.body.result.token as string;
     expect(next).not.toBe(host.token);
+    expect(next).toHaveLength(host.token.length);
     expect((await api(px, 'participants', { method: 'GET', token: host.token })).status).toBe(200);
     expect((await api(px, 'participants', { method: 'GET', token: next })).status).toBe(200);
-
+    // Every refresh a new one; a token two refreshes old is refused.
+    const third = (await api(px, 'refresh_token', { token: next })).body.result.token as string;
+    expect(new Set([host.token, next, third]).size).toBe(3);
+    expect((await api(px, 'participants', { method: 'GET', token: host.token })).status).toBe(403);
+    expect((await api(px, 'participants', { method: 'GET', token: third })).status).toBe(200);
     const bogus = await api(px, 'refresh_token', { token: 'not-a-token' });
     expect(bogus.status).toBe(403);
     expectValid('refresh_token 403', TokenV.validateRefreshToken403, bogus.body);
@@ -668,6 +679,29 @@ describe('CORS and the node going away', () => {
     expect(prompt.headers.get('access-control-allow-origin')).toBe('*');
   });
 
+  test('with configured origins, answers only those: a foreign origin is refused at the preflight and gets no CORS header', async () => {
+    const px = await start();
+    px.setCorsOrigins(['http://console.invalid:8080']);
+    const preflight = (origin: string) =>
+      fetch(`${px.url}/api/client/v2/conferences/${ROOM.alias}/request_token`, {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,pin' },
+      });
+    const ok = await preflight('http://console.invalid:8080');
+    expect(ok.status).toBe(204);
+    expect(ok.headers.get('access-control-allow-origin')).toBe('http://console.invalid:8080');
+    expect(ok.headers.get('vary')).toBe('Origin');
+    const foreign = await preflight('https://elsewhere.invalid');
+    expect(foreign.status).toBe(403);
+    expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
+    const answer = await fetch(`${px.url}/api/client/v2/conferences/${ROOM.alias}/request_token`, {
+      method: 'POST',
+      headers: { origin: 'https://elsewhere.invalid', 'content-type': 'application/json' },
+      body: JSON.stringify({ display_name: 'Jo Tester' }),
+    });
+    expect(answer.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
   test('setDown cuts every connection and refuses new ones; back up, old tokens are gone', async () => {
     const px = await start();
     const host = await joinWithMedia(px, ROOM.hostPin, 'Dr Sam Placeholder');
@@ -795,5 +829,50 @@ describe('the Management API participant status', () => {
     // Nobody noticed: still waiting, no event on anyone's stream.
     expect(guests.map((g) => serviceTypeOf(px, g.uuid))).toEqual(['waiting_room', 'waiting_room', 'waiting_room']);
     expect(events.messages.length).toBe(seen);
+  });
+});
+
+describe('the Management Node: its own port, the VMR configuration, and a rate limit', () => {
+  const basic = (px: PexipHandle) => ({ authorization: `Basic ${Buffer.from(`${px.statusApi.username}:${px.statusApi.password}`).toString('base64')}` });
+  async function get(px: PexipHandle, path: string): Promise<Pick<ApiResponse, "status" | "body">> {
+    const res = await fetch(`${px.statusApi.url}${path}`, { headers: basic(px), signal: AbortSignal.timeout(10_000) });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : '' };
+  }
+
+  test('is another port than the Conferencing Node, which does not serve the Management API', async () => {
+    const px = await start();
+    expect(new URL(px.statusApi.url).port).not.toBe(new URL(px.url).port);
+    const res = await fetch(`${px.url}/api/admin/status/v1/participant/`, { headers: basic(px) });
+    expect(res.status).toBe(404);
+  });
+
+  test('a VMR has a name that is none of its aliases; conference_alias?alias= names its VMR (Go SDK shapes)', async () => {
+    const px = await start({}, { alias: `vmr-clinic-3@pexip.sandbox.test`, hostPin: '13572468', guestPin: '24681357' });
+    const name = px.vmrName('vmr-clinic-3')!;
+    expect(name).not.toMatch(/vmr-clinic-3/);
+    const found = await get(px, `/api/admin/configuration/v1/conference_alias/?alias=${encodeURIComponent('vmr-clinic-3@pexip.sandbox.test')}`);
+    expect(found.status).toBe(200);
+    expect(found.body.meta.total_count).toBe(1);
+    const [alias] = found.body.objects;
+    expect(Object.keys(alias).sort()).toEqual(['alias', 'conference', 'creation_time', 'description', 'id', 'resource_uri']);
+    expect(alias.conference).toMatch(/^\/api\/admin\/configuration\/v1\/conference\/\d+\/$/);
+    const vmr = await get(px, alias.conference);
+    expect(vmr.body).toMatchObject({ name, service_type: 'conference' });
+    expect(vmr.body.aliases.map((a: { alias: string }) => a.alias).sort()).toEqual(['vmr-clinic-3', 'vmr-clinic-3@pexip.sandbox.test']);
+    // Exact alias only; the name is no alias.
+    expect((await get(px, `/api/admin/configuration/v1/conference_alias/?alias=VMR-CLINIC-3`)).body.objects).toEqual([]);
+    expect((await get(px, `/api/admin/configuration/v1/conference_alias/?alias=${encodeURIComponent(name)}`)).body.objects).toEqual([]);
+  });
+
+  test('answers 429, empty and without Retry-After, beyond its limit per window, refused requests counted', async () => {
+    const px = await start({ managementRateLimit: { requests: 3, windowMs: 60_000 } });
+    const answers = [];
+    for (let i = 0; i < 5; i++) answers.push((await get(px, '/api/admin/status/v1/participant/')).status);
+    expect(answers).toEqual([200, 200, 200, 429, 429]);
+    const res = await fetch(`${px.statusApi.url}/api/admin/status/v1/participant/`, { headers: basic(px) });
+    expect(res.status).toBe(429);
+    expect(res.headers.get('retry-after')).toBeNull();
+    expect(await res.text()).toBe('');
   });
 });

@@ -1,9 +1,9 @@
 /** Janus's facets for main (call/main/provider-facets.ts): everything goes through the room guard. */
 import type { ProviderFacets } from '../../../main/provider-facets';
 import { ownGuestRoom, ownServer } from '../../../main/provider-facets';
-import { janusLobbyProbe } from '../../../main/waiting-probes';
 import { guardRoomsUrl } from '../guard-api';
 import { createJanusProvider } from './janus-provider';
+import { janusLobbyProbe } from './janus-lobby-probe';
 
 export const janusFacets: ProviderFacets = {
   kind: 'janus',

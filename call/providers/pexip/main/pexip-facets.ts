@@ -1,8 +1,9 @@
 /** Pexip Infinity's facets for main (call/main/provider-facets.ts). */
 import type { ProviderFacets } from '../../../main/provider-facets';
 import { ownGuestRoom, ownServer } from '../../../main/provider-facets';
-import { pexipStatusProbe } from '../../../main/waiting-probes';
+import { createManagementClient, type ManagementClient } from './pexip-management';
 import { createPexipProvider } from './pexip-provider';
+import { pexipWaitingProbe } from './pexip-waiting-probe';
 
 const trim = (url: string) => url.replace(/\/+$/, '');
 
@@ -20,12 +21,16 @@ export const pexipFacets: ProviderFacets = {
     return { node: room.nodeUrl, alias: room.alias };
   },
   // A host token would start the conference and let the waiting guests in: only IT's
-  // read-only Management API account is used for this (waiting-probes.ts).
+  // read-only Management API account is used for this (pexip-waiting-probe.ts). One client per
+  // account, so a Management Node serving several domains is still asked once per round.
   waitingProbe: (server, room, ctx) => {
     const { domain } = ownServer('pexip', server);
-    const account = ctx.statusAccount(domain);
-    if (!account) return null;
-    return pexipStatusProbe({ fetch: ctx.fetch, timeoutMs: ctx.timeoutMs, account, conference: room.uri, log: ctx.log });
+    const api = ctx.statusAccount(domain);
+    if (!api) return null;
+    const client = ctx.shared<ManagementClient>(`pexip\n${api.url}\n${api.username}`, () =>
+      createManagementClient({ api, fetch: ctx.fetch, timeoutMs: ctx.timeoutMs, log: ctx.log, clock: ctx.clock, note: ctx.note }),
+    );
+    return pexipWaitingProbe({ client, alias: room.uri, round: ctx.round, clock: ctx.clock, note: ctx.note });
   },
   windowOrigins: (server) => [ownServer('pexip', server).url],
 };

@@ -41,9 +41,7 @@ import { UserFacingError } from '../../../../main/core/errors';
 import type { Logger } from '../../../../main/log/logger';
 import type { ConferenceProvider, ConferenceRoom, RoomRef } from '../../../main/provider';
 import { createDialledAdmission } from './dialled-admission';
-
-/** What Pexip calls a PIN check that the alias is locked against (break-in resistance). */
-const TOO_MANY_PINS = 'Participant exceeded PIN entry retries';
+import { describeAnswer, requestTokenRefusal } from './pexip-answers';
 
 type Fetcher = typeof fetch;
 
@@ -125,12 +123,20 @@ export function createPexipProvider(opts: {
           opts.log.warn(`pexip: request_token failed (${(error as Error)?.name ?? 'error'})`);
           throw new UserFacingError('conference-unreachable', undefined, { cause: error });
         }
-        if (res.status === 200) return res.data;
-        const result = (res.data as { result?: unknown }).result;
-        if (res.status === 403 && result === TOO_MANY_PINS) throw new UserFacingError('room-locked-out', { minutes: 10 });
-        if (res.status === 403) throw new UserFacingError('host-pin-wrong');
-        if (res.status === 404) throw new UserFacingError('room-not-found');
-        throw new UserFacingError('conference-unreachable', { status: res.status });
+        if (res.status === 200) {
+          // The host PIN must make a host: a PIN the node took as a guest's would put the
+          // clinician in the waiting room with no host powers. Given back at once.
+          if (res.data.result.role !== 'HOST') {
+            opts.log.warn(`pexip: request_token with the host PIN gave role ${String(res.data.result.role).slice(0, 10)}, not HOST; released`);
+            await releaseToken({ fetcher: withToken(fetcher, res.data.result.token), host, params, body: {} }).catch(() => undefined);
+            throw new UserFacingError('host-pin-not-host');
+          }
+          return res.data;
+        }
+        // For IT: what the node said (status and a known Pexip message, never the PIN).
+        opts.log.warn(`pexip: request_token refused: ${describeAnswer(res.status, res.data)}`);
+        const refusal = requestTokenRefusal(res.status, res.data);
+        throw new UserFacingError(refusal.code, refusal.params);
       }
 
       return {

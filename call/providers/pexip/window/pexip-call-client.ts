@@ -22,6 +22,7 @@ import {
 } from '@pexip/infinity';
 import { GuestRole, type JoinInfo, type RosterEntry, type WaitingGuest } from '../../../common/call-model';
 import { CHAT_MAX_LENGTH, STAGE, type CallClient, type CallClientEvents, type CallParticipant, type ChatMessage, type EndReason, type HostPort, type MediaStats } from '../../../window/call-client';
+import { requestTokenUrl } from '../request-token-seam';
 import { Emitter } from '../../../window/emitter';
 import { rejoin, REJOIN_POLICY } from '../../../window/rejoin-policy';
 
@@ -322,7 +323,7 @@ let fetchWrapped = false;
 
 function answerRequestTokenOnce(info: PexipJoin): void {
   pendingTokenAnswer = {
-    url: `${info.nodeUrl.replace(/\/+$/, '')}/api/client/v2/conferences/${encodeURIComponent(info.alias)}/request_token`,
+    url: requestTokenUrl(info.nodeUrl, info.alias),
     body: JSON.stringify(info.tokenResponse),
   };
   if (fetchWrapped) return;

@@ -16,6 +16,13 @@ const room = { id: 'a1b2c3d4e5f6', uri: 'a1b2c3@vmr.example.org', hostPin: '1234
 // Nothing here may reach a network: a facet that asked would fail the test.
 const noFetch = (() => Promise.reject(new Error('no request expected'))) as typeof fetch;
 const ctx = { fetch: noFetch, timeoutMs: 1000, log: nullLogger, pexipLockOnHostJoin: true };
+const waitingCtx = {
+  ...ctx,
+  shared: <T>(_key: string, make: () => T) => make(),
+  round: () => 1,
+  clock: () => 0,
+  note: () => expect.unreachable('no note expected'),
+};
 
 describe('the provider registry', () => {
   it('knows Janus and Pexip, each under its own kind', () => {
@@ -60,10 +67,10 @@ describe("Pexip's facets", () => {
   it('opens a Pexip call provider, and asks nobody who waits without a status account', () => {
     expect(facets.openProvider(pexip, ctx).kind).toBe('pexip');
     const asked: string[] = [];
-    expect(facets.waitingProbe(pexip, room, { ...ctx, statusAccount: (domain) => void asked.push(domain) })).toBeNull();
+    expect(facets.waitingProbe(pexip, room, { ...waitingCtx, statusAccount: (domain) => void asked.push(domain) })).toBeNull();
     expect(asked).toEqual([pexip.domain]);
-    const account = { api: { domain: pexip.domain, url: 'https://mgmt.example.org', username: 'reader', password: 'not-a-real-one' }, refused: false };
-    expect(facets.waitingProbe(pexip, room, { ...ctx, statusAccount: () => account })).not.toBeNull();
+    const account = { domain: pexip.domain, url: 'https://mgmt.example.org', username: 'reader', password: 'not-a-real-one' };
+    expect(facets.waitingProbe(pexip, room, { ...waitingCtx, statusAccount: () => account })).not.toBeNull();
   });
 });
 
@@ -87,7 +94,7 @@ describe("Janus's facets", () => {
 
   it('opens a Janus call provider and a lobby probe through the guard without asking for a status account', () => {
     expect(facets.openProvider(janus, ctx).kind).toBe('janus');
-    const probe = facets.waitingProbe(janus, room, { ...ctx, statusAccount: () => expect.unreachable('Janus needs no status account') });
+    const probe = facets.waitingProbe(janus, room, { ...waitingCtx, statusAccount: () => expect.unreachable('Janus needs no status account') });
     expect(probe).not.toBeNull();
   });
 });

@@ -1,8 +1,9 @@
 /**
  * The call session with the Pexip provider, against the Pexip double (test/stack/pexip) over
  * real HTTP: the host PIN goes to request_token once and never to the window; a wrong PIN is
- * said once and not retried; the alias locked by PIN guessing, a room that does not exist and
- * a node that is down are told apart; the host's powers act on the node with the window's
+ * said once and not retried; the alias locked by PIN guessing (no invented duration), a room
+ * asking for single sign-on, a PIN that makes a guest, a room that does not exist and a node
+ * that is down are told apart, with Pexip's raw answer logged for IT; the host's powers act on the node with the window's
  * session token; end for all works even after the window released its token.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -106,12 +107,36 @@ describe('Pexip provider', () => {
     for (let i = 0; i < 10 && pexip.pinLockout(alias) === 'none'; i++) await guestToken(alias, String(90_000_000 + i));
     expect(pexip.pinLockout(alias)).toBe('retries-exceeded');
     const locked = open(alias, '11223344');
-    await expect(locked.session.prepare()).rejects.toMatchObject({ code: 'room-locked-out', info: { params: { minutes: 10 } } });
+    const refused = await locked.session.prepare().catch((e: unknown) => e);
+    // Pexip's answer, without a duration it does not give; the raw status logged for IT, no PIN.
+    expect(refused).toMatchObject({ code: 'room-pin-retries-exceeded' });
+    expect((refused as { info: { params?: unknown } }).info.params).toBeUndefined();
+    expect(locked.lines.join('\n')).toContain('request_token refused: HTTP 403 "Participant exceeded PIN entry retries"');
+    expect(locked.lines.join('\n')).not.toContain('11223344');
   });
 
   it('tells a room that does not exist from a node that does not answer', async () => {
     await expect(open(`vmr-missing@${pexip.domain}`).session.prepare()).rejects.toMatchObject({ code: 'room-not-found' });
     await expect(open(newRoom(), hostPin, 'http://127.0.0.1:9').session.prepare()).rejects.toMatchObject({ code: 'conference-unreachable' });
+  });
+
+  it('refuses a PIN that the node takes as a guest\'s (role GUEST) and gives that token back at once', async () => {
+    const alias = newRoom();
+    // The booking system handed the guest PIN as the host PIN.
+    const { session, lines } = open(alias, guestPin);
+    await expect(session.prepare()).rejects.toMatchObject({ code: 'host-pin-not-host' });
+    expect(lines.join('\n')).toContain('gave role GUEST, not HOST; released');
+    expect(lines.join('\n')).not.toContain(guestPin);
+    // Nobody left waiting in the room on the clinician's behalf.
+    await expect.poll(() => pexip.participants(alias)).toEqual([]);
+  });
+
+  it('explains a room that asks for single sign-on (403 with identity providers) instead of calling the PIN wrong', async () => {
+    const alias = `vmr-unit-sso-${++rooms}@${pexip.domain}`;
+    pexip.addRoom({ alias, hostPin, guestPin, ssoIdps: ['Hospital Entra ID'] });
+    const { session, lines } = open(alias);
+    await expect(session.prepare()).rejects.toMatchObject({ code: 'room-sso-required' });
+    expect(lines.join('\n')).toContain('request_token refused: HTTP 403 {idp, version}');
   });
 
   it('lets the host leave by closing the window, and still end the meeting for everyone after, with a session of its own', async () => {

@@ -1,6 +1,6 @@
 /** Pexip's Management API datetimes (naive UTC with microseconds) as the waiting badge's `since`. */
 import { describe, expect, it } from 'vitest';
-import { statusTime } from '../../../../call/main/waiting-probes';
+import { statusTime } from '../../../../../call/providers/pexip/main/pexip-management';
 
 describe('statusTime', () => {
   it('reads a naive datetime as UTC, microseconds cut to milliseconds', () => {
