@@ -147,19 +147,22 @@ export function createVdxSource(opts: VdxClientOptions): BookingSource {
     async fetchDay(day, { known, signal } = {}) {
       const { from, to } = vdxDayRange(day);
       const query = new URLSearchParams({ 'from-start-time': from, 'to-start-time': to });
-      // Both lists at once: the day's meetings and the rooms around it.
-      const [meetingList, rooms] = await Promise.all([getJson(`/v2/meetings?${query}`, signal), schedulingInfoList(day, signal)]);
-      refusedUnless(meetingList.status, []);
-      const list = z.array(z.unknown()).safeParse(meetingList.body);
-      if (!list.success) throw new BookingError('invalid-response');
-
-      const invalid: string[] = [];
-      const valid: VdxMeeting[] = [];
-      list.data.forEach((item, index) => {
-        const parsed = VdxMeeting.safeParse(item);
-        if (parsed.success) valid.push(parsed.data);
-        else invalid.push(idOf(item) ?? `#${index}`);
+      // Both lists at once: the day's meetings and the rooms around it. The meetings are
+      // validated as soon as they arrive, while the rooms are still on their way.
+      const meetingsOfDay = getJson(`/v2/meetings?${query}`, signal).then((meetingList) => {
+        refusedUnless(meetingList.status, []);
+        const list = z.array(z.unknown()).safeParse(meetingList.body);
+        if (!list.success) throw new BookingError('invalid-response');
+        const invalid: string[] = [];
+        const valid: VdxMeeting[] = [];
+        list.data.forEach((item, index) => {
+          const parsed = VdxMeeting.safeParse(item);
+          if (parsed.success) valid.push(parsed.data);
+          else invalid.push(idOf(item) ?? `#${index}`);
+        });
+        return { valid, invalid };
       });
+      const [{ valid, invalid }, rooms] = await Promise.all([meetingsOfDay, schedulingInfoList(day, signal)]);
 
       const meetings: BookedMeeting[] = [];
       const askEach: VdxMeeting[] = [];
