@@ -5,8 +5,11 @@
  */
 export interface Figure {
   label: string;
+  /** One run's value (or, with `samples`, their median). */
   value: number;
   unit: 'ms' | 'KiB' | 'count' | '%' | 'x';
+  /** Every run's value, when the module measured several runs itself (bench/median.ts). */
+  samples?: number[];
 }
 
 export interface BenchContext {

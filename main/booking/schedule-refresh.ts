@@ -144,11 +144,33 @@ export function createScheduleSync(opts: {
   };
 }
 
-/** Whether the day view would show something else: the sync time counts to the minute it displays. */
+/**
+ * Whether the day view would show something else: the sync time counts to the minute it
+ * displays. Compared field by field (a busy day has thousands of meetings, and this runs
+ * after every sync): no copy of the day is serialised.
+ */
 function shownDiffers(a: DaySchedule, b: DaySchedule): boolean {
-  const shown = (d: DaySchedule) =>
-    JSON.stringify([d.meetings, d.sync.state, d.sync.problem, d.sync.invalidCount, d.notice, d.sync.lastSyncedAt?.slice(0, 16)]);
-  return shown(a) !== shown(b);
+  return (
+    a.sync.state !== b.sync.state ||
+    a.sync.invalidCount !== b.sync.invalidCount ||
+    a.notice !== b.notice ||
+    a.sync.lastSyncedAt?.slice(0, 16) !== b.sync.lastSyncedAt?.slice(0, 16) ||
+    !samePlain(a.sync.problem, b.sync.problem) ||
+    a.meetings.length !== b.meetings.length ||
+    a.meetings.some((m, i) => !samePlain(m, b.meetings[i]))
+  );
+}
+
+/** Deep equality of JSON-like values (what the view is made of), keys in any order; an absent key equals undefined. */
+function samePlain(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ra = a as Record<string, unknown>;
+  const rb = b as Record<string, unknown>;
+  const keys = new Set([...Object.keys(ra), ...Object.keys(rb)]);
+  for (const k of keys) if (!samePlain(ra[k], rb[k])) return false;
+  return true;
 }
 
 function describeFailure(error: unknown): Problem {

@@ -147,19 +147,22 @@ export function createVdxSource(opts: VdxClientOptions): BookingSource {
     async fetchDay(day, { known, signal } = {}) {
       const { from, to } = vdxDayRange(day);
       const query = new URLSearchParams({ 'from-start-time': from, 'to-start-time': to });
-      // Both lists at once: the day's meetings and the rooms around it.
-      const [meetingList, rooms] = await Promise.all([getJson(`/v2/meetings?${query}`, signal), schedulingInfoList(day, signal)]);
-      refusedUnless(meetingList.status, []);
-      const list = z.array(z.unknown()).safeParse(meetingList.body);
-      if (!list.success) throw new BookingError('invalid-response');
-
-      const invalid: string[] = [];
-      const valid: VdxMeeting[] = [];
-      list.data.forEach((item, index) => {
-        const parsed = VdxMeeting.safeParse(item);
-        if (parsed.success) valid.push(parsed.data);
-        else invalid.push(idOf(item) ?? `#${index}`);
+      // Both lists at once: the day's meetings and the rooms around it. The meetings are
+      // validated as soon as they arrive, while the rooms are still on their way.
+      const meetingsOfDay = getJson(`/v2/meetings?${query}`, signal).then((meetingList) => {
+        refusedUnless(meetingList.status, []);
+        const list = z.array(z.unknown()).safeParse(meetingList.body);
+        if (!list.success) throw new BookingError('invalid-response');
+        const invalid: string[] = [];
+        const valid: VdxMeeting[] = [];
+        list.data.forEach((item, index) => {
+          const parsed = VdxMeeting.safeParse(item);
+          if (parsed.success) valid.push(parsed.data);
+          else invalid.push(idOf(item) ?? `#${index}`);
+        });
+        return { valid, invalid };
       });
+      const [{ valid, invalid }, rooms] = await Promise.all([meetingsOfDay, schedulingInfoList(day, signal)]);
 
       const meetings: BookedMeeting[] = [];
       const askEach: VdxMeeting[] = [];
@@ -180,7 +183,8 @@ export function createVdxSource(opts: VdxClientOptions): BookingSource {
         else meetings.push(toBooked(meeting, info, versionOf(meeting)));
       });
       if (invalid.length) log.warn(`vdx: ${invalid.length} meeting(s) failed validation on ${day}: ${invalid.join(', ')}`);
-      meetings.sort((a, b) => Date.parse(a.startTime) - Date.parse(b.startTime) || a.id.localeCompare(b.id));
+      // startTime is toISOString()'s fixed-width UTC form: comparing the strings compares the instants.
+      meetings.sort((a, b) => (a.startTime < b.startTime ? -1 : a.startTime > b.startTime ? 1 : a.id.localeCompare(b.id)));
       return { meetings, invalid } satisfies DayFetch;
     },
 
@@ -204,7 +208,7 @@ export function createVdxSource(opts: VdxClientOptions): BookingSource {
  * gives one, and the fields the console shows. Hashed, so no subject sits in the marker.
  */
 function versionOf(meeting: VdxMeeting): string {
-  const updated = (meeting as { updatedTime?: unknown }).updatedTime;
+  const updated = meeting.updatedTime;
   const fields = [meeting.startTime, meeting.endTime, meeting.subject, typeof updated === 'string' ? updated : ''];
   return createHash('sha256').update(JSON.stringify(fields)).digest('base64url').slice(0, 22);
 }
@@ -213,6 +217,7 @@ function toBooked(meeting: VdxMeeting, info: SchedulingInfo | null, version: str
   const leadMinutes = info?.vmrAvailableBefore ?? 0;
   const joinOpensAt = new Date(Date.parse(meeting.startTime) - leadMinutes * 60_000).toISOString();
   const provisioned = info?.provisionStatus === 'PROVISIONED_OK' && !!info.provisionVmrId;
+  const organizer = organizerOf(meeting);
   return {
     id: meeting.uuid,
     version,
@@ -221,7 +226,7 @@ function toBooked(meeting: VdxMeeting, info: SchedulingInfo | null, version: str
     startTime: new Date(meeting.startTime).toISOString(),
     endTime: new Date(meeting.endTime).toISOString(),
     joinOpensAt,
-    ...(organizerOf(meeting) ? { organizer: organizerOf(meeting)! } : {}),
+    ...(organizer ? { organizer } : {}),
     room:
       provisioned && info
         ? {

@@ -1,16 +1,18 @@
 /**
  * The subset of MedCom's VDX Booking Module API v2 the console reads, as zod schemas
  * written from the public OpenAPI spec. Unknown fields are tolerated (the API grows);
- * the fields we rely on are checked.
+ * the fields we rely on are checked. The two records a day's sync reads by the thousand
+ * (meeting, scheduling-info) drop unknown fields instead of copying them along: nothing
+ * reads them, and a busy day's sync would copy tens of thousands of them.
  */
 import { z } from 'zod';
 
 /** v2 "yyyy-MM-dd'T'HH:mm:ssXXX" (fractions allowed and ignored). */
 export const VdxDateTime = z.iso.datetime({ offset: true });
 
-const Link = z.object({ href: z.string() }).loose();
+const Link = z.object({ href: z.string() });
 
-export const VdxMeetingUser = z.object({ organisationId: z.string().optional(), email: z.string().optional() }).loose();
+export const VdxMeetingUser = z.object({ organisationId: z.string().optional(), email: z.string().optional() });
 
 export const VdxMeeting = z
   .object({
@@ -22,9 +24,10 @@ export const VdxMeeting = z
     createdBy: VdxMeetingUser,
     organizedBy: VdxMeetingUser,
     description: z.string().optional(),
-    _links: z.object({ self: Link.optional(), 'scheduling-info': Link.optional() }).loose(),
+    /** The change marker where the server sends one (any type: only a string is used). */
+    updatedTime: z.unknown().optional(),
+    _links: z.object({ self: Link.optional(), 'scheduling-info': Link.optional() }),
   })
-  .loose()
   .refine((m) => Date.parse(m.endTime) > Date.parse(m.startTime), {
     message: 'endTime must be after startTime',
     path: ['endTime'],
@@ -54,8 +57,7 @@ export const VdxSchedulingInfo = z
     provisionStatus: ProvisionStatus,
     provisionVmrId: z.string().max(50).optional(),
     portalLink: z.string().max(200).optional(),
-  })
-  .loose();
+  });
 export type VdxSchedulingInfo = z.infer<typeof VdxSchedulingInfo>;
 
 /** basicError / detailedError: read only for logging the code, never shown raw. */

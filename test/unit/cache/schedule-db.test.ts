@@ -53,6 +53,35 @@ describe('schedule database', () => {
     db.close();
   });
 
+  it('a rewrite of a day ends as the new fetch says, however little changed (changed rooms, organisers, gone and moved meetings)', () => {
+    const { path, key } = tempDb();
+    const db = openScheduleDb(path, key, nullLogger);
+    const kept = meeting(1);
+    const changing = { ...meeting(2), organizer: 'dr.one@example.invalid' };
+    const moving = meeting(7, '2026-11-23');
+    db.writeDay('2026-11-22', [kept, changing, meeting(3)], '2026-11-22T07:00:00.000Z', 0);
+    db.writeDay('2026-11-23', [moving], '2026-11-22T07:00:00.000Z', 0);
+    const changed: BookedMeeting = {
+      ...changing,
+      organizer: 'dr.two@example.invalid',
+      room: { ...changing.room!, guestPin: '4321', portalLink: 'https://portal.invalid/x' },
+    };
+    const moved = { ...moving, startTime: '2026-11-22T12:00:00.000Z' };
+    db.writeDay('2026-11-22', [kept, changed, moved], '2026-11-22T07:05:00.000Z', 2);
+    const day = db.readDay('2026-11-22');
+    expect(day.meetings).toEqual([kept, changed, moved]);
+    expect(day.lastSyncedAt).toBe('2026-11-22T07:05:00.000Z');
+    expect(day.invalidCount).toBe(2);
+    expect(db.readDay('2026-11-23').meetings).toEqual([]);
+    // The same fetch again: nothing to change but the sync time.
+    db.writeDay('2026-11-22', [kept, changed, moved], '2026-11-22T07:10:00.000Z', 0);
+    expect(db.readDay('2026-11-22')).toEqual({ meetings: [kept, changed, moved], lastSyncedAt: '2026-11-22T07:10:00.000Z', invalidCount: 0 });
+    // A room taken away (null columns) is written too.
+    db.writeDay('2026-11-22', [{ ...kept, room: null }], '2026-11-22T07:15:00.000Z', 0);
+    expect(db.readDay('2026-11-22').meetings).toEqual([{ ...kept, room: null }]);
+    db.close();
+  });
+
   it('keeps the old day when a write fails part-way (one transaction)', () => {
     const { path, key } = tempDb();
     const db = openScheduleDb(path, key, nullLogger);
