@@ -9,7 +9,7 @@ import { canJoin } from '../../../common/meeting-status';
 import type { GuestServer } from '../../stack/guest/build.mjs';
 import type { Stack } from '../../stack/stack';
 import type { ConsoleApp } from '../fixtures';
-import { enterPin, WAITING } from '../guest-steps';
+import { enterPin, openGuest, WAITING } from '../guest-steps';
 
 // The guest helpers live in guest-steps.ts (the stack specs use them too); re-exported for the call specs.
 export { closeGuests, enterPin, openGuest, WAITING } from '../guest-steps';
@@ -168,4 +168,24 @@ export async function expectStaysFalse(read: () => Promise<boolean>, samples = 5
       { timeout: 30_000, intervals: [1_000] },
     )
     .toBe(true);
+}
+
+/**
+ * Pexip: the interpreter's SIP endpoint (the double's endpoint page) registers, and the host's
+ * "Add participant" calls it now; returns the endpoint's page, ringing or answering.
+ */
+export async function dialInterpreterEndpoint(call: Page, stack: Stack, browser: Parameters<typeof openGuest>[0], address: string): Promise<Page> {
+  const endpoint = await openGuest(browser, stack.pexip!.endpointPageUrl(address));
+  await expect.poll(() => stack.pexip!.endpointRegistered(address)).toBe(true);
+  await call.getByRole('button', { name: 'Add participant' }).click();
+  const dialog = call.getByTestId('add-participant');
+  await dialog.getByRole('radio', { name: 'Call them now' }).check();
+  await dialog.getByLabel('Role').selectOption('interpreter');
+  await dialog.getByLabel('Name').fill('Ina Example');
+  await dialog.getByLabel('Call to').selectOption('sip');
+  await dialog.getByLabel('Address or number').fill(address);
+  await dialog.getByRole('button', { name: 'Call', exact: true }).click();
+  await expect(dialog.getByRole('status')).toHaveText('Calling. They join the meeting when they answer.');
+  await dialog.getByRole('button', { name: 'Done' }).click();
+  return endpoint;
 }

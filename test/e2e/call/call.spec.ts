@@ -22,6 +22,7 @@ import {
   closeGuests,
   consoleAudio,
   consoleFrames,
+  dialInterpreterEndpoint,
   enterPin,
   expectAllDecoding,
   expectGrows,
@@ -92,18 +93,7 @@ interface ThirdParty {
 
 /** Pexip: "Add participant" calls the interpreter's SIP address; the endpoint rings and answers. */
 async function dialInterpreter(call: Page, stack: Stack, browser: Browser): Promise<ThirdParty> {
-  const address = 'interpreter.arabic@relay.sandbox.test';
-  const endpoint = await openGuest(browser, stack.pexip!.endpointPageUrl(address));
-  await expect.poll(() => stack.pexip!.endpointRegistered(address)).toBe(true);
-  const dialog = await openAddParticipant(call);
-  await dialog.getByRole('radio', { name: 'Call them now' }).check();
-  await dialog.getByLabel('Role').selectOption('interpreter');
-  await dialog.getByLabel('Name').fill('Ina Example');
-  await dialog.getByLabel('Call to').selectOption('sip');
-  await dialog.getByLabel('Address or number').fill(address);
-  await dialog.getByRole('button', { name: 'Call', exact: true }).click();
-  await expect(dialog.getByRole('status')).toHaveText('Calling. They join the meeting when they answer.');
-  await dialog.getByRole('button', { name: 'Done' }).click();
+  const endpoint = await dialInterpreterEndpoint(call, stack, browser, 'interpreter.arabic@relay.sandbox.test');
   const state = () => endpoint.evaluate(() => (globalThis as unknown as { __endpoint: { state: string } }).__endpoint.state);
   await expect.poll(state, { timeout: 30_000 }).toBe('in-call');
   expect(await endpoint.evaluate(() => (globalThis as unknown as { __endpoint: { caller: { role: string } | null } }).__endpoint.caller?.role)).toBe('GUEST');

@@ -17,7 +17,7 @@ import type { Stack } from '../../stack/stack';
 import { until } from '../../support/until';
 import { expect, test } from '../fixtures';
 import { signIn } from '../steps';
-import { closeGuests, enterPin, guestUrl, hostMeeting, meetingOnNow, openGuest, WAITING, type OpenMeeting } from './call-steps';
+import { closeGuests, dialInterpreterEndpoint, enterPin, guestUrl, hostMeeting, meetingOnNow, openGuest, WAITING, type OpenMeeting } from './call-steps';
 
 let guests: GuestServer;
 
@@ -43,21 +43,8 @@ async function refreshes(stack: Stack, host: string, more: number): Promise<void
   expect(stack.pexip!.tokenOf(host)!.length).toBe(1000);
 }
 
-async function dial(call: Page, stack: Stack, browser: Parameters<typeof openGuest>[0]): Promise<Page> {
-  const address = 'interpreter.tokens@relay.sandbox.test';
-  const endpoint = await openGuest(browser, stack.pexip!.endpointPageUrl(address));
-  await expect.poll(() => stack.pexip!.endpointRegistered(address)).toBe(true);
-  await call.getByRole('button', { name: 'Add participant' }).click();
-  const dialog = call.getByTestId('add-participant');
-  await dialog.getByRole('radio', { name: 'Call them now' }).check();
-  await dialog.getByLabel('Role').selectOption('interpreter');
-  await dialog.getByLabel('Name').fill('Ina Example');
-  await dialog.getByLabel('Call to').selectOption('sip');
-  await dialog.getByLabel('Address or number').fill(address);
-  await dialog.getByRole('button', { name: 'Call', exact: true }).click();
-  await expect(dialog.getByRole('status')).toHaveText('Calling. They join the meeting when they answer.');
-  await dialog.getByRole('button', { name: 'Done' }).click();
-  return endpoint;
+function dial(call: Page, stack: Stack, browser: Parameters<typeof openGuest>[0]): Promise<Page> {
+  return dialInterpreterEndpoint(call, stack, browser, 'interpreter.tokens@relay.sandbox.test');
 }
 
 test('Pexip: admit, mute, lock, dial and end work after three refreshes of 1,000-character session tokens, with CORS for the console only', async ({ launchConsole, stack, browser }) => {

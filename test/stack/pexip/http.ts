@@ -2,7 +2,18 @@
  * Small HTTP helpers shared by the double's routes: CORS as a Conferencing Node sends it,
  * JSON in the `{status, result}` wrapper, and bounded request bodies.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+
+/** Listens on a free port of 127.0.0.1 (test traffic stays on loopback); resolves to the port. */
+export function listenOnLoopback(server: Server): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const addr = server.address();
+      resolve(typeof addr === 'object' && addr ? addr.port : 0);
+    });
+  });
+}
 
 /**
  * Every answer carries these: the console's pages come from another origin (`null` for an

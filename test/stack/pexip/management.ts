@@ -16,6 +16,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Conference } from './conference';
+import { listenOnLoopback } from './http';
 import { ALIAS_PREFIX, CONFERENCE_PREFIX, configurationRoute } from './routes-configuration';
 import { send, STATUS_PREFIX, statusRoute } from './routes-status';
 import type { RequestLogEntry } from './server';
@@ -63,13 +64,7 @@ export class ManagementServer {
   }
 
   listen(): Promise<number> {
-    return new Promise((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(0, '127.0.0.1', () => {
-        const addr = this.server.address();
-        resolve(typeof addr === 'object' && addr ? addr.port : 0);
-      });
-    });
+    return listenOnLoopback(this.server);
   }
 
   /** Test hook: change the limit (a test that polls too fast on purpose). */

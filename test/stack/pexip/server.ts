@@ -9,7 +9,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { ENDPOINT_PREFIX, endpointRoute } from './endpoint/routes';
-import { BadRequest, PREFLIGHT_HEADERS, sendEmpty, sendResult, sendText } from './http';
+import { BadRequest, listenOnLoopback, PREFLIGHT_HEADERS, sendEmpty, sendResult, sendText } from './http';
 import type { PexipNode } from './node';
 import { tokenRoute } from './routes-conference';
 import { events, NOT_FOUND, refreshToken, releaseToken, requestToken, type ConferenceRequest } from './routes-token';
@@ -50,13 +50,7 @@ export class PexipServer {
   }
 
   listen(): Promise<number> {
-    return new Promise((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(0, '127.0.0.1', () => {
-        const addr = this.server.address();
-        resolve(typeof addr === 'object' && addr ? addr.port : 0);
-      });
-    });
+    return listenOnLoopback(this.server);
   }
 
   setDown(down: boolean): void {

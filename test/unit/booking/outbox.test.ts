@@ -13,35 +13,25 @@ import { createVdxWriter } from '../../../main/booking/outbox/vdx-writes';
 import type { BookingWrite } from '../../../main/booking/outbox/write-types';
 import { openScheduleDb, type ScheduleDb } from '../../../main/cache/schedule-db';
 import { nullLogger } from '../../../main/log/logger';
-import { createTestCa } from '../../stack/ca';
-import { startIdp, type IdpHandle } from '../../stack/idp';
-import { startVdx, type VdxHandle, type VdxWriteFault } from '../../stack/vdx';
+import type { VdxHandle, VdxWriteFault } from '../../stack/vdx';
 import { tempDir } from '../../support/temp-dir';
+import { startVdxSandbox, type VdxSandbox } from '../../support/vdx-sandbox';
 
 const NURSE = 'nurse.demo@example.org';
 const READER = 'reader.demo@example.org';
 const DAY_MS = 24 * 3600_000;
 
-let idp: IdpHandle;
+let sandbox: VdxSandbox;
 let vdx: VdxHandle;
-const tokens = new Map<string, string>();
+let tokens: Map<string, string>;
 const key = randomBytes(32);
 
 beforeAll(async () => {
-  const ca = await createTestCa(tempDir('outbox-ca-'));
-  idp = await startIdp({ tls: ca });
-  vdx = await startVdx({
-    idp: { issuer: idp.issuer, jwksUri: idp.jwksUri, audience: idp.resource, scope: idp.apiScope },
-    caCertPem: ca.caCertPem,
-    seed: false,
-  });
-  for (const who of [NURSE, READER]) tokens.set(who, await idp.mintAccessToken(who));
+  sandbox = await startVdxSandbox('outbox-ca-', [NURSE, READER]);
+  ({ vdx, tokens } = sandbox);
 });
 
-afterAll(async () => {
-  await vdx?.stop();
-  await idp?.stop();
-});
+afterAll(() => sandbox?.stop());
 
 beforeEach(() => {
   vdx.setWriteFault(null);
