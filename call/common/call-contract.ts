@@ -121,7 +121,7 @@ export const callChannels = {
   'call.muteGuests': channel(z.object({ muted: z.boolean() }).strict(), Ok, ['call']),
   /** Calls an interpreter, a specialist or a relative directly (SIP, H.323, phone). */
   'call.dial': channel(DialRequest, Ok, ['call']),
-  /** Ends the meeting for everyone and closes the call window. */
+  /** Ends the meeting for everyone; the window stays for its end screen (call.close closes it). */
   'call.end': channel(Empty, Ok, ['call']),
   'call.invite': channel(InviteRequest.strict(), Invitation, ['call']),
   /** Opens the invitation in the mail program (a mailto: main writes). */
