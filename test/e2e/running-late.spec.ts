@@ -61,16 +61,19 @@ async function inviteBySms(call: Page, name: string, number: string): Promise<vo
 
 /** Ends the meeting for everyone: the guest waiting goes too, so the next spec finds the lobby empty. */
 async function endForEveryone(call: Page): Promise<void> {
-  const closed = call.waitForEvent('close');
-  await call.getByRole('button', { name: 'Leave call' }).click();
-  await call.getByRole('button', { name: 'End for everyone' }).click();
-  await closed;
+  await leaveThenClose(call, 'End for everyone');
 }
 
 async function leaveCall(call: Page): Promise<void> {
+  await leaveThenClose(call, 'Leave');
+}
+
+/** Leave or End, then the end screen's Close window (the window stays for the end screen). */
+async function leaveThenClose(call: Page, how: 'Leave' | 'End for everyone'): Promise<void> {
   const closed = call.waitForEvent('close');
   await call.getByRole('button', { name: 'Leave call' }).click();
-  await call.getByRole('button', { name: 'Leave', exact: true }).click();
+  await call.getByRole('button', { name: how, exact: true }).click();
+  await call.getByTestId('end-screen').getByRole('button', { name: 'Close window' }).click();
   await closed;
 }
 

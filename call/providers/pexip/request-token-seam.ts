@@ -9,3 +9,8 @@
 export function requestTokenUrl(nodeUrl: string, alias: string): string {
   return `${nodeUrl.replace(/\/+$/, '')}/api/client/v2/conferences/${encodeURIComponent(alias)}/request_token`;
 }
+
+/** The same node's refresh_token URL: the window reads each new token from its answers too. */
+export function refreshTokenUrl(nodeUrl: string, alias: string): string {
+  return `${nodeUrl.replace(/\/+$/, '')}/api/client/v2/conferences/${encodeURIComponent(alias)}/refresh_token`;
+}

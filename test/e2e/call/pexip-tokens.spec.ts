@@ -99,6 +99,8 @@ test('Pexip: admit, mute, lock, dial and end work after three refreshes of 1,000
   await call.getByRole('button', { name: 'Leave call' }).click();
   await call.getByRole('button', { name: 'End for everyone' }).click();
   await expect(patient.getByTestId('status')).toHaveText('The meeting has ended');
+  // The window stays for its end screen until it is closed.
+  await call.getByTestId('end-screen').getByRole('button', { name: 'Close window' }).click();
   await closed;
   expect(stack.pexip!.participants(meeting.uri)).toEqual([]);
   stack.pexip!.setCorsOrigins('*');

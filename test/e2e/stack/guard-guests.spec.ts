@@ -178,7 +178,8 @@ test('after a Janus restart both guests rejoin and see each other again', async 
   await janus.restart();
 
   for (const page of [patient, relative]) {
-    await expect.poll(() => statesOf(page), { timeout: 30_000 }).toBe('lobby connecting joined reconnecting joined');
+    // Reconnecting says why (the rejoin policy's reason): the server went away.
+    await expect.poll(() => statesOf(page), { timeout: 30_000 }).toBe('lobby connecting joined reconnecting:server-unreachable joined');
     // Frames from the new subscriber PeerConnection: the old one was torn down on reconnect.
     await expect.poll(() => framesFrom(page), { timeout: 20_000 }).toBeGreaterThan(0);
   }

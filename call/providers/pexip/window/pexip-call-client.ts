@@ -22,7 +22,7 @@ import {
 } from '@pexip/infinity';
 import { GuestRole, type JoinInfo, type RosterEntry, type WaitingGuest } from '../../../common/call-model';
 import { CHAT_MAX_LENGTH, STAGE, type CallClient, type CallClientEvents, type CallParticipant, type ChatMessage, type EndReason, type HostPort, type MediaStats } from '../../../window/call-client';
-import { requestTokenUrl } from '../request-token-seam';
+import { refreshTokenUrl, requestTokenUrl } from '../request-token-seam';
 import { Emitter } from '../../../window/emitter';
 import { rejoin, REJOIN_POLICY } from '../../../window/rejoin-policy';
 
@@ -151,11 +151,18 @@ export class PexipCallClient implements CallClient {
     ];
   }
 
+  /** A new session token, however the library got it: main's host powers use the newest. */
+  private tokenRefreshed(token: string): void {
+    if (token === this.token) return;
+    this.token = token;
+    this.port.sessionToken(token);
+  }
+
   /** One request_token (answered from main's answer), the event stream, the call. */
   private async call(info: PexipJoin): Promise<void> {
     const token = (info.tokenResponse as { result?: { token?: unknown } }).result?.token;
     this.token = typeof token === 'string' ? token : undefined;
-    answerRequestTokenOnce(info);
+    answerRequestTokenOnce(info, (next) => this.tokenRefreshed(next));
     const result = await this.client!.call({
       conferenceAlias: info.alias,
       displayName: this.displayName,
@@ -198,10 +205,7 @@ export class PexipCallClient implements CallClient {
       this.me = participant.uuid;
       if (first) this.port.joined(participant.uuid, this.token);
     });
-    signals.onTokenRefreshed.add(({ token }) => {
-      this.token = token;
-      this.port.sessionToken(token);
-    });
+    signals.onTokenRefreshed.add(({ token }) => this.tokenRefreshed(token));
     signals.onConferenceStatus.add(({ status }) => this.events.emit('conference', { locked: status.locked, guestsMuted: status.guestsMuted }));
     // Sender and name as the node stamped them (the participant's uuid), not as typed.
     signals.onMessage.add((m) => {
@@ -214,8 +218,10 @@ export class PexipCallClient implements CallClient {
       this.rejoinUntil = 0;
       this.events.emit('state', { state: 'joined' });
     });
-    // The library rebuilds the media path itself (ICE restart) while its event stream holds.
+    // The library rebuilds the media path itself (ICE restart) while its event stream holds,
+    // e.g. when received video stalls; onReconnected (not onCallConnected) says it is back.
     callSignals.onReconnecting.add(() => this.events.emit('state', { state: 'reconnecting', reason: 'media-failed' }));
+    callSignals.onReconnected.add(() => this.events.emit('state', { state: 'joined' }));
     signals.onDisconnected.add(({ error }) => void this.disconnected(String(error)));
     signals.onError.add(({ error }) => this.events.emit('warning', `pexip: ${String(error)}`));
     return client;
@@ -319,13 +325,22 @@ function quietLibraryLog(): void {
 // RTCPeerConnection for getStats (it does not expose it).
 
 let pendingTokenAnswer: { url: string; body: string } | null = null;
+/** The current call's refresh_token URL and who wants each new token from it. */
+let refreshWatch: { url: string; onToken: (token: string) => void } | null = null;
 let fetchWrapped = false;
 
-function answerRequestTokenOnce(info: PexipJoin): void {
+/**
+ * Also watches the call's refresh_token answers: the library announces a new token
+ * (onTokenRefreshed) only for its timed refresh, not for the refresh it makes after a media
+ * renegotiation (`update`) or a server's refresh_token event; a real node refuses the old
+ * token soon after, so main would lose its host powers (found against the double's tokens).
+ */
+function answerRequestTokenOnce(info: PexipJoin, onToken: (token: string) => void): void {
   pendingTokenAnswer = {
     url: requestTokenUrl(info.nodeUrl, info.alias),
     body: JSON.stringify(info.tokenResponse),
   };
+  refreshWatch = { url: refreshTokenUrl(info.nodeUrl, info.alias), onToken };
   if (fetchWrapped) return;
   fetchWrapped = true;
   const realFetch = window.fetch.bind(window);
@@ -335,6 +350,21 @@ function answerRequestTokenOnce(info: PexipJoin): void {
     if (answer && url === answer.url && (init?.method ?? 'GET').toUpperCase() === 'POST') {
       pendingTokenAnswer = null;
       return Promise.resolve(new Response(answer.body, { status: 200, headers: { 'content-type': 'application/json' } }));
+    }
+    const watch = refreshWatch;
+    if (watch && url === watch.url) {
+      return realFetch(input, init).then((res) => {
+        if (res.ok) {
+          void res
+            .clone()
+            .json()
+            .then((body: { result?: { token?: unknown } }) => {
+              if (typeof body.result?.token === 'string') watch.onToken(body.result.token);
+            })
+            .catch(() => undefined);
+        }
+        return res;
+      });
     }
     return realFetch(input, init);
   };

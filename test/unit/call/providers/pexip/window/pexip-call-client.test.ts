@@ -20,6 +20,19 @@ import { PexipCallClient, type CreateInfinityClient } from '../../../../../../ca
 import { until } from '../../../../../support/until';
 
 vi.stubGlobal('window', globalThis);
+/**
+ * The network under the window's fetch: refresh_token answers a new token, as a node does
+ * (the library's own requests never get here: its client is the fake below, so only the
+ * tests' own calls of window.fetch do).
+ */
+const refreshed: string[] = [];
+vi.stubGlobal('fetch', async (input: string | URL | Request) => {
+  const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+  if (!url.endsWith('/refresh_token')) return new Response('{}', { status: 404 });
+  const token = `session-token-refreshed-${refreshed.length + 1}`;
+  refreshed.push(token);
+  return new Response(JSON.stringify({ status: 'success', result: { token, expires: '120' } }), { status: 200, headers: { 'content-type': 'application/json' } });
+});
 vi.stubGlobal('RTCPeerConnection', class {});
 
 type Signals = Parameters<CreateInfinityClient>[0];
@@ -124,6 +137,22 @@ describe('PexipCallClient: joining', () => {
     expect(t.tokens).toEqual(['session-token-1b']);
   });
 
+  it('a token from a refresh the library does not announce (after a renegotiation) still reaches main, once', async () => {
+    const t = await joined();
+    // @pexip/infinity 20's refresh after `update` goes through window.fetch but emits no
+    // onTokenRefreshed; the window reads the token from the answer.
+    const res = await window.fetch('https://node.example.org/api/client/v2/conferences/vmr-invented%40example.org/refresh_token', { method: 'POST' });
+    expect(res.status).toBe(200);
+    await until(() => t.tokens.length === 1, { what: 'the token at main' });
+    expect(t.tokens).toEqual([refreshed.at(-1)]);
+    // The same token announced as well (a timed refresh): not sent twice.
+    t.lib().signals.onTokenRefreshed.emit({ token: refreshed.at(-1)! } as never);
+    expect(t.tokens).toHaveLength(1);
+    // Another conference's refresh is not this call's token.
+    await window.fetch('https://node.example.org/api/client/v2/conferences/another%40example.org/refresh_token', { method: 'POST' });
+    expect(t.tokens).toHaveLength(1);
+  });
+
   it('main could not prepare (wrong host PIN, server gone): failed, refused', async () => {
     const t = setUp(() => Promise.reject(new Error('host-pin-refused')));
     await expect(t.client.join(t.local)).rejects.toThrow('host-pin-refused');
@@ -210,6 +239,13 @@ describe('PexipCallClient: losing and ending the call', () => {
     t.lib().signals.onDisconnected.emit({ error, errorCode: '#pex0' } as never);
     await until(() => t.states().length === 3, { what: 'the end' });
     expect(t.states().at(-1)).toBe(expected);
+  });
+
+  it('received video stalls (the library restarts ICE): reconnecting, then joined on its onReconnected', async () => {
+    const t = await joined();
+    t.lib().callSignals.onReconnecting.emit(undefined);
+    t.lib().callSignals.onReconnected.emit(undefined);
+    expect(t.states()).toEqual(['connecting', 'joined', 'reconnecting:media-failed', 'joined']);
   });
 
   it('media path lost (the library reconnects its call): reconnecting, media-failed, then joined', async () => {
