@@ -9,15 +9,28 @@ export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /**
  * Runs a command with inherited output (or, with `onOutput`, hands its stdout and stderr to
- * that); resolves with its exit code.
+ * that); resolves with its exit code. With `timeoutMs`, a command still running then is
+ * killed and resolves 124 (as timeout(1) does): a check that hangs fails with its name
+ * instead of eating CI's whole time limit in silence.
  */
 export function run(command, args, opts = {}) {
-  const { onOutput, ...spawnOpts } = opts;
+  const { onOutput, timeoutMs, ...spawnOpts } = opts;
   return new Promise((resolve) => {
     const child = spawn(command, args, { cwd: root, stdio: 'inherit', ...spawnOpts, env: { ...process.env, ...opts.env } });
+    let timedOut = false;
+    const timer = timeoutMs
+      ? setTimeout(() => {
+          timedOut = true;
+          say(`${command} ${args.join(' ')}: still running after ${Math.round(timeoutMs / 1000)} s; stopped`);
+          child.kill('SIGKILL');
+        }, timeoutMs)
+      : null;
     child.stdout?.on('data', (chunk) => onOutput?.(chunk));
     child.stderr?.on('data', (chunk) => onOutput?.(chunk));
-    child.on('close', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+    child.on('close', (code, signal) => {
+      if (timer) clearTimeout(timer);
+      resolve(timedOut ? 124 : (code ?? (signal ? 1 : 0)));
+    });
     child.on('error', () => resolve(127));
   });
 }

@@ -73,7 +73,12 @@ const compiled = new WeakMap();
 function textMatchers(texts) {
   let matchers = compiled.get(texts);
   if (!matchers) {
-    const words = [...new Set(texts.filter((t) => typeof t === 'string' && t.trim() !== '').map((t) => t.trim().toLowerCase()))].map((t) => t.split(/[\s+]+/));
+    // Split on the gaps (any run of spaces or '+'), dropping the empty words a leading or
+    // trailing '+' makes ("+45 20 30 40 50"): an empty first word would be an empty prefix,
+    // which indexOf finds at the end of the text forever.
+    const words = [...new Set(texts.filter((t) => typeof t === 'string').map((t) => t.trim().toLowerCase()))]
+      .map((t) => t.split(/[\s+]+/).filter((word) => word !== ''))
+      .filter((list) => list.length > 0);
     matchers = { all: anyOf(words), long: anyOf(words.filter((w) => w.join(' ').length >= MIN_DECODED_SECRET)) };
     compiled.set(texts, matchers);
   }
@@ -96,7 +101,7 @@ function anyOf(values) {
   return {
     test(text) {
       for (const [prefix, regex] of compiledGroups) {
-        for (let at = text.indexOf(prefix); at !== -1; at = text.indexOf(prefix, at + 1)) {
+        for (let at = text.indexOf(prefix); at !== -1 && at < text.length; at = text.indexOf(prefix, at + 1)) {
           regex.lastIndex = at;
           if (regex.test(text)) return true;
         }

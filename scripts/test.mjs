@@ -24,9 +24,9 @@ const failures = [];
 const bin = (name) => join(root, 'node_modules', '.bin', name);
 
 /** Runs one check with its output captured; counts it as one test. */
-async function check(name, command, args) {
+async function check(name, command, args, { timeoutMs } = {}) {
   const output = [];
-  const code = await run(command, args, { stdio: ['ignore', 'pipe', 'pipe'], onOutput: (chunk) => output.push(chunk) });
+  const code = await run(command, args, { stdio: ['ignore', 'pipe', 'pipe'], onOutput: (chunk) => output.push(chunk), timeoutMs });
   say(`── ${name}${code === 0 ? '' : ' (FAILED)'}`);
   process.stdout.write(Buffer.concat(output));
   if (code === 0) passed++;
@@ -92,7 +92,9 @@ if (built) {
     failed++;
     failures.push('playwright test (did not finish)');
   }
-  await check('privacy audit of what the console wrote during the e2e suite', 'node', ['scripts/privacy-audit.mjs']);
+  // It reads a few hundred files in seconds; ten minutes means it is stuck (it once was, on a
+  // secret that began with '+', and CI ran out of time with nothing said).
+  await check('privacy audit of what the console wrote during the e2e suite', 'node', ['scripts/privacy-audit.mjs'], { timeoutMs: 10 * 60_000 });
 } else {
   failed++;
   failures.push('e2e tests (skipped: the build failed)');
