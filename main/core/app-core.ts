@@ -153,8 +153,19 @@ export async function createCore(opts: {
   let signedOutBy: SignOutReason | null = null;
   const workstationState = (): WorkstationState => ({ signOutPending: workstation?.pending() ?? null, signedOutBy });
 
-  /** The signed-in user's schedule, opened on first use. One folder per account. */
-  async function userSession(): Promise<UserSession> {
+  /**
+   * The signed-in user's schedule, opened on first use. One folder per account. One call at a
+   * time: the start-up warm-up below and the window's first read arrive together, and two
+   * openings would each open the database and start their own sync timer and waiting watch
+   * (one of them left running, unseen, with its own traffic).
+   */
+  let sessionTurn: Promise<unknown> = Promise.resolve();
+  function userSession(): Promise<UserSession> {
+    const turn = sessionTurn.then(openUserSession, openUserSession);
+    sessionTurn = turn.catch(() => undefined);
+    return turn;
+  }
+  async function openUserSession(): Promise<UserSession> {
     const key = await auth.accountKey();
     if (!key) throw new UserFacingError('not-signed-in');
     const dirName = createHash('sha256').update(key).digest('hex').slice(0, 24);
