@@ -1,0 +1,49 @@
+/**
+ * How the readiness check's steps write their rows, and how a network failure becomes a code:
+ * a timeout, or "unreachable" with the system's error code (ECONNREFUSED, ENOTFOUND, a TLS
+ * code), never a message that could carry a URL with a token in it.
+ */
+import type { ReadinessCode, ReadinessRow, ReadinessStepName } from '../../../common/readiness';
+import { safeUrl } from '../../../main/diagnostics/diagnostics';
+
+export type Row = ReadinessRow;
+export type Params = NonNullable<ReadinessRow['params']>;
+
+/** The rows of one server: a row maker bound to its kind and address. */
+export function rowsFor(kind: ReadinessRow['kind'], server: string) {
+  const shown = safeUrl(server).slice(0, 300);
+  const row =
+    (state: ReadinessRow['state']) =>
+    (step: ReadinessStepName, code: ReadinessCode, params?: Params, inferred?: boolean): Row => ({
+      kind,
+      server: shown,
+      step,
+      state,
+      code,
+      ...(params && Object.keys(params).length ? { params } : {}),
+      ...(inferred ? { inferred: true } : {}),
+    });
+  return { ok: row('ok'), failed: row('failed'), skipped: row('skipped') };
+}
+
+/** A system error code from a failed request (fetch wraps it in `cause`), else the error's name. */
+export function errorCode(error: unknown): string {
+  let e: unknown = error;
+  for (let depth = 0; depth < 4 && e; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && /^[A-Z0-9_]{2,40}$/.test(code)) return code;
+    e = (e as { cause?: unknown }).cause;
+  }
+  const name = (error as Error | undefined)?.name;
+  return typeof name === 'string' && /^[A-Za-z]{1,40}$/.test(name) ? name : 'error';
+}
+
+export function isTimeout(error: unknown): boolean {
+  const name = (error as Error | undefined)?.name;
+  return name === 'TimeoutError' || name === 'AbortError';
+}
+
+/** The failed row for a request that got no HTTP answer. */
+export function noAnswer(rows: ReturnType<typeof rowsFor>, step: ReadinessStepName, error: unknown, timeoutMs: number): Row {
+  return isTimeout(error) ? rows.failed(step, 'timeout', { ms: timeoutMs }) : rows.failed(step, 'unreachable', { error: errorCode(error) });
+}
