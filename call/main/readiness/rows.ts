@@ -28,12 +28,16 @@ export function rowsFor(kind: ReadinessRow['kind'], server: string) {
 
 /** A system error code from a failed request (fetch wraps it in `cause`), else the error's name. */
 export function errorCode(error: unknown): string {
+  // The system's own (errno-style, E…) code where the chain has one, else the first code.
+  const codes: string[] = [];
   let e: unknown = error;
   for (let depth = 0; depth < 4 && e; depth++) {
     const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && /^[A-Z0-9_]{2,40}$/.test(code)) return code;
+    if (typeof code === 'string' && /^[A-Z0-9_]{2,40}$/.test(code)) codes.push(code);
     e = (e as { cause?: unknown }).cause;
   }
+  const found = codes.find((c) => /^E[A-Z]/.test(c)) ?? codes[0];
+  if (found) return found;
   const name = (error as Error | undefined)?.name;
   return typeof name === 'string' && /^[A-Za-z]{1,40}$/.test(name) ? name : 'error';
 }
