@@ -4,14 +4,13 @@
  * code), never a message that could carry a URL with a token in it.
  */
 import type { ReadinessCode, ReadinessRow, ReadinessStepName } from '../../../common/readiness';
-import { safeUrl } from '../../../main/diagnostics/diagnostics';
 
 export type Row = ReadinessRow;
 export type Params = NonNullable<ReadinessRow['params']>;
 
 /** The rows of one server: a row maker bound to its kind and address. */
 export function rowsFor(kind: ReadinessRow['kind'], server: string) {
-  const shown = safeUrl(server).slice(0, 300);
+  const shown = shownAddress(server).slice(0, 300);
   const row =
     (state: ReadinessRow['state']) =>
     (step: ReadinessStepName, code: ReadinessCode, params?: Params, inferred?: boolean): Row => ({
@@ -24,6 +23,21 @@ export function rowsFor(kind: ReadinessRow['kind'], server: string) {
       ...(inferred ? { inferred: true } : {}),
     });
   return { ok: row('ok'), failed: row('failed'), skipped: row('skipped') };
+}
+
+/**
+ * A server's address as a ticket may show it: no user name, password, query or fragment
+ * (Diagnostics' safeUrl does the same; this one keeps the check free of Diagnostics' imports).
+ * A `stun:`/`turn:` URL (no `//`) is shown as ice-steps.ts trimmed it.
+ */
+export function shownAddress(value: string): string {
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return value;
+  try {
+    const url = new URL(value);
+    return `${url.protocol}//${url.host}${url.pathname === '/' ? '' : url.pathname}`;
+  } catch {
+    return value.replace(/[?#@].*$/, '');
+  }
 }
 
 /** A system error code from a failed request (fetch wraps it in `cause`), else the error's name. */
