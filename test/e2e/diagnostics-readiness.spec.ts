@@ -49,7 +49,7 @@ test('Check conference servers: the table passes against the sandbox, and names 
     await app.page.keyboard.press('Enter');
     await expect(check.getByRole('status').filter({ hasText: 'Copied.' })).toBeVisible();
     if (app.kind === 'browser') {
-      const text = await app.page.evaluate(() => navigator.clipboard.readText());
+      const text = await app.page.evaluate(() => (globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }).navigator.clipboard.readText());
       expect(text).toMatch(/^Conference server readiness, .*: passed$/m);
       expect(text).toMatch(/^OK\s+pexip http:\/\/127\.0\.0\.1:\d+\s+cors\s+cors-allowed/m);
       expect(text).not.toContain(stack.pexip!.statusApi.password);
