@@ -5,6 +5,7 @@
  * step; with the console's origin taken off the node's list, the CORS step fails by name; the
  * copied table carries no token, PIN or password.
  */
+import AxeBuilder from '@axe-core/playwright';
 import { writeFileSync } from 'node:fs';
 import { consolePolicyFor } from '../stack/stack';
 import { expect, test } from './fixtures';
@@ -63,6 +64,10 @@ test('Check conference servers: the table passes against the sandbox, and names 
     await expect(row('pexip', 'cors')).toHaveAttribute('data-state', 'failed');
     await expect(row('pexip', 'cors')).toContainText(`${origin} is not allowed (HTTP 403)`);
     await expect(row('pexip', 'request-token')).toHaveAttribute('data-state', 'ok');
+
+    // Screen readers: the table (with failed and skipped rows) has no serious or critical violation.
+    const axe = await new AxeBuilder({ page: app.page }).include('[data-testid="readiness"]').withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
+    expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
   } finally {
     stack.pexip!.setCorsOrigins('*');
   }
