@@ -86,6 +86,7 @@ export async function startBrowserHost(opts: {
   const { config } = opts;
   const platform: Platform = {
     host: 'browser',
+    windowOrigin: access.origin,
     version: opts.version,
     locale: 'en',
     userDataDir: opts.userDataDir,

@@ -23,6 +23,7 @@ import { createSecretBox } from './platform/safe-storage';
 import { createSavePathChooser } from './platform/save-dialog';
 import { createScreenSources } from './platform/screen-sources';
 import { createWorkstationMonitor } from './platform/workstation-monitor';
+import { APP_ORIGIN } from './windows/app-origin';
 import { hardenWebContents } from './windows/navigation';
 import { handleAppProtocol, registerAppScheme } from './windows/register-protocol';
 import { hardenSession } from './windows/security';
@@ -122,6 +123,7 @@ async function start(): Promise<void> {
 
   const platform: Platform = {
     host: 'electron',
+    windowOrigin: APP_ORIGIN,
     version: app.getVersion(),
     locale: app.getLocale(),
     userDataDir: paths.userDataDir,

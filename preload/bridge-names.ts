@@ -14,6 +14,7 @@ export const IPC_EVENT_PREFIX = 'cc:event:';
 export const CHANNEL_NAMES = [
   'app.info',
   'app.diagnostics',
+  'app.checkServers',
   'app.saveLogs',
   'log.write',
   'auth.state',

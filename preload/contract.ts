@@ -14,12 +14,14 @@ import { GuestRole } from '../call/common/call-model';
 import { callChannels, callEvents, LateRequest, LateResult } from '../call/common/call-contract';
 import { channel, Empty, Ok } from '../common/bridge-channel';
 import { Diagnostics } from '../common/diagnostics';
+import { ReadinessReport } from '../common/readiness';
 import { ErrorInfo } from '../common/errors';
 import { MAX_WINDOW_LOG_CHARS, WINDOW_LOG_LEVELS, WINDOW_LOG_SOURCE } from '../common/window-log';
 
 export { ErrorCode, ErrorInfo } from '../common/errors';
 export { WindowKind } from '../common/bridge-channel';
 export { Diagnostics } from '../common/diagnostics';
+export { ReadinessReport } from '../common/readiness';
 export { AfterCall, CallDevices, Invitation, LATE_MINUTES, LateResult, ScreenSource, ServerCheck, ShareSources } from '../call/common/call-contract';
 
 /** A calendar day in the workstation's time zone, as YYYY-MM-DD. */
@@ -183,6 +185,8 @@ export type SavedLogs = z.infer<typeof SavedLogs>;
 export const channels = {
   'app.info': channel(Empty, AppInfo, ['main', 'call']),
   'app.diagnostics': channel(Empty, Diagnostics, ['main']),
+  /** "Check conference servers": the readiness check, step by step, for each configured server (asks them; seconds). */
+  'app.checkServers': channel(Empty, ReadinessReport, ['main']),
   /** One zip of the redacted logs and the Diagnostics text, where the user picks. */
   'app.saveLogs': channel(Empty, SavedLogs, ['main']),
   /** A window's warnings and errors, to main's log (fire and forget: main may drop by rate). */

@@ -5,7 +5,7 @@
 //    the project's CI machine) the install still succeeds and the console runs in the
 //    browser host instead;
 //  - with --system: the Debian/Ubuntu packages the sandbox and the tests run for real
-//    (chromium, janus, iproute2, gnome-keyring and dbus-daemon), through apt-get when missing.
+//    (chromium, janus, coturn, iproute2, gnome-keyring and dbus-daemon), through apt-get when missing.
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -54,6 +54,8 @@ export async function ensureElectronBinary(afterInstall = false) {
 const systemPackages = [
   { command: 'chromium', paths: ['/usr/bin/chromium', '/usr/bin/chromium-browser'], pkg: 'chromium' },
   { command: 'janus', paths: ['/usr/bin/janus'], pkg: 'janus' },
+  // A real STUN/TURN server the Pexip double hands out (test/stack/turn.ts), and the readiness check's tests ask.
+  { command: 'turnserver', paths: ['/usr/bin/turnserver'], pkg: 'coturn' },
   { command: 'ip', paths: ['/usr/sbin/ip', '/sbin/ip', '/usr/bin/ip'], pkg: 'iproute2' },
   // A real Secret Service for the browser host's keyring test (run in a private D-Bus session).
   { command: 'gnome-keyring-daemon', paths: ['/usr/bin/gnome-keyring-daemon'], pkg: 'gnome-keyring' },

@@ -31,6 +31,7 @@ import { createAfterCallHandlers } from '../../call/main/after-call';
 import { createCallChannels } from '../../call/main/call-channels';
 import { createJsonDevicePreferences } from '../../call/main/device-preferences';
 import { createRunningLate, type RunningLate } from '../../call/main/running-late';
+import { runReadinessCheck } from '../../call/main/readiness/readiness-check';
 import { createSmsSender } from '../../call/main/sms-gateway';
 import { createWaitingWatch, type WaitingWatch } from '../../call/main/waiting-watch';
 import { UserFacingError } from './errors';
@@ -323,6 +324,9 @@ export async function createCore(opts: {
         ...(policyReload ? { policyReload } : {}),
         ...(session ? { waiting: session.waiting.notes() } : {}),
       }),
+
+    // Node's own requests (call/main/readiness/): the same in the app and `npm run check-servers`.
+    'app.checkServers': async () => runReadinessCheck({ settings: running.settings, origin: platform.windowOrigin }),
 
     'auth.state': authState,
 

@@ -65,6 +65,9 @@ export interface Platform {
   /** Empties the session's HTTP cache and web storage at sign-out (Electron: net.fetch answers
    *  sit in Chromium's cache). Absent in the browser host, whose main fetches in Node, uncached. */
   clearBrowsingData?(): Promise<void>;
+  /** The origin the call window's pages load from, which a conference server's CORS must allow
+   *  (the readiness check asks for it): `app://console` in the app, the browser host's own. */
+  windowOrigin: string;
   /** The updater's state for Diagnostics (Electron only; the browser host does not update itself). */
   updateStatus?(): UpdaterStatus;
   /** The OS's lock and idle time for the shared-workstation policy; absent: that policy cannot act (logged). */

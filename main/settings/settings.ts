@@ -141,6 +141,15 @@ export const SettingsSchema = z
      *  unless the host unlocked it), so a guest with the PIN waits until the host admits them, as
      *  on Janus; false leaves the meeting open to anyone with the guest PIN while a host is in. */
     pexipLockOnHostJoin: z.boolean().default(true),
+    /** Pexip: the alias of a VMR IT creates for the readiness check ("Check conference servers",
+     *  `npm run check-servers`), without a PIN: the check asks request_token on it and releases
+     *  the token at once. Empty: those steps are skipped. Never a meeting's room. */
+    pexipTestAlias: z
+      .string()
+      .trim()
+      .max(250)
+      .regex(/^[^\s/?#]*$/, 'expected an alias such as readiness-check@vmr.region.example')
+      .default(''),
     /** Shared workstations: sign out (the whole sign-out of the Sign out button) when the OS locks
      *  the screen. A call in progress is never cut: the sign-out waits for its end. */
     signOutWhenLocked: z.boolean().default(false),

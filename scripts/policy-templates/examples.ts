@@ -36,6 +36,7 @@ export const EXAMPLE_SETTINGS: Settings = {
   smsGatewayUrl: '',
   callMiniView: true,
   pexipLockOnHostJoin: true,
+  pexipTestAlias: 'readiness-check@vmr.region.example',
   signOutWhenLocked: false,
   signOutAfterIdleMinutes: 0,
   pexipStatusApi: [{ domain: 'vmr.region.example', url: 'https://pexip-management.region.example', username: 'console-status', password: 'replace-me' }],

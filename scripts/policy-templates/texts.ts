@@ -399,6 +399,24 @@ export const KEY_TEXTS: Record<SettingKey, KeyTexts> = {
         'Konsollen logger helt ud efter så mange minutter uden brug af tastatur eller mus på arbejdsstationen (operativsystemets inaktivitetstid); 0: aldrig. Et igangværende opkald afbrydes aldrig: konsollen logger ud, når opkaldet slutter, og siger det.',
     },
   },
+  pexipTestAlias: {
+    name: {
+      'en-US': 'Pexip: test alias for the readiness check',
+      'fi-FI': 'Pexip: valmiustarkistuksen testialias',
+      'sv-SE': 'Pexip: testalias för beredskapskontrollen',
+      'da-DK': 'Pexip: testalias til parathedstjekket',
+    },
+    explain: {
+      'en-US':
+        'The alias of a VMR without a PIN that IT creates for "Check conference servers" (Diagnostics) and npm run check-servers: the check asks a session token for it and gives it back at once. Empty: those steps are skipped. Never a real meeting\'s room.',
+      'fi-FI':
+        'PIN-koodittoman VMR:n alias, jonka IT luo toimintoa "Tarkista neuvottelupalvelimet" (Diagnostiikka) ja komentoa npm run check-servers varten: tarkistus pyytää sille istuntotunnisteen ja palauttaa sen heti. Tyhjä: nämä vaiheet ohitetaan. Ei koskaan oikean tapaamisen huone.',
+      'sv-SE':
+        'Aliaset för ett VMR utan PIN som IT skapar för "Kontrollera konferensservrar" (Diagnostik) och npm run check-servers: kontrollen begär en sessionstoken för det och lämnar tillbaka den direkt. Tom: de stegen hoppas över. Aldrig ett riktigt mötes rum.',
+      'da-DK':
+        'Aliasset for et VMR uden PIN, som IT opretter til "Kontrollér konferenceservere" (Diagnostik) og npm run check-servers: tjekket beder om et sessionstoken til det og afleverer det straks igen. Tom: de trin springes over. Aldrig et rigtigt mødes rum.',
+    },
+  },
   pexipStatusApi: {
     name: {
       'en-US': 'Pexip: Management API accounts for the waiting badge',

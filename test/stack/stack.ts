@@ -14,11 +14,14 @@ import { randomBytes } from 'node:crypto';
 import { createGuard, type Guard } from '../../janus-guard/guard';
 import { createJanusAdmin } from '../../janus-guard/janus-admin';
 import { startGuardServer, type GuardServer } from '../../janus-guard/server';
+import { startTurn, type TurnHandle } from './turn';
 import { startVdx, type SeedOptions, type VdxHandle } from './vdx';
 import { guardProvisioner, pexipProvisioner, type RoomProvisioner } from './vdx/provisioners';
 
 /** The domain of uriWithDomain for meetings whose rooms are on the sandbox's Janus. */
 export const JANUS_DOMAIN = 'video.sandbox.test';
+/** The PIN-less VMR IT would create for the readiness check (`pexipTestAlias`), on the Pexip double. */
+export const PEXIP_TEST_ALIAS = 'readiness-check';
 import type { Settings } from '../../main/settings/settings';
 
 export interface StackOptions {
@@ -42,6 +45,8 @@ export interface Stack {
   janus?: JanusHandle;
   /** The Pexip Conferencing Node double (with withPexip). */
   pexip?: PexipHandle;
+  /** coturn, which the Pexip double hands out in its request_token answers (with withPexip, where coturn is installed). */
+  turn?: TurnHandle;
   /** The room guard in front of Janus (with Janus): what holds the rooms' secrets and checks PINs. */
   guard?: GuardServer & { provisionKey: string; core: Guard };
   /** Environment for a Node process that must trust the IdP (e.g. the app's main process). */
@@ -77,10 +82,19 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     started.push(() => idp.stop());
 
     let pexip: PexipHandle | undefined;
+    let turn: TurnHandle | undefined;
     if (opts.withPexip) {
       const px = await startPexip(opts.withPexip === true ? {} : opts.withPexip);
       pexip = px;
       started.push(() => px.stop());
+      const t = await startTurn();
+      if (t) {
+        turn = t;
+        started.push(() => t.close());
+        px.setIceServers({ stun: [{ url: t.stunUrl }], turn: [{ urls: t.turnUrls, username: t.username, credential: t.credential }] });
+      }
+      // The readiness check's test VMR: no PIN, so everyone is a Host; nobody's meeting.
+      px.addRoom({ alias: `${PEXIP_TEST_ALIAS}@${px.domain}`, hostPin: '', guestPin: '', name: 'Readiness check' });
     }
 
     let janus: JanusHandle | undefined;
@@ -116,6 +130,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       vdx,
       ...(janus ? { janus } : {}),
       ...(pexip ? { pexip } : {}),
+      ...(turn ? { turn } : {}),
       ...(guard ? { guard } : {}),
       env: { NODE_EXTRA_CA_CERTS: ca.caCertPath },
       stop: () => (stopping ??= stopAll()),
@@ -130,7 +145,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
 export type StackConsoleSettings = Pick<
   Settings,
   'authority' | 'protocolMode' | 'knownAuthorities' | 'clientId' | 'scopes' | 'bookingApiUrl' | 'conferenceServers'
->;
+> &
+  Partial<Pick<Settings, 'pexipTestAlias'>>;
 
 /**
  * What the console also needs from IT's policy for this stack (policy-only keys, which a
@@ -160,5 +176,6 @@ export function consoleSettingsFor(stack: Pick<Stack, 'idp' | 'vdx' | 'janus' | 
       ...(stack.janus && stack.guard ? [{ domain: JANUS_DOMAIN, provider: 'janus' as const, url: stack.janus.wsUrl, guardUrl: stack.guard.url }] : []),
       ...(stack.pexip ? [{ domain: stack.pexip.domain, provider: 'pexip' as const, url: stack.pexip.url }] : []),
     ],
+    ...(stack.pexip ? { pexipTestAlias: `${PEXIP_TEST_ALIAS}@${stack.pexip.domain}` } : {}),
   };
 }

@@ -8,7 +8,8 @@
  */
 import { randomBytes, randomInt } from 'node:crypto';
 import type { RoomConfig } from './conference';
-import { PexipNode } from './node';
+import { PexipNode, type IceServers } from './node';
+export type { IceServers } from './node';
 import { ManagementServer, type ManagementAccount as StatusAccount, type RateLimit } from './management';
 import { PexipServer, type RequestLogEntry } from './server';
 
@@ -39,6 +40,8 @@ export interface StartPexipOptions {
   guestsOnlyTimeoutMs?: number;
   /** a dial-out nobody answers fails after this, default 30 s */
   ringTimeoutMs?: number;
+  /** the `stun`/`turn` lists of request_token answers; default none (setIceServers) */
+  iceServers?: IceServers;
   /** the Management API's read-only account (status API); default: a random password per run */
   statusApi?: StatusAccount;
   /** the Management API answers 429 beyond this many requests per window; default 20 per 10 s [inferred] */
@@ -81,6 +84,8 @@ export interface PexipHandle {
   tokenOf(uuid: string): { length: number; refreshes: number } | undefined;
   /** CORS: `*` (the default) answers every page origin; a list only those (a foreign origin's preflight gets 403). */
   setCorsOrigins(origins: '*' | string[]): void;
+  /** The `stun`/`turn` lists request_token answers carry from now on (null: none). */
+  setIceServers(servers: IceServers | null): void;
   /** Test hook: the Management API's rate limit from now on. */
   setManagementRateLimit(limit: RateLimit): void;
   /** The VMR's name (what the status API calls `conference`), which is none of its aliases. */
@@ -122,6 +127,7 @@ export async function startPexip(opts: StartPexipOptions = {}): Promise<PexipHan
     guestsOnlyTimeoutMs: opts.guestsOnlyTimeoutMs ?? 60_000,
     ringTimeoutMs: opts.ringTimeoutMs ?? 30_000,
   });
+  node.iceServers = opts.iceServers ?? null;
   const statusApi = opts.statusApi ?? { username: 'console-status', password: randomBytes(18).toString('base64url') };
   const server = new PexipServer(node);
   const port = await server.listen();
@@ -141,6 +147,9 @@ export async function startPexip(opts: StartPexipOptions = {}): Promise<PexipHan
     domain,
     statusApi: { ...statusApi, url: managementUrl },
     setManagementRateLimit: (limit) => management.setRateLimit(limit),
+    setIceServers: (servers) => {
+      node.iceServers = servers;
+    },
     vmrName: (alias) => node.conference(alias)?.name,
     tokenOf: (uuid) => node.tokens.describe(uuid),
     setCorsOrigins: (origins) => {

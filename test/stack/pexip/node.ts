@@ -14,6 +14,19 @@ import { EndpointRegistry } from './endpoint/registry';
 import { PinGuard, type PinGuardOptions } from './pins';
 import { TokenStore } from './tokens';
 
+/**
+ * What a Conferencing Node hands out for ICE in its request_token answer, in the shape
+ * @pexip/infinity-api 20 types it (token/types.d.ts: `stun?: Stun[]` with `{url}`, `turn?: Turn[]`
+ * with `{urls, username?, credential?}`) and @pexip/infinity passes to RTCPeerConnection
+ * (infinityClient.js: one iceServer with every `stun[].url`, then each `turn` as it is).
+ * [inferred] that a node sends one `turn` entry per configured TURN server with its static
+ * credentials: Pexip documents the fields, not an example answer.
+ */
+export interface IceServers {
+  stun: Array<{ url: string }>;
+  turn: Array<{ urls: string[]; username: string; credential: string }>;
+}
+
 export interface NodeOptions extends ConferenceTimings, PinGuardOptions {
   domain: string;
   tokenExpiresSeconds: number;
@@ -26,6 +39,8 @@ export class PexipNode {
   readonly pins: PinGuard;
   readonly endpoints = new EndpointRegistry();
   private readonly rooms = new Map<string, Conference>();
+  /** The `stun` and `turn` lists of request_token answers (null: none sent, as a node without them). */
+  iceServers: IceServers | null = null;
   private nextId = 1;
 
   constructor(readonly opts: NodeOptions) {
@@ -64,8 +79,9 @@ export class PexipNode {
   /** Adds a room, or updates the PINs and name of an existing one (its conference goes on). */
   addRoom(room: RoomConfig): void {
     if (!room.alias.trim()) throw new Error('a room needs an alias');
-    if (!room.hostPin) throw new Error('a room needs a host PIN');
-    if (room.hostPin === room.guestPin) throw new Error('host and guest PIN must differ');
+    // A VMR without any PIN (the readiness check's test VMR) lets everyone in as a Host.
+    if (!room.hostPin && room.guestPin) throw new Error('a room with a guest PIN needs a host PIN');
+    if (room.hostPin && room.hostPin === room.guestPin) throw new Error('host and guest PIN must differ');
     const key = this.key(room.alias);
     const existing = this.rooms.get(key);
     if (existing) {

@@ -56,7 +56,10 @@ export async function requestToken(r: ConferenceRequest): Promise<void> {
   const pinHeader = req.headers.pin;
   const pin = typeof pinHeader === 'string' ? pinHeader : undefined;
   const { hostPin, guestPin } = conference.room;
-  if (pin === undefined || pin === '') {
+  // A VMR without PINs: Pexip asks for none and everyone joins as a Host (Pexip's
+  // administrator guide, "About PINs, Hosts and Guests").
+  const pinless = !hostPin && !guestPin;
+  if (!pinless && (pin === undefined || pin === '')) {
     // The PIN prompt: both keys (and version) must be there for the library's onPinRequired.
     return sendResult(res, 403, 'success', {
       pin: 'required',
@@ -65,8 +68,8 @@ export async function requestToken(r: ConferenceRequest): Promise<void> {
     });
   }
   let role: 'HOST' | 'GUEST' | undefined;
-  if (samePin(pin, hostPin)) role = 'HOST';
-  else if (guestPin ? samePin(pin, guestPin) : pin === 'none') role = 'GUEST';
+  if (pinless || samePin(pin ?? '', hostPin)) role = 'HOST';
+  else if (guestPin ? samePin(pin ?? '', guestPin) : pin === 'none') role = 'GUEST';
   if (!role) {
     const after = node.pins.recordFailure(key);
     if (after === 'break-in-blocked') return sendResult(res, 404, 'failed', NOT_FOUND);
@@ -106,8 +109,11 @@ export async function requestToken(r: ConferenceRequest): Promise<void> {
     vp9_enabled: false,
     allow_1080p: false,
     analytics_enabled: false,
-    // No `stun`/`turn`: an empty stun list makes the library build an ICE server with no URL,
-    // which RTCPeerConnection rejects. Chromium then gathers host candidates only.
+    // `stun`/`turn` only when the stack gave the node a STUN/TURN server (node.ts, IceServers):
+    // an empty stun list would make the library build an ICE server with no URL, which
+    // RTCPeerConnection rejects.
+    ...(node.iceServers?.stun.length ? { stun: node.iceServers.stun } : {}),
+    ...(node.iceServers?.turn.length ? { turn: node.iceServers.turn } : {}),
   });
 }
 

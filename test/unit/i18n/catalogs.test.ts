@@ -5,6 +5,7 @@
 import i18next from 'i18next';
 import { ErrorCode } from '../../../common/errors';
 import { Diagnostics } from '../../../preload/contract';
+import { READINESS_CODES, READINESS_STEPS, ReadinessRow, ReadinessState } from '../../../common/readiness';
 import { describe, expect, it } from 'vitest';
 import da from '../../../renderer/src/i18n/locales/da.json';
 import en from '../../../renderer/src/i18n/locales/en.json';
@@ -22,9 +23,9 @@ const translations: Record<string, Catalog> = { fi, sv, da };
  */
 const sameAsEnglish: Record<string, readonly string[]> = {
   // "min" is the minute's abbreviation in all four; Swedish and Danish say "under 1 min" too.
-  fi: ['app.title', 'day.time', 'diagnostics.version', 'waited.minutes_one', 'waited.minutes_other', 'late.minutes'],
-  sv: ['app.title', 'day.time', 'diagnostics.version', 'call.role.patient', 'call.role.specialist', 'waited.justNow', 'waited.minutes_one', 'waited.minutes_other', 'late.minutes'],
-  da: ['app.title', 'day.time', 'diagnostics.version', 'call.role.patient', 'call.role.specialist', 'waited.justNow', 'waited.minutes_one', 'waited.minutes_other', 'late.minutes'],
+  fi: ['app.title', 'day.time', 'diagnostics.version', 'waited.minutes_one', 'waited.minutes_other', 'late.minutes', 'diagnostics.readiness.state.ok'],
+  sv: ['app.title', 'day.time', 'diagnostics.version', 'call.role.patient', 'call.role.specialist', 'waited.justNow', 'waited.minutes_one', 'waited.minutes_other', 'late.minutes', 'diagnostics.readiness.state.ok', 'diagnostics.readiness.colServer'],
+  da: ['app.title', 'day.time', 'diagnostics.version', 'call.role.patient', 'call.role.specialist', 'waited.justNow', 'waited.minutes_one', 'waited.minutes_other', 'late.minutes', 'diagnostics.readiness.state.ok', 'diagnostics.readiness.colServer'],
 };
 
 /** All three languages use exactly the CLDR 'one' and 'other' forms, as English does. */
@@ -63,6 +64,14 @@ describe('English catalog', () => {
     const reasons = Diagnostics.shape.policyProblems.element.shape.reason.options;
     const said = [...english.keys()].filter((k) => k.startsWith('diagnostics.policy.problem.')).map((k) => k.slice('diagnostics.policy.problem.'.length));
     expect(said.sort()).toEqual([...reasons].sort());
+  });
+
+  it('has a text for every readiness step, result, kind of server and reason code, and none for codes that do not exist', () => {
+    const under = (prefix: string) => [...english.keys()].filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length)).sort();
+    expect(under('diagnostics.readiness.code.')).toEqual([...READINESS_CODES].sort());
+    expect(under('diagnostics.readiness.step.')).toEqual([...READINESS_STEPS].sort());
+    expect(under('diagnostics.readiness.state.')).toEqual([...ReadinessState.options].sort());
+    expect(under('diagnostics.readiness.kind.')).toEqual([...ReadinessRow.shape.kind.options].sort());
   });
 });
 
