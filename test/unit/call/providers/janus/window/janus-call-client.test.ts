@@ -179,7 +179,7 @@ function setUp() {
     onLobby: (l) => ((lobby = l), () => undefined),
   };
   const client = new JanusCallClient(port, 'Dr Example', server.library());
-  const seen: { [K in keyof CallClientEvents]: Array<CallClientEvents[K]> } = { state: [], participants: [], lobby: [], media: [], conference: [], message: [], warning: [] };
+  const seen: { [K in keyof CallClientEvents]: Array<CallClientEvents[K]> } = { state: [], participants: [], lobby: [], media: [], conference: [], message: [], warning: [], content: [], presenting: [] };
   for (const k of Object.keys(seen) as Array<keyof CallClientEvents>) client.on(k, (p) => (seen[k] as unknown[]).push(p));
   const local = new FakeMediaStream();
   local.addTrack({ id: 'mic', kind: 'audio', enabled: true });

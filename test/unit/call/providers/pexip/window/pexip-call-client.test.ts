@@ -109,7 +109,7 @@ function setUp(prepare?: (n: number) => Promise<JoinInfo>, callStatus = 200) {
     return fake as unknown as InfinityClient;
   };
   const client = new PexipCallClient(port, 'Dr Example', create);
-  const seen: { [K in keyof CallClientEvents]: Array<CallClientEvents[K]> } = { state: [], participants: [], lobby: [], media: [], conference: [], message: [], warning: [] };
+  const seen: { [K in keyof CallClientEvents]: Array<CallClientEvents[K]> } = { state: [], participants: [], lobby: [], media: [], conference: [], message: [], warning: [], content: [], presenting: [] };
   for (const k of Object.keys(seen) as Array<keyof CallClientEvents>) client.on(k, (p) => (seen[k] as unknown[]).push(p));
   const local = { getAudioTracks: () => [], getVideoTracks: () => [] } as unknown as MediaStream;
   const states = () => seen.state.map((s) => (s.reason ? `${s.state}:${s.reason}` : s.state));
