@@ -344,6 +344,12 @@ async function joinJanus(name: string, pin: string, local: MediaStream): Promise
   );
   chatControls((text) => room.sendChat(text));
   room.on('chat', (m) => addChat(m.displayName, m.text));
+  // Content: a second stream on this guest's feed, described `screen` (JanusRoom).
+  contentControls(
+    (stream) => room.present(stream),
+    () => room.stopPresenting(),
+  );
+  room.on('content', (c) => showContent(c?.stream ?? null));
 
   // Who has which role comes from the guard, not from display names.
   const refreshRoles = async () => {
