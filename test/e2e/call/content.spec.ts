@@ -123,6 +123,25 @@ test('Pexip: the clinician shares the screen as content; the guest page receives
   await endForEveryone(call);
 });
 
+test('Pexip: a guest who presents while the clinician shares takes the floor: the share ends and their content shows', async ({ launchConsole, stack, browser }) => {
+  const app = await launchConsole();
+  const { call, patient, meeting } = await callWithPatient(app, stack, browser);
+  await fakeScreen(call);
+  await call.getByRole('button', { name: 'Share screen' }).click();
+  await expect(patient.getByTestId('content')).toBeVisible({ timeout: 30_000 });
+
+  await patient.getByRole('button', { name: 'Present' }).click();
+  await expect.poll(() => presenterOf(stack, meeting)).toBe('Pat Example');
+  // The console's share is over (Pexip gave the floor to the patient), and it shows theirs.
+  await expect(call.getByTestId('presenting-pill')).toHaveCount(0, { timeout: 20_000 });
+  await expect(call.getByRole('button', { name: 'Share screen' })).toBeVisible();
+  const tile = call.getByTestId('content-tile');
+  await expect(tile).toHaveAttribute('data-role', 'patient', { timeout: 30_000 });
+  await expectAdvancing(async () => Number(await tile.getAttribute('data-frames-decoded')));
+  await expect(patient.getByTestId('content')).toHaveCount(0);
+  await endForEveryone(call);
+});
+
 test("Janus: a guest's shared screen (a second stream on their feed, described screen) shows as content, and goes when they stop", async ({ launchConsole, stack, browser }) => {
   const app = await launchConsole();
   const { call, patient } = await callWithPatient(app, stack, browser, 'janus');

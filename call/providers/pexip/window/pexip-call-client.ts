@@ -55,6 +55,8 @@ export class PexipCallClient implements CallClient {
   private contentStream: MediaStream | null = null;
   private contentFrom: string | null = null;
   private presentingNow = false;
+  /** present() was called and the library has not said our presentation is over. */
+  private presentAsked = false;
   /** The session token as of now (main's answer, then each refresh). */
   private token: string | undefined;
   private readonly unsubscribe: Array<() => void> = [];
@@ -122,11 +124,19 @@ export class PexipCallClient implements CallClient {
   /** Our share as Pexip content: take_floor, then the slides line sends it (the library's present). */
   async present(stream: MediaStream): Promise<void> {
     if (!this.client) throw new Error('not in the call');
+    this.presentAsked = true;
     this.client.present(stream);
   }
 
+  /**
+   * Releases the floor, unless our presentation is already over (someone else took the
+   * floor): the library's stopPresenting would then also turn the slides line inactive and
+   * stop receiving the new presenter's content.
+   */
   async stopPresenting(): Promise<void> {
-    this.client?.stopPresenting();
+    const asked = this.presentAsked;
+    this.presentAsked = false;
+    if (asked) this.client?.stopPresenting();
     if (!this.presentingNow) return;
     this.presentingNow = false;
     this.events.emit('presenting', false);
@@ -259,6 +269,7 @@ export class PexipCallClient implements CallClient {
         this.contentFrom = null;
         this.events.emit('content', null);
       }
+      if (send === 'disconnected' || send === 'failed') this.presentAsked = false;
       const presenting = send === 'connected';
       if (presenting !== this.presentingNow && (presenting || send === 'disconnected' || send === 'failed')) {
         this.presentingNow = presenting;

@@ -275,6 +275,11 @@ describe('PexipCallClient: content (Pexip presentation)', () => {
     // Someone else took the floor: the library released ours.
     t.lib().callSignals.onPresentationConnectionChange.emit({ send: 'disconnected', recv: 'connecting' } as never);
     expect(t.seen.presenting).toEqual([true, false]);
+    // The share then stops: the library is not asked again (its stopPresenting would turn the
+    // slides line inactive and cut the new presenter's content).
+    await t.client.stopPresenting();
+    expect(t.lib().stopPresentings).toBe(0);
+    expect(t.seen.presenting).toEqual([true, false]);
   });
 
   it('stopPresenting: the library releases the floor; presenting false once', async () => {
