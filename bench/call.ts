@@ -163,6 +163,8 @@ export async function runCallBench(opts: { log?: (line: string) => void; rendere
         const left = call.waitForEvent('close');
         await call.getByRole('button', { name: 'Leave call' }).click();
         await call.getByRole('button', { name: 'Leave', exact: true }).click();
+        // The window stays for its end screen (issue 21) until it is closed.
+        await call.getByTestId('end-screen').getByRole('button', { name: 'Close window' }).click();
         await left;
         call = await join();
         const page = call;
@@ -237,6 +239,7 @@ export async function runCallBench(opts: { log?: (line: string) => void; rendere
       const ended = call.waitForEvent('close');
       await call.getByRole('button', { name: 'Leave call' }).click();
       await call.getByRole('button', { name: 'End for everyone' }).click();
+      await call.getByTestId('end-screen').getByRole('button', { name: 'Close window' }).click();
       await ended;
       await guestA.context().close();
       await guestB!.context().close();

@@ -56,6 +56,20 @@ export interface CallParticipant {
 /** The id of the one stream in the 'stage' layout. */
 export const STAGE = 'stage';
 
+/**
+ * A participant's presentation (content: a shared screen or slides), apart from their camera:
+ * the window shows it in a larger tile of its own. Pexip: the presentation stream; Janus: a
+ * second feed marked as screen.
+ */
+export interface RemoteContent {
+  /** Who presents (a participant's id), where the server says; null when it does not (yet). */
+  participantId: string | null;
+  stream: MediaStream;
+}
+
+/** The stats id of the content stream (beside a participant's id or STAGE). */
+export const CONTENT = 'content';
+
 export interface RemoteMedia {
   /** A participant's id ('tiles') or STAGE. */
   id: string;
@@ -93,6 +107,10 @@ export interface CallClientEvents {
   lobby: WaitingGuest[];
   /** The remote streams there are now. */
   media: RemoteMedia[];
+  /** Someone else's presentation started (or its presenter became known); null: it stopped. */
+  content: RemoteContent | null;
+  /** Our own presentation (present()) is out (true) or over (false), e.g. someone else took the floor. */
+  presenting: boolean;
   /** Meeting-wide state, where the server has it. */
   conference: { locked: boolean; guestsMuted: boolean };
   /** A chat message from someone else in the call. */
@@ -112,6 +130,12 @@ export interface CallClient {
   setVideoEnabled(on: boolean): void;
   /** A new camera, microphone or shared screen, in place of the current one. */
   replaceTrack(track: MediaStreamTrack): Promise<void>;
+  /**
+   * Sends a shared screen as content beside the camera (the others see it as content), where
+   * the server has presentation; without these two a share replaces the camera.
+   */
+  present?(stream: MediaStream): Promise<void>;
+  stopPresenting?(): Promise<void>;
   stats(): Promise<MediaStats[]>;
   /** Sends a chat message to everybody in the call; resolves with it as this window shows it. */
   sendMessage(text: string): Promise<ChatMessage>;

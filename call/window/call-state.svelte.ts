@@ -14,7 +14,7 @@
 import type { call as backendCall, on as backendOn } from '../../renderer/src/lib/backend';
 import type { CallDevices } from '../common/call-contract';
 import type { CallTicket, JoinInfo, ProviderKind, RosterEntry, WaitingGuest } from '../common/call-model';
-import type { CallClient, CallParticipant, CallStateChange, ChatMessage, EndReason, HostPort, MediaStats, RemoteMedia } from './call-client';
+import type { CallClient, CallParticipant, CallStateChange, ChatMessage, EndReason, HostPort, MediaStats, RemoteContent, RemoteMedia } from './call-client';
 import { endReasonOf } from './end-screen';
 import type { LocalMedia } from './check';
 import type { ClientFactory } from './provider-clients';
@@ -57,6 +57,8 @@ export class CallState {
   connection = $state<CallStateChange>({ state: 'connecting' });
   participants = $state<CallParticipant[]>([]);
   media = $state<RemoteMedia[]>([]);
+  /** Someone else's presentation (content), shown in a larger tile of its own; null: none. */
+  content = $state.raw<RemoteContent | null>(null);
   stats = $state<Record<string, MediaStats>>({});
   videoFlowing = $state<Record<string, boolean>>({});
   quality = $state<Record<string, Quality>>({});
@@ -202,6 +204,7 @@ export class CallState {
       c.on('participants', (list) => (this.participants = list)),
       c.on('lobby', (list) => this.onLobby(list)),
       c.on('media', (list) => (this.media = list)),
+      c.on('content', (content) => (this.content = content)),
       c.on('conference', (status) => {
         this.conference = status;
         this.conferenceKnown = true;
@@ -244,6 +247,7 @@ export class CallState {
     if (this.endReason) return;
     this.endReason = reason;
     this.phase = 'ended';
+    this.content = null;
     this.stopTimer();
     for (const track of this.localStream?.getTracks() ?? []) track.stop();
     void this.d.call('call.leave', {}).catch(() => undefined);
@@ -279,6 +283,16 @@ export class CallState {
     this.announcement = '';
     await this.d.tick();
     this.announcement = this.d.t('call.chat.announce', { name: this.whoIs(m), text: m.text });
+  }
+
+  /**
+   * Whose content shows, as the window names it for screen readers: the presenter's role
+   * (never a name: the label is read out in a room others may hear), `other` when the server
+   * has not said who presents.
+   */
+  get contentRole(): CallParticipant['role'] {
+    const from = this.content?.participantId;
+    return this.participants.find((p) => p.id === from)?.role ?? 'other';
   }
 
   /** Who sent a message, as the window shows people: name and role. */

@@ -1,8 +1,10 @@
 /**
  * Screen sharing in the call: the installed app asks with its own picker (main lists the
- * screens and windows; Electron shows none), the browser host's browser asks itself. The
- * shared screen takes the camera's place in the call; when sharing stops, the camera that was
- * in use comes back (opened again only if it was closed meanwhile).
+ * screens and windows; Electron shows none), the browser host's browser asks itself. Where
+ * the server has presentation (the client's present(): Pexip), the screen goes out as content
+ * beside the camera, and the share ends when the server ends it (someone else presents).
+ * Elsewhere the shared screen takes the camera's place in the call; when sharing stops, the
+ * camera that was in use comes back (opened again only if it was closed meanwhile).
  */
 import type { ScreenSource } from '../common/call-contract';
 import type { CallClient } from './call-client';
@@ -29,11 +31,21 @@ export function createScreenShare(opts: {
   let failed = $state(false);
   let screenTrack: MediaStreamTrack | null = null;
   let cameraTrack: MediaStreamTrack | null = null;
+  /** Sent as content (present()), not in the camera's place. */
+  let asContent = false;
+  let offPresenting: (() => void) | undefined;
 
   async function stop(): Promise<void> {
     screenTrack?.stop();
     screenTrack = null;
     sharing = false;
+    offPresenting?.();
+    offPresenting = undefined;
+    if (asContent) {
+      asContent = false;
+      await opts.client()?.stopPresenting?.().catch(() => undefined);
+      return;
+    }
     const camera = cameraTrack;
     cameraTrack = null;
     try {
@@ -53,13 +65,24 @@ export function createScreenShare(opts: {
       const track = stream.getVideoTracks()[0];
       if (!track) return;
       screenTrack = track;
-      cameraTrack = opts.local()?.getVideoTracks()[0] ?? null;
       // The share ended from the browser's or the OS's own "stop sharing" control.
       track.addEventListener('ended', () => {
         if (screenTrack === track) void stop();
       });
+      const client = opts.client();
+      if (client?.present) {
+        asContent = true;
+        // The server ended our presentation (someone else took the floor, or it failed).
+        offPresenting = client.on('presenting', (on) => {
+          if (!on && screenTrack === track) void stop();
+        });
+        await client.present(stream);
+        sharing = true;
+        return;
+      }
+      cameraTrack = opts.local()?.getVideoTracks()[0] ?? null;
       opts.onstart();
-      await opts.client()?.replaceTrack(track);
+      await client?.replaceTrack(track);
       sharing = true;
     } catch {
       failed = true;

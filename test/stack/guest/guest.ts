@@ -14,8 +14,13 @@
  * Once in, the guest can chat with everybody in the call (Janus: VideoRoom data channels,
  * through the same JanusRoom as the console; Pexip: conference messages).
  *
+ * Content (a presentation): the guest presents with Present and sees what someone else
+ * presents in a figure of its own (`data-testid="content"`). Headless Chromium never answers
+ * getDisplayMedia (README), so what the guest presents is a second capture of Chromium's
+ * fake camera at presentation size; a real portal would ask for a screen.
+ *
  * For tests: window.guestStats(), window.guestLocalStats(), window.guestTimings,
- * window.guestStates, window.guestLimitFrameRate(fps).
+ * window.guestStates, window.guestLimitFrameRate(fps), window.guestContentFrames().
  */
 import {
   ClientCallType,
@@ -54,6 +59,8 @@ declare global {
     /** Every state in order, e.g. lobby, connecting, joined, reconnecting, joined. */
     guestStates: string[];
     guestLimitFrameRate: (fps: number) => Promise<void>;
+    /** Frames of the content shown (someone else's presentation), or -1 while none shows. */
+    guestContentFrames: () => number;
     /** Leaves the meeting as the Leave button does, resolving once the server was told (tests, before closing the page). */
     guestLeave: () => Promise<void>;
   }
@@ -78,6 +85,7 @@ const videos = $<HTMLElement>('videos');
 const controls = $<HTMLDivElement>('controls');
 const muteBtn = $<HTMLButtonElement>('mute');
 const cameraBtn = $<HTMLButtonElement>('camera');
+const presentBtn = $<HTMLButtonElement>('present');
 const leaveBtn = $<HTMLButtonElement>('leave');
 const chatSection = $<HTMLElement>('chat');
 const chatLog = $<HTMLOListElement>('chat-log');
@@ -91,6 +99,58 @@ window.guestStates = [];
 window.guestLimitFrameRate = async (fps) => {
   await localStream?.getVideoTracks()[0]?.applyConstraints({ frameRate: fps });
 };
+window.guestContentFrames = () => {
+  const video = videos.querySelector<HTMLVideoElement>('figure[data-testid="content"] video');
+  return video ? video.getVideoPlaybackQuality().totalVideoFrames : -1;
+};
+
+/** Someone else's presentation, in a figure of its own; null removes it. */
+function showContent(stream: MediaStream | null): void {
+  let fig = videos.querySelector<HTMLElement>('figure[data-testid="content"]');
+  if (!stream) {
+    fig?.remove();
+    return;
+  }
+  if (!fig) {
+    fig = document.createElement('figure');
+    fig.dataset.testid = 'content';
+    const video = document.createElement('video');
+    video.autoplay = true;
+    video.playsInline = true;
+    video.muted = true;
+    const caption = document.createElement('figcaption');
+    caption.textContent = 'Presentation';
+    fig.append(video, caption);
+    videos.prepend(fig);
+  }
+  const video = fig.querySelector('video')!;
+  if (video.srcObject !== stream) video.srcObject = stream;
+}
+
+/** Present / Stop presenting: `start` sends the stream as content, `stop` ends it. */
+function contentControls(start: (stream: MediaStream) => Promise<void>, stop: () => Promise<void>): void {
+  let presenting: MediaStream | null = null;
+  const render = () => {
+    presentBtn.setAttribute('aria-pressed', String(presenting !== null));
+    presentBtn.textContent = presenting ? 'Stop presenting' : 'Present';
+  };
+  render();
+  presentBtn.onclick = async () => {
+    if (presenting) {
+      const stream = presenting;
+      presenting = null;
+      render();
+      await stop();
+      stream.getTracks().forEach((t) => t.stop());
+      return;
+    }
+    const stream = await navigator.mediaDevices.getUserMedia({ audio: false, video: { width: 1280, height: 720 } }).catch(() => null);
+    if (!stream) return;
+    presenting = stream;
+    render();
+    await start(stream);
+  };
+}
 
 /** The host's word to those waiting ("running late"); null hides it (no longer waiting). */
 function showNotice(text: string | null): void {
@@ -284,6 +344,12 @@ async function joinJanus(name: string, pin: string, local: MediaStream): Promise
   );
   chatControls((text) => room.sendChat(text));
   room.on('chat', (m) => addChat(m.displayName, m.text));
+  // Content: a second stream on this guest's feed, described `screen` (JanusRoom).
+  contentControls(
+    (stream) => room.present(stream),
+    () => room.stopPresenting(),
+  );
+  room.on('content', (c) => showContent(c?.stream ?? null));
 
   // Who has which role comes from the guard, not from display names.
   const refreshRoles = async () => {
@@ -357,7 +423,8 @@ async function joinPexip(name: string, pin: string, local: MediaStream): Promise
   await client.call({
     conferenceAlias: params.get('alias') ?? '',
     displayName: name,
-    callType: ClientCallType.AudioVideo,
+    // With presentation: the library offers a slides line, for content both ways.
+    callType: ClientCallType.AudioVideoPresentation,
     bandwidth: 0,
     host: (params.get('node') ?? '').replace(/\/+$/, ''),
     mediaStream: local,
@@ -378,6 +445,11 @@ async function joinPexip(name: string, pin: string, local: MediaStream): Promise
     const res = await client.sendMessage({ payload: text });
     if (res?.status !== 200) throw new Error(`message refused (${res?.status ?? 'no answer'})`);
   });
+  // Pexip's presentation: take_floor and the slides line (the library's present/stopPresenting).
+  contentControls(
+    async (stream) => client.present(stream),
+    async () => client.stopPresenting(),
+  );
 }
 
 const peerConnections: RTCPeerConnection[] = [];
@@ -397,6 +469,8 @@ function createPexipClient(): InfinityClient {
     const out: GuestStats = { participantId: 'stage', framesDecoded: 0 };
     (await pc.getStats()).forEach((s: RTCStats & Record<string, unknown>) => {
       if (s.type !== 'inbound-rtp') return;
+      // The stage only: the presentation (the slides line) is content, read by guestContentFrames.
+      if (contentTrack && s.trackIdentifier === contentTrack) return;
       if (s.kind === 'video') out.framesDecoded = Math.max(out.framesDecoded, Number(s.framesDecoded ?? 0));
       if (s.kind === 'audio') {
         out.audioBytesReceived = Number(s.bytesReceived ?? 0);
@@ -413,6 +487,7 @@ function createPexipClient(): InfinityClient {
   const people = new Map<string, PexipParticipant>();
   let me: string | null = null;
   let joined = false;
+  let contentTrack: string | null = null;
   // The library hands participant events on in batches up to 50 ms late, but `disconnect`
   // at once: an update sent just before the host refused this guest would otherwise arrive
   // after the refusal and put "Please wait" back. Once the node sent this guest away, the
@@ -464,6 +539,15 @@ function createPexipClient(): InfinityClient {
     const video = videoFor('stage');
     video.srcObject = stream;
     watchFirstFrame(video);
+  });
+  // Someone else presents: the library renegotiates the slides line to receive it
+  // (presentation_start) and hands over its stream; presentation_stop ends the receiving.
+  callSignals.onRemotePresentationStream.add((stream) => {
+    contentTrack = stream.getVideoTracks()[0]?.id ?? null;
+    showContent(stream);
+  });
+  callSignals.onPresentationConnectionChange.add(({ recv }) => {
+    if (recv === 'disconnected' || recv === 'failed') showContent(null);
   });
   callSignals.onCallConnected.add(() => {
     joined = true;
@@ -524,6 +608,7 @@ function endMessage(reason: string | undefined): string {
 function renderParticipants(list: Array<{ id: string; name: string; role: Role; video: boolean }>): void {
   const ids = new Set(list.map((p) => p.id));
   for (const fig of [...videos.querySelectorAll<HTMLElement>('figure')]) {
+    if (fig.dataset.testid === 'content') continue;
     if (fig.dataset.participantId !== 'stage' && !ids.has(fig.dataset.participantId ?? '')) fig.remove();
   }
   for (const p of list) {

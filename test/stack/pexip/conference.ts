@@ -18,6 +18,15 @@
  * - Mute guests mutes every guest, present and future; unmute guests unmutes them [inferred].
  * - Dial-out: the new participant is `connecting` (call_direction `out`) until answered,
  *   then `conference`; unanswered within the ring timeout, it goes (participant_delete).
+ * - Presentation (the floor): `take_floor` makes the caller the presenter (`is_presenting`),
+ *   the others get `presentation_start` {presenter_name, presenter_uri, presenter_uuid} (the
+ *   shape @pexip/infinity's event source documents and normalizes) and the relay sends them
+ *   its slides; a second presenter takes the floor from the first (who gets
+ *   `presentation_start` too, on which @pexip/infinity releases its floor). `release_floor`,
+ *   the presenter's call ending or leaving send `presentation_stop` (null). The presenter
+ *   gets neither event about its own presentation [inferred: @pexip/infinity releases its
+ *   floor on any presentation_start, its own included]. A stream that (re)connects while
+ *   someone presents gets `presentation_start` after the sync [inferred].
  */
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
@@ -90,6 +99,8 @@ export class Conference {
   private startedByApi = false;
   private started = false;
   private guestsOnlyTimer: NodeJS.Timeout | undefined;
+  /** Who holds the floor (presents), or nobody. */
+  private presenter: string | null = null;
 
   constructor(
     public room: RoomConfig,
@@ -170,7 +181,42 @@ export class Conference {
     ];
     const speaker = this.relay.speaker();
     if (speaker) initial.push(['stage', [{ participant_uuid: speaker, stage_index: 0, vad: 100 }]]);
+    const presenter = this.presenter ? this.participants.get(this.presenter) : undefined;
+    if (presenter && presenter.uuid !== uuid) initial.push(['presentation_start', presentationStart(presenter)]);
     this.events.attach(uuid, res, initial);
+  }
+
+  // ---- presentation -----------------------------------------------------------------------
+
+  /** Whose presentation the others get now (null: nobody presents). */
+  presenterUuid(): string | null {
+    return this.presenter;
+  }
+
+  /** `participants/<uuid>/take_floor`: this participant presents, taking the floor from anyone else. */
+  takeFloor(uuid: string): void {
+    const p = this.mustGet(uuid);
+    const previous = this.presenter ? this.participants.get(this.presenter) : undefined;
+    if (previous && previous !== p) this.update(previous, { isPresenting: false });
+    this.presenter = uuid;
+    this.relay.setPresenter(uuid);
+    if (!p.isPresenting) this.update(p, { isPresenting: true });
+    this.events.broadcast('presentation_start', presentationStart(p), uuid);
+  }
+
+  /** `participants/<uuid>/release_floor`: the presenter stops (anyone else: no change). */
+  releaseFloor(uuid: string): void {
+    const p = this.participants.get(uuid);
+    if (p?.isPresenting) this.update(p, { isPresenting: false });
+    if (this.presenter === uuid) this.endPresentation();
+  }
+
+  private endPresentation(): void {
+    const uuid = this.presenter;
+    if (!uuid) return;
+    this.presenter = null;
+    this.relay.setPresenter(null);
+    this.events.broadcast('presentation_stop', null, uuid);
   }
 
   // ---- leaving ----------------------------------------------------------------------------
@@ -199,6 +245,7 @@ export class Conference {
     }
     this.participants.clear();
     this.calls.clear();
+    this.presenter = null;
     this.relay.closeAll();
     this.events.endAll();
     clearTimeout(this.guestsOnlyTimer);
@@ -293,6 +340,7 @@ export class Conference {
   }
 
   disconnectCall(uuid: string): void {
+    if (this.presenter === uuid) this.endPresentation();
     this.calls.delete(uuid);
     this.relay.close(uuid);
     const p = this.participants.get(uuid);
@@ -375,6 +423,7 @@ export class Conference {
     const p = this.participants.get(uuid);
     if (!p) return;
     this.participants.delete(uuid);
+    if (this.presenter === uuid) this.endPresentation();
     this.calls.delete(uuid);
     this.deps.tokens.revokeParticipant(uuid);
     this.relay.close(uuid);
@@ -453,4 +502,9 @@ export class Conference {
     }
     if (changed || announce) this.events.broadcast('conference_update', this.status());
   }
+}
+
+/** `presentation_start`'s data, as @pexip/infinity's event source documents it. */
+function presentationStart(p: ParticipantRecord): Record<string, string> {
+  return { presenter_name: p.displayName, presenter_uri: p.uri, presenter_uuid: p.uuid };
 }

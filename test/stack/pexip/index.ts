@@ -60,6 +60,7 @@ export interface PexipParticipantState {
   isMuted: boolean;
   isVideoMuted: boolean;
   hasMedia: boolean;
+  isPresenting: boolean;
 }
 
 /** What the relay does for one participant's call (test introspection). */
@@ -71,6 +72,9 @@ export interface PexipMediaLeg {
   videoFrom: string | null;
   packetsIn: { audio: number; video: number };
   packetsOut: { audio: number; video: number };
+  /** Presentation packets: from this participant (when it presents), and relayed to it. */
+  slidesIn: number;
+  slidesOut: number;
 }
 
 export interface PexipHandle {
@@ -171,6 +175,7 @@ export async function startPexip(opts: StartPexipOptions = {}): Promise<PexipHan
         isMuted: p.isMuted,
         isVideoMuted: p.isVideoMuted,
         hasMedia: p.hasMedia,
+        isPresenting: p.isPresenting,
       })),
     locked: (alias) => node.conference(alias)?.locked ?? false,
     pinLockout: (alias) => {

@@ -12,8 +12,13 @@
  * negotiation; werift adds this call's own.
  *
  * A muted participant's audio (or video) is never forwarded. Participants that are not
- * active (waiting room, connecting) neither send nor receive. Presentation (the slides
- * m-line) is negotiated but not forwarded.
+ * active (waiting room, connecting) neither send nor receive.
+ *
+ * Presentation: each call's second video m-line is its slides line (`a=content:slides`, as
+ * @pexip/infinity offers it for a presentation call type). The conference names the one
+ * presenter (take_floor); that leg's slides RTP goes to every other active leg whose client
+ * asked to receive slides (its offer's slides line `recvonly`, which @pexip/infinity sets on
+ * `presentation_start`), with the same keyframe hold and seq continuity as the main video.
  *
  * Loopback only: sockets bound to 127.0.0.1, and STUN and candidate pairs filtered to it.
  * Chromium offers loopback candidates only with --allow-loopback-in-peer-connection.
@@ -34,7 +39,7 @@ import {
   type RtcpPacket,
   type RtpPacket,
 } from 'werift';
-import { isLoopback, keepRejectedMLines } from './sdp';
+import { isLoopback, keepRejectedMLines, markSlides } from './sdp';
 import { isVp8KeyframeStart } from './vp8';
 
 type Kind = 'audio' | 'video';
@@ -65,6 +70,9 @@ export interface LegSnapshot {
   videoFrom: string | null;
   packetsIn: Record<Kind, number>;
   packetsOut: Record<Kind, number>;
+  /** Presentation packets this leg sent us, and we sent it. */
+  slidesIn: number;
+  slidesOut: number;
 }
 
 interface Outbound {
@@ -93,6 +101,15 @@ interface Leg {
   lastPliAt: number;
   pliTimer?: NodeJS.Timeout;
   packetsIn: Record<Kind, number>;
+  /** The slides m-line's transceiver (the second video m-line), once offered. */
+  slides?: RTCRtpTransceiver;
+  slidesIn?: { receiver: RTCRtpReceiver; ssrc: number };
+  slidesOut: Outbound;
+  /** This leg's client asked to receive slides (our side of its slides line sends). */
+  slidesReceiving: boolean;
+  slidesWaitKeyframe: boolean;
+  lastSlidesPliAt: number;
+  slidesPacketsIn: number;
 }
 
 export interface MediaRelayEvents {
@@ -107,6 +124,8 @@ export class MediaRelay {
   /** Speaker history, most recent first; a new leg goes to the end. */
   private history: string[] = [];
   private forced: string | null = null;
+  /** Who holds the floor (their slides are relayed), or nobody. */
+  private presenter: string | null = null;
 
   constructor(private readonly events: MediaRelayEvents = {}) {}
 
@@ -167,6 +186,18 @@ export class MediaRelay {
     return this.history[0] ?? null;
   }
 
+  /** take_floor / release_floor: whose slides go to the others (null: nobody's). */
+  setPresenter(id: string | null): void {
+    if (this.presenter === id) return;
+    this.presenter = id;
+    for (const dst of this.legs.values()) {
+      dst.slidesOut.continuityPending = true;
+      dst.slidesWaitKeyframe = true;
+    }
+    const src = id ? this.legs.get(id) : undefined;
+    if (src) this.requestSlidesKeyframe(src);
+  }
+
   close(id: string): void {
     const leg = this.legs.get(id);
     if (!leg) return;
@@ -175,6 +206,7 @@ export class MediaRelay {
     clearTimeout(leg.pliTimer);
     this.history = this.history.filter((h) => h !== id);
     if (this.forced === id) this.forced = null;
+    if (this.presenter === id) this.presenter = null;
     this.route();
     for (const kind of KINDS) leg.out[kind].source?.feeds[kind].delete(leg);
     void leg.pc.close().catch(() => undefined);
@@ -194,6 +226,8 @@ export class MediaRelay {
         videoFrom: l.out.video.source?.id ?? null,
         packetsIn: { ...l.packetsIn },
         packetsOut: { audio: l.out.audio.packets, video: l.out.video.packets },
+        slidesIn: l.slidesPacketsIn,
+        slidesOut: l.slidesOut.packets,
       })),
     };
   }
@@ -232,6 +266,11 @@ export class MediaRelay {
       lastVoiceAt: 0,
       lastPliAt: 0,
       packetsIn: { audio: 0, video: 0 },
+      slidesOut: outbound('video'),
+      slidesReceiving: false,
+      slidesWaitKeyframe: true,
+      lastSlidesPliAt: 0,
+      slidesPacketsIn: 0,
     };
     // Transceivers and their tracks appear inside setRemoteDescription: subscribe first.
     pc.onRemoteTransceiverAdded.subscribe((t) => this.adoptTransceiver(leg, t));
@@ -264,18 +303,37 @@ export class MediaRelay {
       await t.sender.replaceTrack(leg.out[kind].track);
       leg.out[kind].sender = t.sender;
     }
+    const slides = leg.slides;
+    if (slides && slides.sender.track !== leg.slidesOut.track) {
+      // sendrecv with our track: werift answers the offer's slides direction reversed
+      // (inactive stays inactive, recvonly gets sendonly, sendonly gets recvonly).
+      slides.setDirection('sendrecv');
+      await slides.sender.replaceTrack(leg.slidesOut.track);
+      leg.slidesOut.sender = slides.sender;
+    }
     await pc.setLocalDescription(await pc.createAnswer());
+    const receiving = slides?.currentDirection === 'sendonly' || slides?.currentDirection === 'sendrecv';
+    if (receiving && !leg.slidesReceiving) {
+      leg.slidesOut.continuityPending = true;
+      leg.slidesWaitKeyframe = true;
+      const src = this.presenter ? this.legs.get(this.presenter) : undefined;
+      if (src) this.requestSlidesKeyframe(src);
+    }
+    leg.slidesReceiving = receiving;
     await gatheringComplete(pc);
     const sdp = pc.localDescription?.sdp;
     if (!sdp) throw new Error('no answer');
-    return keepRejectedMLines(sdp);
+    return markSlides(offer, keepRejectedMLines(sdp));
   }
 
-  /** The first audio and the first video m-line are the call's main media; later ones (slides) are left alone. */
+  /** The first audio and the first video m-line are the call's main media; the second video line is its slides. */
   private adoptTransceiver(leg: Leg, t: RTCRtpTransceiver): void {
     if (t.kind !== 'audio' && t.kind !== 'video') return;
     const kind: Kind = t.kind;
-    if (leg.main[kind]) return;
+    if (leg.main[kind]) {
+      if (kind === 'video' && !leg.slides) this.adoptSlides(leg, t);
+      return;
+    }
     leg.main[kind] = t;
     t.onTrack.subscribe((track) => {
       if (kind === 'video' && track.ssrc !== undefined) leg.inVideo = { receiver: t.receiver, ssrc: track.ssrc };
@@ -296,6 +354,65 @@ export class MediaRelay {
         }
       });
     }
+  }
+
+  private adoptSlides(leg: Leg, t: RTCRtpTransceiver): void {
+    leg.slides = t;
+    t.onTrack.subscribe((track) => {
+      if (track.ssrc !== undefined) leg.slidesIn = { receiver: t.receiver, ssrc: track.ssrc };
+      track.onReceiveRtp.subscribe((rtp) => this.onSlidesRtp(leg, rtp));
+    });
+    const pli = () => {
+      const src = this.presenter ? this.legs.get(this.presenter) : undefined;
+      if (src && src !== leg) this.requestSlidesKeyframe(src);
+    };
+    t.sender.onPictureLossIndication.subscribe(pli);
+    // As for the main video: a PLI for what we send may arrive on the receiver (see adoptTransceiver).
+    t.receiver.onRtcp.subscribe((rtcp: RtcpPacket) => {
+      if (rtcp.type === RtcpPayloadSpecificFeedback.type && rtcp.feedback.count === PictureLossIndication.count && rtcp.feedback.mediaSsrc === t.sender.ssrc) pli();
+    });
+  }
+
+  /** The presenter's slides, to every other active leg that receives slides. */
+  private onSlidesRtp(src: Leg, rtp: RtpPacket): void {
+    if (src.closed) return;
+    src.slidesPacketsIn++;
+    if (src.id !== this.presenter || !src.policy.active || rtp.payload.length === 0) return;
+    const packet = rtp.clone();
+    packet.header.extensions = [];
+    packet.header.padding = false;
+    packet.header.paddingSize = 0;
+    const now = Date.now();
+    let keyframe: boolean | undefined;
+    for (const dst of this.legs.values()) {
+      const out = dst.slidesOut;
+      if (dst === src || !dst.policy.active || !dst.connected || !dst.slidesReceiving || !out.sender) continue;
+      if (dst.slidesWaitKeyframe) {
+        keyframe ??= isVp8KeyframeStart(packet.payload);
+        if (!keyframe) {
+          if (now - src.lastSlidesPliAt > PLI_RETRY_MS) this.requestSlidesKeyframe(src);
+          continue;
+        }
+        dst.slidesWaitKeyframe = false;
+      }
+      if (out.continuityPending) {
+        const elapsed = out.lastSentAt ? now - out.lastSentAt : 20;
+        out.sender.replaceRTP(packet.header, false, Math.max(1, Math.round((elapsed * CLOCK_RATE.video) / 1000)));
+        out.continuityPending = false;
+      }
+      out.lastSentAt = now;
+      out.packets++;
+      void out.sender.sendRtp(packet).catch(() => undefined);
+    }
+  }
+
+  /** At most one PLI per PLI_MIN_INTERVAL_MS to the presenter's slides; the keyframe hold asks again. */
+  private requestSlidesKeyframe(src: Leg): void {
+    if (src.closed || !src.slidesIn) return;
+    const now = Date.now();
+    if (now - src.lastSlidesPliAt < PLI_MIN_INTERVAL_MS) return;
+    src.lastSlidesPliAt = now;
+    void src.slidesIn.receiver.sendRtcpPLI(src.slidesIn.ssrc).catch(() => undefined);
   }
 
   private onRtp(src: Leg, kind: Kind, rtp: RtpPacket, ext: Record<string, unknown> | undefined): void {

@@ -127,9 +127,9 @@ async function participantRoute(
       if (role !== 'chair' && role !== 'guest') return 'invalid';
       conference.setRole(u, role);
     },
-    // Presentation is signalled (is_presenting) but its media is not relayed.
-    take_floor: () => conference.setParticipant(u, { isPresenting: true }),
-    release_floor: () => conference.setParticipant(u, { isPresenting: false }),
+    // The floor: presentation_start/stop to the others and the presenter's slides relayed (conference.ts).
+    take_floor: () => conference.takeFloor(u),
+    release_floor: () => conference.releaseFloor(u),
   };
   const handler = handlers[action];
   if (!handler) return sendResult(res, 404, 'failed', 'Not found');

@@ -15,3 +15,28 @@ export function keepRejectedMLines(sdp: string): string {
 export function isLoopback(host: string | undefined): boolean {
   return typeof host === 'string' && host.startsWith('127.');
 }
+
+/**
+ * Marks the answer's presentation m-lines as the offer marked them (`a=content:slides`).
+ * werift writes no content attribute; @pexip/peer-connection matches each remote m-line to
+ * its transceiver config by `content` (a line without one counts as `main`) and skips a
+ * mismatched line when it syncs directions, so `present()` would never renegotiate. A real
+ * node answers the slides line as slides [inferred from that matching in @pexip/peer-connection
+ * 's syncMedia, and from RFC 4796, which Pexip's SIP/H.323 presentation follows].
+ */
+export function markSlides(offer: string, answer: string): string {
+  const slides = sections(offer).map((s) => /^a=content:slides\r?$/m.test(s));
+  const parts = sections(answer);
+  return parts
+    .map((s, i) => {
+      if (i === 0 || !slides[i] || /^a=content:/m.test(s)) return s;
+      const eol = s.includes('\r\n') ? '\r\n' : '\n';
+      return s.endsWith(eol) ? `${s}a=content:slides${eol}` : `${s}${eol}a=content:slides${eol}`;
+    })
+    .join('');
+}
+
+/** The session part, then one string per m-section (each with its own line ends). */
+function sections(sdp: string): string[] {
+  return sdp.split(/(?=^m=)/m);
+}

@@ -591,6 +591,64 @@ describe('the WebRTC call', () => {
   });
 });
 
+describe('presentation (the floor)', () => {
+  test('take_floor: presentation_start to the others (not the presenter), is_presenting; a late stream gets it after the sync; release_floor: presentation_stop', async () => {
+    const px = await start();
+    const host = await joinAs(px, ROOM.hostPin, 'Dr Sam Placeholder');
+    const guest = await joinAs(px, ROOM.guestPin, 'Alex Example');
+    const hostEvents = await SseClient.open(px, host.token);
+    const guestEvents = await SseClient.open(px, guest.token);
+    await guestEvents.waitFor('participant_sync_end');
+    await hostEvents.waitFor('participant_sync_end');
+
+    const floor = await api(px, `participants/${guest.uuid}/take_floor`, { token: guest.token, body: {} });
+    expectValid('take_floor 200', PartV.validateTakeFloor200, floor.body);
+    const started = await hostEvents.waitFor('presentation_start');
+    expect(started).toEqual({ presenter_name: 'Alex Example', presenter_uri: '', presenter_uuid: guest.uuid });
+    expect(px.participants(ROOM.alias).find((p) => p.uuid === guest.uuid)?.isPresenting).toBe(true);
+    // Another participant's stream opening now hears of it after the sync.
+    const late = await SseClient.open(px, host.token);
+    await late.waitFor('presentation_start', (e) => e.presenter_uuid === guest.uuid);
+    // A guest may not take the floor for someone else.
+    expect((await api(px, `participants/${host.uuid}/take_floor`, { token: guest.token, body: {} })).status).toBe(403);
+
+    const release = await api(px, `participants/${guest.uuid}/release_floor`, { token: guest.token, body: {} });
+    expectValid('release_floor 200', PartV.validateReleaseFloor200, release.body);
+    await hostEvents.waitFor('presentation_stop');
+    expect(px.participants(ROOM.alias).find((p) => p.uuid === guest.uuid)?.isPresenting).toBe(false);
+    // The presenter was told neither.
+    expect(guestEvents.named('presentation_start')).toEqual([]);
+    expect(guestEvents.named('presentation_stop')).toEqual([]);
+    for (const e of [hostEvents, guestEvents, late]) e.close();
+  });
+
+  test('a presenter who leaves ends the presentation for the others', async () => {
+    const px = await start();
+    const host = await joinAs(px, ROOM.hostPin, 'Dr Sam Placeholder');
+    const guest = await joinAs(px, ROOM.guestPin, 'Alex Example');
+    const hostEvents = await SseClient.open(px, host.token);
+    await hostEvents.waitFor('participant_sync_end');
+    await api(px, `participants/${host.uuid}/take_floor`, { token: host.token, body: {} });
+    const guestEvents = await SseClient.open(px, guest.token);
+    await guestEvents.waitFor('presentation_start', (e) => e.presenter_uuid === host.uuid);
+    await api(px, `participants/${host.uuid}/disconnect`, { token: host.token, body: {} });
+    await guestEvents.waitFor('presentation_stop');
+    for (const e of [hostEvents, guestEvents]) e.close();
+  });
+
+  test("the answer marks the offer's slides line as slides (@pexip/peer-connection matches lines by content)", async () => {
+    const px = await start();
+    const host = await joinAs(px, ROOM.hostPin, 'Dr Sam Placeholder');
+    const { sdp } = await browserOffer({ slides: true });
+    const parts = sdp.split(/(?=^m=)/m);
+    parts[3] = `${parts[3]}a=content:slides\r\n`;
+    const call = await api(px, `participants/${host.uuid}/calls`, { token: host.token, body: { call_type: 'WEBRTC', sdp: parts.join(''), media_type: 'video', fecc_supported: false } });
+    expect(call.status).toBe(200);
+    const answer = (call.body.result.sdp as string).split(/(?=^m=)/m);
+    expect(answer.map((m) => /^a=content:slides\r?$/m.test(m))).toEqual([false, false, false, true]);
+  });
+});
+
 describe('the event stream', () => {
   test('named events with JSON data, participant sync replayed on every reconnect', async () => {
     const px = await start();

@@ -89,6 +89,7 @@ export class JanusCallClient implements CallClient {
       this.emitMedia();
     });
     room.on('warning', (w) => this.events.emit('warning', w));
+    room.on('content', (c) => this.events.emit('content', c));
     room.on('chat', (m) => this.events.emit('message', { ...m, at: Date.now(), own: false }));
     await room.join(local);
   }
@@ -108,6 +109,18 @@ export class JanusCallClient implements CallClient {
 
   async replaceTrack(track: MediaStreamTrack): Promise<void> {
     await this.room?.replaceTrack(track);
+  }
+
+  /** Our share as a second stream on our feed, described `screen` (janus-room.ts). */
+  async present(stream: MediaStream): Promise<void> {
+    if (!this.room) throw new Error('not in the call');
+    await this.room.present(stream);
+    this.events.emit('presenting', true);
+  }
+
+  async stopPresenting(): Promise<void> {
+    await this.room?.stopPresenting();
+    this.events.emit('presenting', false);
   }
 
   async sendMessage(text: string): Promise<ChatMessage> {

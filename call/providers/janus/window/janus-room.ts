@@ -18,11 +18,17 @@
  *   label on our subscriber connection), so the sender is the server's word, not the
  *   message's; it is shown under the name that feed joined with. Like Pexip's conference
  *   messages, a message reaches whoever is connected when it is sent (no history).
+ * - Content (a shared screen): a second video stream on the same feed (one feed per
+ *   admission: the room guard removes anyone publishing under an id not issued to them),
+ *   published with `configure` and the VideoRoom's `descriptions` naming it `screen`. The
+ *   others see it in the feed's `streams` (description) and their subscription's
+ *   (`feed_description`), subscribe to it by feed and mid, and get it as `content`, apart from
+ *   the feed's camera.
  */
 import Janus, { type JanusJS } from 'janus-gateway';
 import adapter from 'webrtc-adapter';
 import type { MediaStats } from '../../../common/media-stats';
-import type { EndReason, ReconnectReason, RoomConnectionState } from '../../../window/call-client';
+import { CONTENT, type EndReason, type ReconnectReason, type RoomConnectionState } from '../../../window/call-client';
 import { rejoin, REJOIN_POLICY, type RejoinPolicy } from '../../../window/rejoin-policy';
 import { Emitter } from '../../../window/emitter';
 
@@ -119,8 +125,18 @@ export interface RoomChat {
 /** Longest chat text sent or shown (characters). */
 export const ROOM_CHAT_MAX = 1000;
 
+/** Someone's shared screen (their feed's stream described `screen`); null: it stopped. */
+export interface RoomContent {
+  participantId: string;
+  stream: MediaStream;
+}
+
+/** The VideoRoom stream description that marks a shared screen. */
+export const SCREEN_DESCRIPTION = 'screen';
+
 export interface JanusRoomEvents {
   state: StateChange;
+  content: RoomContent | null;
   chat: RoomChat;
   participants: Participant[];
   trackAdded: RemoteTrackEvent;
@@ -159,12 +175,14 @@ const ERR_NO_SUCH_ROOM = 426;
 interface PublisherInfo {
   id: string | number;
   display?: string;
-  streams?: Array<{ type: string; mid: string; disabled?: boolean }>;
+  streams?: Array<{ type: string; mid: string; disabled?: boolean; description?: string }>;
 }
 interface SubscriberStream {
   mid: string;
   type: string;
   feed_id?: string | number;
+  feed_mid?: string;
+  feed_description?: string;
   active?: boolean;
 }
 interface VideoRoomMessage {
@@ -224,6 +242,16 @@ export class JanusRoom {
   /** Subscriber mid -> feed id, from the `streams` list of `attached`/`updated`. */
   private readonly midFeed = new Map<string, string>();
   private readonly remoteStreams = new Map<string, MediaStream>();
+  /** Publishers' screen streams: feed id -> their mid (as the publisher published it). */
+  private readonly screens = new Map<string, string>();
+  /** "feed:mid" of the screen streams we subscribed to. */
+  private readonly subscribedScreens = new Set<string>();
+  /** Our subscription's mids that carry a screen (feed_description). */
+  private readonly screenMids = new Set<string>();
+  /** The content shown now (one at a time: the latest screen to arrive). */
+  private content: { participantId: string; track: MediaStreamTrack } | null = null;
+  /** Our own screen's mid on the publisher connection, while we present. */
+  private presentingMid: string | null = null;
   /** Subscription changes one at a time, each waiting for its offer to be answered. */
   private subChain: Promise<void> = Promise.resolve();
   private offerAnswered: (() => void) | null = null;
@@ -345,6 +373,46 @@ export class JanusRoom {
   }
 
   /**
+   * Presents a shared screen: a second video stream on our feed, described `screen` (see the
+   * header), beside the camera. Resolves once Janus has the new offer.
+   */
+  async present(stream: MediaStream): Promise<void> {
+    const pub = this.pub;
+    const track = stream.getVideoTracks()[0];
+    if (!pub || !track || this.current.state !== 'joined') throw new JanusRoomError('error', 'not in the room');
+    if (this.presentingMid) await this.stopPresenting();
+    const gen = this.gen;
+    const jsep = await new Promise<JanusJS.JSEP>((resolve, reject) =>
+      pub.createOffer({
+        tracks: [{ type: 'video', capture: track, recv: false, add: true, dontStop: true }],
+        success: resolve,
+        error: (err) => reject(new JanusRoomError('media-failed', `present: ${String(err)}`)),
+      }),
+    );
+    const mid = pub.webrtcStuff?.pc?.getTransceivers().find((t) => t.sender.track === track)?.mid;
+    if (!mid || gen !== this.gen) throw new JanusRoomError('error', 'present: no stream for the screen');
+    this.presentingMid = mid;
+    pub.send({ message: { request: 'configure', descriptions: [{ mid, description: SCREEN_DESCRIPTION }] }, jsep });
+  }
+
+  /** Stops presenting: the screen's stream is removed from our feed (the others' content ends). */
+  async stopPresenting(): Promise<void> {
+    const pub = this.pub;
+    const mid = this.presentingMid;
+    this.presentingMid = null;
+    if (!pub || !mid || this.current.state !== 'joined') return;
+    const gen = this.gen;
+    const jsep = await new Promise<JanusJS.JSEP>((resolve, reject) =>
+      pub.createOffer({
+        tracks: [{ type: 'video', mid, capture: false, remove: true }],
+        success: resolve,
+        error: (err) => reject(new JanusRoomError('media-failed', `stop presenting: ${String(err)}`)),
+      }),
+    );
+    if (gen === this.gen) pub.send({ message: { request: 'configure' }, jsep });
+  }
+
+  /**
    * Sends a chat message to everybody in the room over our feed's data channel (Janus queues
    * nothing: janus.js holds it until the channel is open). Resolves with the message's id.
    */
@@ -386,6 +454,13 @@ export class JanusRoom {
     });
     report.forEach((s: RTCInboundRtpStreamStats & { mid?: string }) => {
       if (s.type !== 'inbound-rtp' || s.kind !== 'video' || !s.mid) return;
+      if (this.screenMids.has(s.mid)) {
+        // The content shown now (a screen's stream), under the call window's content id.
+        if (this.content && s.trackIdentifier === this.content.track.id) {
+          out.push({ id: CONTENT, framesDecoded: s.framesDecoded ?? 0, packetsLost: s.packetsLost ?? 0, packetsReceived: s.packetsReceived ?? 0, frameRate: s.framesPerSecond });
+        }
+        return;
+      }
       const participantId = this.midFeed.get(s.mid);
       if (!participantId || !this.publishers.has(participantId)) return;
       out.push({
@@ -609,7 +684,9 @@ export class JanusRoom {
       if (id === this.myId) continue;
       const streams = (p.streams ?? []).filter((s) => !s.disabled);
       const audioMid = streams.find((s) => s.type === 'audio')?.mid;
-      const videoMid = streams.find((s) => s.type === 'video')?.mid;
+      const videoMid = streams.find((s) => s.type === 'video' && s.description !== SCREEN_DESCRIPTION)?.mid;
+      const screenMid = streams.find((s) => s.type === 'video' && s.description === SCREEN_DESCRIPTION)?.mid;
+      this.updateScreen(gen, id, screenMid);
       this.publishers.set(id, {
         id,
         displayName: p.display ?? '',
@@ -627,7 +704,48 @@ export class JanusRoom {
       .catch((err: unknown) => this.events.emit('warning', `subscription failed: ${String(err)}`));
   }
 
+  /**
+   * A publisher's screen stream came or went. A feed we subscribed to before its screen
+   * existed does not bring the new stream by itself: it is subscribed to by feed and mid.
+   */
+  private updateScreen(gen: number, id: string, mid: string | undefined): void {
+    const before = this.screens.get(id);
+    if (before === mid) return;
+    if (before !== undefined) {
+      this.screens.delete(id);
+      const key = `${id}:${before}`;
+      if (this.subscribedScreens.delete(key) && this.sub && gen === this.gen) this.sub.send({ message: { request: 'unsubscribe', streams: [{ feed: id, mid: before }] } });
+      if (this.content?.participantId === id) this.dropContent();
+    }
+    if (mid === undefined) return;
+    this.screens.set(id, mid);
+    // Not subscribed to the feed yet: its subscription (by feed) brings every stream, the screen too.
+    if (!this.subscribed.has(id)) return;
+    const key = `${id}:${mid}`;
+    if (this.subscribedScreens.has(key)) return;
+    this.subscribedScreens.add(key);
+    this.subChain = this.subChain
+      .then(() => this.subscribeStreams(gen, [{ feed: id, mid }]))
+      .catch((err: unknown) => this.events.emit('warning', `screen subscription failed: ${String(err)}`));
+  }
+
+  private async subscribeStreams(gen: number, streams: Array<{ feed: string; mid: string }>): Promise<void> {
+    if (gen !== this.gen || !this.sub) return;
+    const answered = new Promise<void>((resolve) => (this.offerAnswered = resolve));
+    this.sub.send({ message: { request: 'subscribe', streams } });
+    await Promise.race([answered, sleep(10_000)]);
+  }
+
+  private dropContent(): void {
+    if (!this.content) return;
+    this.content = null;
+    this.events.emit('content', null);
+  }
+
   private removePublisher(id: string): void {
+    if (this.content?.participantId === id) this.dropContent();
+    this.screens.delete(id);
+    for (const key of [...this.subscribedScreens]) if (key.startsWith(`${id}:`)) this.subscribedScreens.delete(key);
     if (!this.publishers.delete(id)) return;
     // Janus drops the feed from our subscription by itself (and sends a new offer).
     this.subscribed.delete(id);
@@ -645,7 +763,12 @@ export class JanusRoom {
   private async subscribe(gen: number, feeds: string[]): Promise<void> {
     const wanted = feeds.filter((f) => this.publishers.has(f) && !this.subscribed.has(f));
     if (gen !== this.gen || wanted.length === 0 || !this.janus) return;
-    for (const f of wanted) this.subscribed.add(f);
+    for (const f of wanted) {
+      this.subscribed.add(f);
+      // By feed: a screen it publishes already comes with it.
+      const screen = this.screens.get(f);
+      if (screen !== undefined) this.subscribedScreens.add(`${f}:${screen}`);
+    }
     const streams = wanted.map((feed) => ({ feed }));
     const answered = new Promise<void>((resolve) => (this.offerAnswered = resolve));
     if (!this.sub) {
@@ -684,8 +807,10 @@ export class JanusRoom {
     }
     if (msg.streams) {
       this.midFeed.clear();
+      this.screenMids.clear();
       for (const s of msg.streams) {
         if (s.active !== false && s.feed_id !== undefined) this.midFeed.set(s.mid, String(s.feed_id));
+        if (s.active !== false && s.feed_description === SCREEN_DESCRIPTION) this.screenMids.add(s.mid);
       }
     }
     if (!jsep) {
@@ -736,6 +861,17 @@ export class JanusRoom {
   private onRemoteTrack(gen: number, track: MediaStreamTrack, mid: string, on: boolean): void {
     if (gen !== this.gen) return;
     const participantId = this.midFeed.get(mid);
+    if (this.screenMids.has(mid) || this.content?.track === track) {
+      // A screen: content, apart from the feed's camera.
+      if (on && participantId && this.publishers.has(participantId)) {
+        if (this.content?.track === track) return;
+        this.content = { participantId, track };
+        this.events.emit('content', { participantId, stream: new MediaStream([track]) });
+      } else if (!on && this.content?.track === track) {
+        this.dropContent();
+      }
+      return;
+    }
     if (on) {
       if (!participantId || !this.publishers.has(participantId)) return;
       let stream = this.remoteStreams.get(participantId);
@@ -812,8 +948,11 @@ export class JanusRoom {
     this.subChain = Promise.resolve();
     this.subscribed.clear();
     this.midFeed.clear();
+    this.screenMids.clear();
+    this.presentingMid = null;
     this.prevBytes.clear();
     for (const id of [...this.publishers.keys()]) this.removePublisher(id);
+    this.dropContent();
     if (!janus) return Promise.resolve();
     return Promise.race([
       new Promise<void>((resolve) =>

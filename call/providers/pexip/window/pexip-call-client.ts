@@ -9,7 +9,10 @@
  * the session; each new token goes to main, whose host powers use it.
  *
  * Pexip lays out video itself (voice-switched: everybody receives whoever speaks), so this
- * client has one remote stream, the stage.
+ * client has one remote stream, the stage, and content apart from it: the call is made with
+ * presentation (the library adds a slides m-line), the library receives a participant's
+ * presentation on `presentation_start` (onRemotePresentationStream) and stops on
+ * `presentation_stop`; our own share is presented with take_floor and that line (present()).
  */
 import {
   ClientCallType,
@@ -21,7 +24,7 @@ import {
   type Participant as PexipParticipant,
 } from '@pexip/infinity';
 import { GuestRole, type JoinInfo, type RosterEntry, type WaitingGuest } from '../../../common/call-model';
-import { CHAT_MAX_LENGTH, STAGE, type CallClient, type CallClientEvents, type CallParticipant, type ChatMessage, type EndReason, type HostPort, type MediaStats } from '../../../window/call-client';
+import { CHAT_MAX_LENGTH, CONTENT, STAGE, type CallClient, type CallClientEvents, type CallParticipant, type ChatMessage, type EndReason, type HostPort, type MediaStats } from '../../../window/call-client';
 import { refreshTokenUrl, requestTokenUrl } from '../request-token-seam';
 import { Emitter } from '../../../window/emitter';
 import { rejoin, REJOIN_POLICY } from '../../../window/rejoin-policy';
@@ -48,6 +51,12 @@ export class PexipCallClient implements CallClient {
   private local: MediaStream | null = null;
   private leaving = false;
   private rejoinUntil = 0;
+  /** Someone else's presentation as the library handed it over (until it stops). */
+  private contentStream: MediaStream | null = null;
+  private contentFrom: string | null = null;
+  private presentingNow = false;
+  /** present() was called and the library has not said our presentation is over. */
+  private presentAsked = false;
   /** The session token as of now (main's answer, then each refresh). */
   private token: string | undefined;
   private readonly unsubscribe: Array<() => void> = [];
@@ -112,6 +121,27 @@ export class PexipCallClient implements CallClient {
     this.client?.setStream(local);
   }
 
+  /** Our share as Pexip content: take_floor, then the slides line sends it (the library's present). */
+  async present(stream: MediaStream): Promise<void> {
+    if (!this.client) throw new Error('not in the call');
+    this.presentAsked = true;
+    this.client.present(stream);
+  }
+
+  /**
+   * Releases the floor, unless our presentation is already over (someone else took the
+   * floor): the library's stopPresenting would then also turn the slides line inactive and
+   * stop receiving the new presenter's content.
+   */
+  async stopPresenting(): Promise<void> {
+    const asked = this.presentAsked;
+    this.presentAsked = false;
+    if (asked) this.client?.stopPresenting();
+    if (!this.presentingNow) return;
+    this.presentingNow = false;
+    this.events.emit('presenting', false);
+  }
+
   /** Pexip's conference messages (the `message` request; the others get `message_received`). */
   async sendMessage(text: string): Promise<ChatMessage> {
     const body = text.trim().slice(0, CHAT_MAX_LENGTH);
@@ -129,13 +159,25 @@ export class PexipCallClient implements CallClient {
     let video: RTCInboundRtpStreamStats | undefined;
     let audio: (RTCInboundRtpStreamStats & { audioLevel?: number; totalAudioEnergy?: number; totalSamplesDuration?: number }) | undefined;
     let rtt: number | undefined;
+    let content: RTCInboundRtpStreamStats | undefined;
+    const contentTrack = this.contentStream?.getVideoTracks()[0]?.id;
     report.forEach((s: RTCStats & Record<string, unknown>) => {
+      // The slides line's inbound video is the content; every other inbound video the stage.
+      if (s.type === 'inbound-rtp' && s.kind === 'video' && contentTrack !== undefined && s.trackIdentifier === contentTrack) {
+        content = s as unknown as RTCInboundRtpStreamStats;
+        return;
+      }
       if (s.type === 'inbound-rtp' && s.kind === 'video' && (!video || (s.framesDecoded as number) > (video.framesDecoded ?? 0))) video = s as unknown as RTCInboundRtpStreamStats;
       if (s.type === 'inbound-rtp' && s.kind === 'audio') audio = s as unknown as RTCInboundRtpStreamStats & { audioLevel?: number; totalAudioEnergy?: number; totalSamplesDuration?: number };
       if (s.type === 'candidate-pair' && s.nominated === true && typeof s.currentRoundTripTime === 'number') rtt = s.currentRoundTripTime;
     });
-    if (!video && !audio) return [];
+    const shown: RTCInboundRtpStreamStats | undefined = content;
+    const contentStats: MediaStats[] = shown
+      ? [{ id: CONTENT, framesDecoded: shown.framesDecoded ?? 0, packetsLost: shown.packetsLost ?? 0, packetsReceived: shown.packetsReceived ?? 0, ...(shown.framesPerSecond !== undefined ? { frameRate: shown.framesPerSecond } : {}) }]
+      : [];
+    if (!video && !audio) return contentStats;
     return [
+      ...contentStats,
       {
         id: STAGE,
         framesDecoded: video?.framesDecoded ?? 0,
@@ -166,7 +208,8 @@ export class PexipCallClient implements CallClient {
     const result = await this.client!.call({
       conferenceAlias: info.alias,
       displayName: this.displayName,
-      callType: ClientCallType.AudioVideo,
+      // With presentation: a slides line, for content both ways.
+      callType: ClientCallType.AudioVideoPresentation,
       bandwidth: 0,
       host: info.nodeUrl,
       mediaStream: this.local ?? undefined,
@@ -214,6 +257,25 @@ export class PexipCallClient implements CallClient {
       this.events.emit('message', { id: m.id, from: m.userId, displayName: m.displayName, text, at: Date.now(), own: false });
     });
     callSignals.onRemoteStream.add((stream) => this.events.emit('media', [{ id: STAGE, stream }]));
+    // Someone else presents (presentation_start): the library receives it on the slides line.
+    callSignals.onRemotePresentationStream.add((stream) => {
+      this.contentStream = stream;
+      this.emitContent(true);
+    });
+    callSignals.onPresentationConnectionChange.add(({ send, recv }) => {
+      // presentation_stop (or our own share taking over the line): the content is gone.
+      if ((recv === 'disconnected' || recv === 'failed') && this.contentStream) {
+        this.contentStream = null;
+        this.contentFrom = null;
+        this.events.emit('content', null);
+      }
+      if (send === 'disconnected' || send === 'failed') this.presentAsked = false;
+      const presenting = send === 'connected';
+      if (presenting !== this.presentingNow && (presenting || send === 'disconnected' || send === 'failed')) {
+        this.presentingNow = presenting;
+        this.events.emit('presenting', presenting);
+      }
+    });
     callSignals.onCallConnected.add(() => {
       this.rejoinUntil = 0;
       this.events.emit('state', { state: 'joined' });
@@ -285,6 +347,17 @@ export class PexipCallClient implements CallClient {
     }
     this.events.emit('participants', others);
     this.events.emit('lobby', waiting);
+    this.emitContent(false);
+  }
+
+  /** The content with its presenter (the participant Pexip says is presenting), when either is new. */
+  private emitContent(newStream: boolean): void {
+    const stream = this.contentStream;
+    if (!stream) return;
+    const from = [...this.people.values()].find((p) => p.isPresenting && p.uuid !== this.me)?.uuid ?? null;
+    if (!newStream && from === this.contentFrom) return;
+    this.contentFrom = from;
+    this.events.emit('content', { participantId: from, stream });
   }
 }
 

@@ -371,6 +371,37 @@ describe('CallState: the connection', () => {
   });
 });
 
+describe('CallState: content (a presentation)', () => {
+  it("someone's content shows with its presenter's role (never a name), its frames sampled; it goes on stop", async () => {
+    const t = await joined();
+    expect(t.state.content).toBeNull();
+    t.client.events.emit('participants', [patient]);
+    const stream = {} as MediaStream;
+    // The server has not said who presents yet: shown, as from someone.
+    t.client.events.emit('content', { participantId: null, stream });
+    expect(t.state.content?.stream).toBe(stream);
+    expect(t.state.contentRole).toBe('other');
+    t.client.events.emit('content', { participantId: 'guest-1', stream });
+    expect(t.state.contentRole).toBe('patient');
+
+    t.client.statsAnswer = [{ id: 'content', framesDecoded: 42, packetsLost: 0, packetsReceived: 90 }];
+    t.timers[0]!.fn();
+    await until(() => t.state.stats.content?.framesDecoded === 42, { what: 'the content sampled' });
+
+    t.client.events.emit('content', null);
+    expect(t.state.content).toBeNull();
+    expect(t.state.contentRole).toBe('other');
+  });
+
+  it('the call ends: the content goes with it', async () => {
+    const t = await joined();
+    t.client.events.emit('content', { participantId: null, stream: {} as MediaStream });
+    t.client.events.emit('state', { state: 'left', reason: 'kicked' });
+    expect(t.state.ended).toBe(true);
+    expect(t.state.content).toBeNull();
+  });
+});
+
 describe('CallState: the host in the call', () => {
   it('mic and camera toggles go to the client', async () => {
     const t = await joined();

@@ -29,6 +29,9 @@ vi.mock('janus-gateway', () => ({
 // A MediaStream stand-in (the DOM's, as JanusRoom uses it: tracks added, removed, looked up).
 class FakeMediaStream {
   private readonly tracks: FakeTrack[] = [];
+  constructor(tracks: FakeTrack[] = []) {
+    this.tracks.push(...tracks);
+  }
   addTrack(t: FakeTrack) {
     this.tracks.push(t);
   }
@@ -64,7 +67,7 @@ interface Sent {
 /** One plugin handle: records what the client sends; `reply` delivers a plugin message. */
 class FakeHandle {
   readonly sent: Sent[] = [];
-  readonly webrtcStuff = {};
+  readonly webrtcStuff: { pc?: unknown } = {};
   constructor(
     readonly janus: FakeJanus,
     readonly callbacks: { onmessage?: (m: Message, jsep?: unknown) => void; onremotetrack?: (t: FakeTrack, mid: string, on: boolean) => void; ondata?: (data: unknown, label: unknown) => void; iceState?: (s: string) => void },
@@ -76,7 +79,10 @@ class FakeHandle {
   reply(message: Message, jsep?: unknown) {
     this.callbacks.onmessage?.(message, jsep);
   }
-  createOffer(p: { success?: (jsep: unknown) => void }) {
+  /** The tracks of each createOffer (janus.js's TrackOption list). */
+  readonly offers: unknown[][] = [];
+  createOffer(p: { tracks?: unknown[]; success?: (jsep: unknown) => void }) {
+    this.offers.push(p.tracks ?? []);
     queueMicrotask(() => p.success?.({ type: 'offer', sdp: 'v=0 (fake)' }));
   }
   createAnswer(p: { success?: (jsep: unknown) => void }) {
@@ -179,7 +185,7 @@ function setUp() {
     onLobby: (l) => ((lobby = l), () => undefined),
   };
   const client = new JanusCallClient(port, 'Dr Example', server.library());
-  const seen: { [K in keyof CallClientEvents]: Array<CallClientEvents[K]> } = { state: [], participants: [], lobby: [], media: [], conference: [], message: [], warning: [] };
+  const seen: { [K in keyof CallClientEvents]: Array<CallClientEvents[K]> } = { state: [], participants: [], lobby: [], media: [], conference: [], message: [], warning: [], content: [], presenting: [] };
   for (const k of Object.keys(seen) as Array<keyof CallClientEvents>) client.on(k, (p) => (seen[k] as unknown[]).push(p));
   const local = new FakeMediaStream();
   local.addTrack({ id: 'mic', kind: 'audio', enabled: true });
@@ -281,6 +287,76 @@ describe('JanusCallClient: who is there', () => {
     const own = await t.client.sendMessage('Hi there');
     expect(own).toMatchObject({ from: 'host-feed', text: 'Hi there', own: true });
     expect(JSON.parse(t.server.dataSent[0]!)).toMatchObject({ chat: 1, text: 'Hi there' });
+  });
+});
+
+describe('JanusCallClient: content (a shared screen)', () => {
+  const withScreen = (disabled = false) => ({ ...guestFeed, streams: [...guestFeed.streams, { type: 'video', mid: '3', description: 'screen', ...(disabled ? { disabled: true } : {}) }] });
+
+  it("a feed's stream described screen: subscribed by feed and mid, shown as content (not in their tile); unsubscribed and gone when it stops", async () => {
+    const t = setUp();
+    t.server.publishers = [guestFeed];
+    await t.client.join(t.local);
+    const sub = await until(() => t.server.session.handles[1], { what: 'the subscriber handle' });
+    await until(() => sub.sent.some((s) => s.message.request === 'start'), { what: 'the subscriber to answer' });
+    sub.callbacks.onremotetrack!({ id: 'cam', kind: 'video', enabled: true }, '1', true);
+
+    // The guest starts sharing: Janus announces the feed again with its new stream.
+    t.server.session.publisher.reply({ videoroom: 'event', publishers: [withScreen()] });
+    await until(() => sub.sent.some((s) => s.message.request === 'subscribe'), { what: 'the screen subscription' });
+    expect(sub.sent.find((s) => s.message.request === 'subscribe')!.message).toEqual({ request: 'subscribe', streams: [{ feed: 'guest-feed', mid: '3' }] });
+    // Still one participant with their camera's stream ids, the screen not among them.
+    expect(t.seen.participants.at(-1)).toMatchObject([{ id: 'guest-feed', audioMid: '0', videoMid: '1' }]);
+    sub.reply(
+      {
+        videoroom: 'updated',
+        streams: [
+          { mid: '0', type: 'audio', feed_id: 'guest-feed', feed_mid: '0', active: true },
+          { mid: '1', type: 'video', feed_id: 'guest-feed', feed_mid: '1', active: true },
+          { mid: '2', type: 'video', feed_id: 'guest-feed', feed_mid: '3', feed_description: 'screen', active: true },
+        ],
+      },
+      { type: 'offer', sdp: 'v=0 (fake)' },
+    );
+    sub.callbacks.onremotetrack!({ id: 'screen', kind: 'video', enabled: true }, '2', true);
+    const content = t.seen.content.at(-1)!;
+    expect(content.participantId).toBe('guest-feed');
+    expect((content.stream as unknown as FakeMediaStream).getTracks().map((x) => x.id)).toEqual(['screen']);
+    const media = t.seen.media.at(-1)!;
+    expect((media[0]!.stream as unknown as FakeMediaStream).getTracks().map((x) => x.id)).toEqual(['cam']);
+
+    // They stop: the stream is disabled in the feed's next announcement.
+    t.server.session.publisher.reply({ videoroom: 'event', publishers: [withScreen(true)] });
+    expect(t.seen.content.at(-1)).toBeNull();
+    expect(sub.sent.at(-1)!.message).toEqual({ request: 'unsubscribe', streams: [{ feed: 'guest-feed', mid: '3' }] });
+  });
+
+  it('a feed that already shares when we subscribe brings its screen with it (no second subscription)', async () => {
+    const t = setUp();
+    t.server.publishers = [withScreen()];
+    await t.client.join(t.local);
+    const sub = await until(() => t.server.session.handles[1], { what: 'the subscriber handle' });
+    await until(() => sub.sent.some((s) => s.message.request === 'start'), { what: 'the subscriber to answer' });
+    expect(sub.sent.filter((s) => s.message.request === 'subscribe')).toEqual([]);
+  });
+
+  it("our share: a second video stream on our feed, configured with the description 'screen'; stopping removes it", async () => {
+    const t = setUp();
+    await t.client.join(t.local);
+    const pub = t.server.session.publisher;
+    const screenTrack = { id: 'my-screen', kind: 'video', enabled: true };
+    pub.webrtcStuff.pc = { getTransceivers: () => [{ mid: '3', sender: { track: screenTrack } }] };
+    const screen = new FakeMediaStream();
+    screen.addTrack(screenTrack as FakeTrack);
+    await t.client.present(screen as unknown as MediaStream);
+    expect(pub.offers.at(-1)).toEqual([{ type: 'video', capture: screenTrack, recv: false, add: true, dontStop: true }]);
+    expect(pub.sent.at(-1)).toEqual({ message: { request: 'configure', descriptions: [{ mid: '3', description: 'screen' }] }, jsep: { type: 'offer', sdp: 'v=0 (fake)' } });
+    expect(t.seen.presenting).toEqual([true]);
+
+    await t.client.stopPresenting();
+    expect(pub.offers.at(-1)).toEqual([{ type: 'video', mid: '3', capture: false, remove: true }]);
+    expect(pub.sent.at(-1)).toEqual({ message: { request: 'configure' }, jsep: { type: 'offer', sdp: 'v=0 (fake)' } });
+    expect(t.seen.presenting).toEqual([true, false]);
   });
 });
 

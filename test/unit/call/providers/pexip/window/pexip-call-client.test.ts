@@ -13,7 +13,7 @@
  * getStats) are Node's fetch and an empty class here.
  */
 import { describe, expect, it, vi } from 'vitest';
-import type { InfinityClient, Participant } from '@pexip/infinity';
+import { ClientCallType, type InfinityClient, type Participant } from '@pexip/infinity';
 import type { JoinInfo, RosterEntry } from '../../../../../../call/common/call-model';
 import type { CallClientEvents, HostPort } from '../../../../../../call/window/call-client';
 import { PexipCallClient, type CreateInfinityClient } from '../../../../../../call/providers/pexip/window/pexip-call-client';
@@ -67,6 +67,14 @@ class FakeInfinity {
     this.videoMutes.push(muteVideo);
   }
   setStream() {}
+  readonly presented: unknown[] = [];
+  stopPresentings = 0;
+  present(stream: unknown) {
+    this.presented.push(stream);
+  }
+  stopPresenting() {
+    this.stopPresentings++;
+  }
   async sendMessage({ payload }: { payload: string }) {
     this.sentMessages.push(payload);
     return { status: 200 } as unknown;
@@ -109,7 +117,7 @@ function setUp(prepare?: (n: number) => Promise<JoinInfo>, callStatus = 200) {
     return fake as unknown as InfinityClient;
   };
   const client = new PexipCallClient(port, 'Dr Example', create);
-  const seen: { [K in keyof CallClientEvents]: Array<CallClientEvents[K]> } = { state: [], participants: [], lobby: [], media: [], conference: [], message: [], warning: [] };
+  const seen: { [K in keyof CallClientEvents]: Array<CallClientEvents[K]> } = { state: [], participants: [], lobby: [], media: [], conference: [], message: [], warning: [], content: [], presenting: [] };
   for (const k of Object.keys(seen) as Array<keyof CallClientEvents>) client.on(k, (p) => (seen[k] as unknown[]).push(p));
   const local = { getAudioTracks: () => [], getVideoTracks: () => [] } as unknown as MediaStream;
   const states = () => seen.state.map((s) => (s.reason ? `${s.state}:${s.reason}` : s.state));
@@ -224,6 +232,64 @@ describe('PexipCallClient: who is there', () => {
     const t = await joined();
     t.client.setVideoEnabled(false);
     expect(t.lib().videoMutes).toEqual([true]);
+  });
+});
+
+describe('PexipCallClient: content (Pexip presentation)', () => {
+  it('calls with presentation, so the library offers the slides line', async () => {
+    const t = await joined();
+    expect(t.lib().calls[0]!.callType).toBe(ClientCallType.AudioVideoPresentation);
+  });
+
+  it("someone's presentation: content with the stream, then its presenter once Pexip says who presents; gone on presentation_stop", async () => {
+    const t = await joined();
+    t.lib().signals.onParticipants.emit({ id: 'main', participants: [person('me-uuid', { isHost: true }), person('patient', { rawData: { call_tag: 'patient' } as never })] });
+    await until(() => t.seen.participants.length > 0, { what: 'the participants' });
+    const stream = { getVideoTracks: () => [{ id: 'slides-track' }] } as unknown as MediaStream;
+    t.lib().callSignals.onPresentationConnectionChange.emit({ send: 'new', recv: 'connecting' } as never);
+    t.lib().callSignals.onRemotePresentationStream.emit(stream);
+    expect(t.seen.content).toEqual([{ participantId: null, stream }]);
+    t.lib().signals.onParticipantUpdated.emit({ id: 'main', participant: person('patient', { isPresenting: true, rawData: { call_tag: 'patient' } as never }) });
+    await until(() => t.seen.content.length === 2, { what: 'the presenter' });
+    expect(t.seen.content[1]).toEqual({ participantId: 'patient', stream });
+    // An update that changes nothing about the content says nothing again.
+    t.lib().signals.onParticipantUpdated.emit({ id: 'main', participant: person('patient', { isPresenting: true, isMuted: true, rawData: { call_tag: 'patient' } as never }) });
+    await until(() => t.seen.participants.at(-1)?.[0]?.muted.audio === true, { what: 'the update' });
+    expect(t.seen.content).toHaveLength(2);
+    // presentation_stop: the library stops receiving on the slides line.
+    t.lib().callSignals.onPresentationConnectionChange.emit({ send: 'new', recv: 'disconnected' } as never);
+    expect(t.seen.content.at(-1)).toBeNull();
+    // Our own presentation is not content to show.
+    expect(t.seen.presenting).toEqual([]);
+  });
+
+  it('our share goes out with the library\'s present(); presenting while its line is connected, over when the node ends it', async () => {
+    const t = await joined();
+    const screen = {} as MediaStream;
+    await t.client.present(screen);
+    expect(t.lib().presented).toEqual([screen]);
+    t.lib().callSignals.onPresentationConnectionChange.emit({ send: 'connecting', recv: 'disconnected' } as never);
+    expect(t.seen.presenting).toEqual([]);
+    t.lib().callSignals.onPresentationConnectionChange.emit({ send: 'connected', recv: 'disconnected' } as never);
+    expect(t.seen.presenting).toEqual([true]);
+    // Someone else took the floor: the library released ours.
+    t.lib().callSignals.onPresentationConnectionChange.emit({ send: 'disconnected', recv: 'connecting' } as never);
+    expect(t.seen.presenting).toEqual([true, false]);
+    // The share then stops: the library is not asked again (its stopPresenting would turn the
+    // slides line inactive and cut the new presenter's content).
+    await t.client.stopPresenting();
+    expect(t.lib().stopPresentings).toBe(0);
+    expect(t.seen.presenting).toEqual([true, false]);
+  });
+
+  it('stopPresenting: the library releases the floor; presenting false once', async () => {
+    const t = await joined();
+    await t.client.present({} as MediaStream);
+    t.lib().callSignals.onPresentationConnectionChange.emit({ send: 'connected', recv: 'disconnected' } as never);
+    await t.client.stopPresenting();
+    expect(t.lib().stopPresentings).toBe(1);
+    t.lib().callSignals.onPresentationConnectionChange.emit({ send: 'disconnected', recv: 'disconnected' } as never);
+    expect(t.seen.presenting).toEqual([true, false]);
   });
 });
 
