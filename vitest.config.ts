@@ -1,5 +1,6 @@
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Plugin } from 'vite';
@@ -36,6 +37,10 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // One fork per core. Vitest's default is one less than the cores, which is a single fork on
+    // a 2-core CI machine; most slow files wait on real servers, Chromium or child processes
+    // (their own ports, temp dirs and Janus subnets), so two at a time share the cores well.
+    maxWorkers: availableParallelism(),
     // Removes the temporary directories a file made with test/support/temp-dir.ts.
     setupFiles: ['test/support/vitest-setup.ts'],
     reporters: ['default', ['json', { outputFile: '.cache/results/vitest.json' }]],
