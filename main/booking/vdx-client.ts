@@ -6,6 +6,8 @@
  * `GET /v2/scheduling-info/{uuid}` is asked only for a meeting the list did not cover and
  * that is new or changed since the last sync (a meeting not provisioned yet, whose details
  * the cache already has, costs nothing), or where the server does not offer the list form.
+ * That answer also carries the room VDX assigned before setting it up: the signed-in user's
+ * own meetings keep it (a planned room), so a visit next week can be invited to at once.
  *
  * A meeting that fails validation is counted and skipped, never allowed to spoil the rest
  * of the day. A 401 asks the token provider for a fresh token once and retries once.

@@ -67,6 +67,8 @@ afterAll(async () => {
   await sms?.stop();
 });
 
+/** The day view asks (the end screen's call window asks the same). */
+const fromMain = { window: 'main' as const };
 const request = (meetingId: string) => ({ meetingId, role: 'patient' as const, name: 'Pat Example', lang: 'en' as const, to: '+45 20 00 00 09' });
 
 describe('inviting to a booked meeting before its room is set up', () => {
@@ -74,7 +76,7 @@ describe('inviting to a booked meeting before its room is set up', () => {
     const m = later(1, { id: 'vmr-1', uri: 'vmr-1@pexip.invalid', guestPin: '24681357' });
     db.putMeeting('2026-03-09', m);
     const before = sms.sent.length;
-    await handlers['call.inviteBookedBySms'](request(m.id));
+    await handlers['call.inviteBookedBySms'](request(m.id), fromMain);
     expect(sms.sent).toHaveLength(before + 1);
     const { to, text } = sms.sent.at(-1)!;
     expect(to).toBe('+45 20 00 00 09');
@@ -92,12 +94,12 @@ describe('inviting to a booked meeting before its room is set up', () => {
     const withoutId = later(3, { uri: 'vmr-3@janus.invalid', guestPin: '11223344' });
     db.putMeeting('2026-03-09', withId);
     db.putMeeting('2026-03-09', withoutId);
-    await handlers['call.inviteBookedBySms'](request(withId.id));
+    await handlers['call.inviteBookedBySms'](request(withId.id), fromMain);
     const link = new URL(/https?:\/\/\S+/.exec(sms.sent.at(-1)!.text)![0]);
     expect(link.searchParams.get('room')).toBe('vmr-2');
     expect(link.searchParams.get('guard')).toBe('https://guard.janus.invalid');
     const before = sms.sent.length;
-    await expect(handlers['call.inviteBookedBySms'](request(withoutId.id))).rejects.toMatchObject({ code: 'no-room' });
+    await expect(handlers['call.inviteBookedBySms'](request(withoutId.id), fromMain)).rejects.toMatchObject({ code: 'no-room' });
     expect(sms.sent).toHaveLength(before);
   });
 
@@ -107,15 +109,15 @@ describe('inviting to a booked meeting before its room is set up', () => {
     db.putMeeting('2026-03-09', theirs);
     db.putMeeting('2026-03-09', bare);
     const before = sms.sent.length;
-    await expect(handlers['call.inviteBookedBySms'](request(theirs.id))).rejects.toMatchObject({ code: 'booking-not-mine' });
-    await expect(handlers['call.inviteBookedBySms'](request(bare.id))).rejects.toMatchObject({ code: 'no-room' });
+    await expect(handlers['call.inviteBookedBySms'](request(theirs.id), fromMain)).rejects.toMatchObject({ code: 'booking-not-mine' });
+    await expect(handlers['call.inviteBookedBySms'](request(bare.id), fromMain)).rejects.toMatchObject({ code: 'no-room' });
     expect(sms.sent).toHaveLength(before);
   });
 
   it('prefers the room once it is set up (the same link a call would give)', async () => {
     const m: BookedMeeting = { ...later(6, undefined), room: { id: 'vmr-6', uri: 'vmr-6@pexip.invalid', guestPin: '99887766', hostPin: '12121212' } };
     db.putMeeting('2026-03-09', m);
-    await handlers['call.inviteBookedBySms'](request(m.id));
+    await handlers['call.inviteBookedBySms'](request(m.id), fromMain);
     const { text } = sms.sent.at(-1)!;
     expect(text).toContain('Meeting PIN: 99887766');
     expect(text).not.toContain('12121212');
