@@ -13,8 +13,8 @@ pinDaytimeZone();
  * one at a time beside the lighter ones) but has not been proven green on 2 cores. A trace is
  * kept for each failure.
  */
-/** schedule-cost.spec.ts runs here, before the 'others' specs that book visits for today (end screen: meet now, a follow-up later today), which change the day it compares with the sandbox's seed. */
-const CALLS = ['call/call.spec.ts', 'accessibility.spec.ts', 'stack/guard-guests.spec.ts', 'stack/pexip-media.spec.ts', 'skeleton.spec.ts', 'schedule-cost.spec.ts'];
+/** The call specs, one at a time. (Specs that book visits remove them again after each test, so no spec depends on running before them.) */
+const CALLS = ['call/call.spec.ts', 'accessibility.spec.ts', 'stack/guard-guests.spec.ts', 'stack/pexip-media.spec.ts', 'skeleton.spec.ts'];
 export default defineConfig({
   testDir: 'test/e2e',
   workers: 1,

@@ -64,6 +64,8 @@ export const MeetingView = z.object({
   joinable: z.boolean(),
   /** Organised by the signed-in user: they may move and cancel it. */
   mine: z.boolean().optional(),
+  /** The user's own meeting whose room address VDX has given (set up or not yet): a guest can be invited. */
+  invitable: z.boolean().optional(),
   /**
    * A write of this console the booking system has not confirmed yet (the outbox): a booking
    * or a move waiting to be sent, or a cancel. Absent: the row is what the booking system has.
@@ -118,6 +120,8 @@ export const BookingSettled = z.object({
   /** Booked: whether its video room is set up (it can be joined and the patient invited); VDX sets
    *  a room up shortly before the visit (its scheduling template's lead time), not at booking. */
   room: z.boolean().optional(),
+  /** Booked: whether the patient can be invited already (VDX gave the room's address, set up or not). */
+  invite: z.boolean().optional(),
 });
 export type BookingSettled = z.infer<typeof BookingSettled>;
 

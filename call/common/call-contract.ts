@@ -142,12 +142,16 @@ export const callChannels = {
   'call.next': channel(z.object({ meetingId: z.uuid(), skipCheck: z.boolean() }).strict(), Ok, ['call']),
   /** The end screen's Close. */
   'call.close': channel(Empty, Ok, ['call']),
-  /** The end screen invites the patient to a follow-up it booked (that meeting's link; its PIN in the text only). */
-  'call.inviteBookedByEmail': channel(InviteRequest.extend({ meetingId: z.uuid(), to: z.email().max(254) }).strict(), Ok, ['call']),
+  /**
+   * Invites a guest to a meeting the user organised, on any day (the end screen's follow-up, the
+   * day view's Invite): that meeting's link, its PIN in the text only; before its room is set up,
+   * the room VDX assigned to it.
+   */
+  'call.inviteBookedByEmail': channel(InviteRequest.extend({ meetingId: z.uuid(), to: z.email().max(254) }).strict(), Ok, ['call', 'main']),
   'call.inviteBookedBySms': channel(
     InviteRequest.extend({ meetingId: z.uuid(), to: z.string().regex(/^\+?[0-9][0-9 -]{5,19}$/, 'expected a phone number') }).strict(),
     Ok,
-    ['call'],
+    ['call', 'main'],
   ),
   /** "Running late": tells this call's waiting guests (SMS to the invited numbers, and in the room where the server can). */
   'call.late': channel(LateRequest.strict(), LateResult, ['call']),

@@ -7,7 +7,7 @@
  */
 import { localDay } from '../../common/days';
 import { canJoin } from '../../common/meeting-status';
-import type { BookedMeeting } from '../../main/booking/booking-source';
+import { invitableRoom, type BookedMeeting, type PlannedRoom } from '../../main/booking/booking-source';
 import type { ScheduleDb } from '../../main/cache/schedule-db';
 import { UserFacingError } from '../../main/core/errors';
 import type { OpenExternal } from '../../main/core/ports';
@@ -67,26 +67,33 @@ export function createAfterCallHandlers(opts: {
     return { meeting: db.meeting(shown.id) ?? shown, db };
   }
 
-  /** A follow-up this user booked, with its room (the invitation's link and PIN come from it). */
-  async function booked(meetingId: string): Promise<BookedMeeting & { room: NonNullable<BookedMeeting['room']> }> {
+  /**
+   * A meeting this user organised, with the room to invite to: the room once set up, or on a
+   * later date the room VDX has assigned (planned) but not set up; the invitation's link and
+   * PIN come from it. Joining still waits for the room itself (call.open, call.next).
+   */
+  async function booked(meetingId: string): Promise<{ meeting: BookedMeeting; room: PlannedRoom }> {
     const { db } = await opts.schedule();
     const meeting = db.meeting(meetingId);
     if (!meeting) throw new UserFacingError('appointment-not-found');
-    // Only the user's own meetings: the call window may not invite to anyone else's.
+    // Only the user's own meetings: no window may invite to anyone else's.
     if (meeting.organizer === undefined || meeting.organizer !== opts.me()) throw new UserFacingError('booking-not-mine');
-    if (!meeting.room) throw new UserFacingError('no-room');
-    return { ...meeting, room: meeting.room };
+    const room = invitableRoom(meeting);
+    if (!room) throw new UserFacingError('no-room');
+    return { meeting, room };
   }
 
   async function invitation(request: InvitationInput & { meetingId: string }): Promise<Invitation> {
-    const meeting = await booked(request.meetingId);
-    const server = serverFor(meeting.room.uri, opts.servers);
+    const { room } = await booked(request.meetingId);
+    const server = serverFor(room.uri, opts.servers);
     if (!server) throw new UserFacingError('no-conference-server');
-    const room = facetsFor(server.provider).guestRoom(server, meeting.room);
+    const facets = facetsFor(server.provider);
+    if (facets.guestRoomNeedsId && !room.id) throw new UserFacingError('no-room');
+    const guestRoom = facets.guestRoom(server, { id: room.id ?? '', uri: room.uri });
     return buildInvitation(
       { role: request.role, name: request.name, lang: request.lang, ...(request.language ? { language: request.language } : {}) },
-      room,
-      { guestPin: meeting.room.guestPin, portalLink: meeting.room.portalLink },
+      guestRoom,
+      { guestPin: room.guestPin, portalLink: room.portalLink },
       { baseUrl: opts.invitationBaseUrl },
     );
   }
@@ -121,7 +128,7 @@ export function createAfterCallHandlers(opts: {
       const text = await invitation(request);
       await opts.sms.send({ to: request.to, text: text.text });
       opts.onSmsInvited?.(request.meetingId, request.to, request.lang);
-      opts.log.info('call: an invitation to a follow-up was sent by text message');
+      opts.log.info('call: an invitation to a booked meeting was sent by text message');
       return ok;
     },
   };

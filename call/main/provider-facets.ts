@@ -61,6 +61,11 @@ export interface ProviderFacets {
   readonly waitingNeedsStatusAccount: boolean;
   /** The call itself (host powers), for one meeting's server. */
   openProvider(server: ConferenceServer, ctx: ProviderContext): ConferenceProvider;
+  /**
+   * The guest link names the room by the booking system's room id (VDX provisionVmrId), not
+   * only its address: before the room is set up, a meeting without that id cannot be invited to yet.
+   */
+  readonly guestRoomNeedsId: boolean;
   /** Where a guest joins the meeting's room, for the invitation link. */
   guestRoom(server: ConferenceServer, room: Pick<BookedRoom, 'id' | 'uri'>): GuestRoomRef;
   /** What the invitation link carries for the guest's page to find the room (never a PIN). */

@@ -30,6 +30,28 @@ export interface BookedMeeting {
     hostPin: string;
     portalLink?: string;
   } | null;
+  /**
+   * The room the booking system has assigned but not set up yet (VDX: AWAITS_PROVISION, a
+   * meeting on a later date): enough to invite a guest (the address, the guest PIN for the
+   * text), never to join; no host PIN. Kept for the user's own meetings only; absent once
+   * `room` is there.
+   */
+  plannedRoom?: PlannedRoom;
+}
+
+export interface PlannedRoom {
+  /** VDX's provisionVmrId where it gives one before provisioning (a Janus room reference needs it). */
+  id?: string;
+  /** VDX: uriWithDomain. */
+  uri: string;
+  guestPin: string;
+  portalLink?: string;
+}
+
+/** Where a guest can be invited to: the room once set up, else the planned one; null: not yet. */
+export function invitableRoom(m: Pick<BookedMeeting, 'room' | 'plannedRoom'>): PlannedRoom | null {
+  if (m.room) return { id: m.room.id, uri: m.room.uri, guestPin: m.room.guestPin, ...(m.room.portalLink ? { portalLink: m.room.portalLink } : {}) };
+  return m.plannedRoom ?? null;
 }
 
 export interface DayFetch {

@@ -16,7 +16,7 @@ import { DEFAULT_RETENTION, inWindow, retentionWindow, type RetentionPolicy } fr
 import type { CachedDay, ScheduleDb } from '../cache/schedule-db';
 import { UserFacingError } from '../core/errors';
 import type { Logger } from '../log/logger';
-import { BookingError, type BookedMeeting, type BookingSource } from './booking-source';
+import { BookingError, invitableRoom, type BookedMeeting, type BookingSource } from './booking-source';
 
 export interface ScheduleSync {
   /** The cached day now. Starts nothing. */
@@ -193,8 +193,10 @@ function compare(a: string, b: string): number {
 }
 
 function toView(m: BookedMeeting, me: string | null) {
+  const mine = !!me && m.organizer === me;
   return {
-    ...(me && m.organizer === me ? { mine: true } : {}),
+    ...(mine ? { mine: true } : {}),
+    ...(mine && invitableRoom(m) ? { invitable: true } : {}),
     id: m.id,
     shortId: m.shortId,
     subject: m.subject,

@@ -6,6 +6,8 @@
  * `GET /v2/scheduling-info/{uuid}` is asked only for a meeting the list did not cover and
  * that is new or changed since the last sync (a meeting not provisioned yet, whose details
  * the cache already has, costs nothing), or where the server does not offer the list form.
+ * That answer also carries the room VDX assigned before setting it up: the signed-in user's
+ * own meetings keep it (a planned room), so a visit next week can be invited to at once.
  *
  * A meeting that fails validation is counted and skipped, never allowed to spoil the rest
  * of the day. A 401 asks the token provider for a fresh token once and retries once.
@@ -31,6 +33,8 @@ export interface VdxClientOptions {
   /** How many per-meeting scheduling-info requests run at once (when they are needed). */
   concurrency?: number;
   fetch?: typeof fetch;
+  /** The signed-in user's e-mail, lower case: their own meetings keep a planned room (to invite to). */
+  me?: () => string | null;
 }
 
 /**
@@ -44,6 +48,12 @@ const LIST_LEAD_MARGIN_MS = 2 * 3600_000;
 /** Statuses that carry a room to join; the console shows other meetings without Join. */
 const JOINABLE_STATUS = 'PROVISIONED_OK';
 
+/**
+ * Statuses before the room is set up: VDX has assigned its address and PINs already (a meeting
+ * on a later date), so the user's own meeting can be invited to, not joined.
+ */
+const PLANNED_STATUS = new Set<SchedulingInfo['provisionStatus']>(['AWAITS_PROVISION', 'STARTING_TO_PROVISION']);
+
 /** Answers that mean "this server has no list form (or not for this role)". */
 const NO_LIST_FORM = new Set([400, 403, 404, 405]);
 
@@ -53,6 +63,10 @@ export function createVdxSource(opts: VdxClientOptions): BookingSource {
   const concurrency = opts.concurrency ?? 6;
   const doFetch = opts.fetch ?? fetch;
   const log = opts.log;
+  const mine = (meeting: VdxMeeting) => {
+    const me = opts.me?.();
+    return !!me && organizerOf(meeting) === me;
+  };
   let listFormMissingLogged = false;
 
   async function getJson(path: string, signal?: AbortSignal): Promise<{ status: number; body: unknown }> {
@@ -172,7 +186,7 @@ export function createVdxSource(opts: VdxClientOptions): BookingSource {
         const info = rooms?.byId.get(id);
         const cached = known?.get(meeting.uuid) ?? known?.get(id);
         if (rooms?.invalid.has(id)) invalid.push(meeting.uuid);
-        else if (info) meetings.push(toBooked(meeting, info, version));
+        else if (info) meetings.push(toBooked(meeting, info, version, mine(meeting)));
         // Not provisioned when last asked, and unchanged since: nothing new to ask.
         else if (rooms && cached && cached.version === version && cached.room === null) meetings.push(cached);
         else askEach.push(meeting);
@@ -180,7 +194,7 @@ export function createVdxSource(opts: VdxClientOptions): BookingSource {
       await mapBounded(askEach, concurrency, async (meeting) => {
         const info = await schedulingInfo(meeting.uuid, signal);
         if (info === 'invalid') invalid.push(meeting.uuid);
-        else meetings.push(toBooked(meeting, info, versionOf(meeting)));
+        else meetings.push(toBooked(meeting, info, versionOf(meeting), mine(meeting)));
       });
       if (invalid.length) log.warn(`vdx: ${invalid.length} meeting(s) failed validation on ${day}: ${invalid.join(', ')}`);
       // startTime is toISOString()'s fixed-width UTC form: comparing the strings compares the instants.
@@ -213,7 +227,8 @@ function versionOf(meeting: VdxMeeting): string {
   return createHash('sha256').update(JSON.stringify(fields)).digest('base64url').slice(0, 22);
 }
 
-function toBooked(meeting: VdxMeeting, info: SchedulingInfo | null, version: string): BookedMeeting {
+/** `mine`: organised by the signed-in user, who may invite to it before its room is set up. */
+function toBooked(meeting: VdxMeeting, info: SchedulingInfo | null, version: string, mine: boolean): BookedMeeting {
   const leadMinutes = info?.vmrAvailableBefore ?? 0;
   const joinOpensAt = new Date(Date.parse(meeting.startTime) - leadMinutes * 60_000).toISOString();
   const provisioned = info?.provisionStatus === 'PROVISIONED_OK' && !!info.provisionVmrId;
@@ -237,6 +252,16 @@ function toBooked(meeting: VdxMeeting, info: SchedulingInfo | null, version: str
             ...(info.portalLink ? { portalLink: info.portalLink } : {}),
           }
         : null,
+    ...(!provisioned && mine && info && PLANNED_STATUS.has(info.provisionStatus) && info.uriWithDomain
+      ? {
+          plannedRoom: {
+            ...(info.provisionVmrId ? { id: info.provisionVmrId } : {}),
+            uri: info.uriWithDomain,
+            guestPin: info.guestPin === undefined ? '' : String(info.guestPin),
+            ...(info.portalLink ? { portalLink: info.portalLink } : {}),
+          },
+        }
+      : {}),
   };
 }
 

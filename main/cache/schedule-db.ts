@@ -45,6 +45,14 @@ const migrations: string[] = [
   `ALTER TABLE meetings ADD COLUMN organizer TEXT;`,
   // Numbers invited by SMS, for "Running late", kept for the meeting's day only.
   INVITED_NUMBERS_MIGRATION,
+  // The room VDX assigned to the user's own meeting before setting it up (a later date): what
+  // an invitation needs, never what joining needs. Rows without a room are asked once more
+  // (version ''), so a meeting booked before this version can be invited to as well.
+  `ALTER TABLE meetings ADD COLUMN planned_room_id TEXT;
+   ALTER TABLE meetings ADD COLUMN planned_uri TEXT;
+   ALTER TABLE meetings ADD COLUMN planned_guest_pin TEXT;
+   ALTER TABLE meetings ADD COLUMN planned_portal_link TEXT;
+   UPDATE meetings SET version = '' WHERE room_id IS NULL;`,
 ];
 
 export interface CachedDay {
@@ -91,6 +99,10 @@ const ROW_COLUMNS = [
   'host_pin',
   'portal_link',
   'organizer',
+  'planned_room_id',
+  'planned_uri',
+  'planned_guest_pin',
+  'planned_portal_link',
 ] as const;
 
 type RowValues = [id: string, ...rest: Array<string | null>];
@@ -112,6 +124,10 @@ function rowOf(day: string, m: BookedMeeting): RowValues {
     room?.hostPin ?? null,
     room?.portalLink ?? null,
     m.organizer ?? null,
+    m.plannedRoom?.id ?? null,
+    m.plannedRoom?.uri ?? null,
+    m.plannedRoom?.guestPin ?? null,
+    m.plannedRoom?.portalLink ?? null,
   ];
 }
 
@@ -135,6 +151,10 @@ interface Row {
   host_pin: string | null;
   portal_link: string | null;
   organizer: string | null;
+  planned_room_id: string | null;
+  planned_uri: string | null;
+  planned_guest_pin: string | null;
+  planned_portal_link: string | null;
 }
 
 export function openScheduleDb(path: string, key: Buffer, log: Logger): ScheduleDb {
@@ -287,5 +307,15 @@ function fromRow(row: Row): BookedMeeting {
             hostPin: row.host_pin ?? '',
             ...(row.portal_link ? { portalLink: row.portal_link } : {}),
           },
+    ...(row.planned_uri !== null
+      ? {
+          plannedRoom: {
+            ...(row.planned_room_id !== null ? { id: row.planned_room_id } : {}),
+            uri: row.planned_uri,
+            guestPin: row.planned_guest_pin ?? '',
+            ...(row.planned_portal_link ? { portalLink: row.planned_portal_link } : {}),
+          },
+        }
+      : {}),
   };
 }

@@ -14,6 +14,7 @@ import { createBackoff } from '../booking/backoff';
 import { createScheduleSync, type ScheduleSync } from '../booking/schedule-refresh';
 import { createSyncScheduler, type SyncScheduler } from '../booking/sync-timing';
 import { createVdxSource } from '../booking/vdx-client';
+import { invitableRoom } from '../booking/booking-source';
 import { createBookingService, type BookingService } from '../booking/outbox/booking-service';
 import { createVdxWriter } from '../booking/outbox/vdx-writes';
 import { loadOrCreateKey } from '../cache/database-key';
@@ -109,6 +110,8 @@ export async function createCore(opts: {
     log: opts.log.child('booking'),
     timeoutMs: settings.requestTimeoutMs,
     fetch: platform.fetch,
+    // The user's own meetings keep the room VDX assigned before setting it up (invitations).
+    me: () => me,
   });
 
   let session: UserSession | null = null;
@@ -279,8 +282,9 @@ export async function createCore(opts: {
       known.day(
         schedule.day,
         schedule.meetings.map((m) => {
-          const room = db.meeting(m.id)?.room;
-          return { subject: m.subject, pins: room ? [room.hostPin, room.guestPin] : [] };
+          const cached = db.meeting(m.id);
+          const room = cached?.room;
+          return { subject: m.subject, pins: room ? [room.hostPin, room.guestPin] : cached?.plannedRoom ? [cached.plannedRoom.guestPin] : [] };
         }),
       );
     });
@@ -383,7 +387,10 @@ export async function createCore(opts: {
       // Booked: its room's details come with a sync of its day (VDX's scheduling-info), so it
       // can be joined at once ("meet now") and invited to.
       if (meeting && !meeting.room) await sync.refresh(localDay(new Date(meeting.startTime)));
-      return meeting ? { ...settled, room: db.meeting(meeting.id)?.room != null } : settled;
+      const current = meeting ? db.meeting(meeting.id) : null;
+      // A later date: its room is set up shortly before the visit, but VDX gave its address at
+      // booking, so the patient can be invited at once.
+      return meeting ? { ...settled, room: current?.room != null, invite: current != null && invitableRoom(current) !== null } : settled;
     },
     'booking.sendNow': async () => ({ unsent: await (await userSession()).bookings.sendNow(SEND_BEFORE_SIGN_OUT_MS) }),
     'waiting.late': async ({ meetingId, ...request }) => runningLate(meetingId, request),

@@ -1,7 +1,8 @@
 /**
  * The call window's end screen, against the real sandbox (VDX, Janus and the Pexip double):
  * a nurse books a follow-up of the visit that ended (it shows on its day in the day view,
- * booked only once VDX confirmed it) and invites the patient by text message; "meet now"
+ * booked only once VDX confirmed it) and invites the patient by text message at once, also for a
+ * later date whose room VDX has not set up yet (and again from the day view's Invite); "meet now"
  * (from the end screen and from the day view) opens a joinable meeting at once; the next
  * patient is joined without the device check while the devices are unchanged, and with it
  * when a remembered device is gone; an account without booking rights is told so.
@@ -22,6 +23,20 @@ test.beforeAll(async () => {
   sms = await startSmsGateway();
 });
 test.afterAll(() => sms?.stop());
+
+/**
+ * Each test leaves the worker's sandbox as it found it: what it booked (follow-ups, meet now)
+ * is removed through the sandbox's own control API, so specs after this one (schedule-cost's
+ * comparisons of today with the sandbox) see the day as seeded, whatever order they run in.
+ */
+let seeded = new Set<string>();
+test.beforeEach(({ stack }) => {
+  seeded = new Set(stack.vdx.allMeetings().map((m) => m.uuid));
+});
+test.afterEach(async ({ stack }) => {
+  for (const m of stack.vdx.allMeetings()) if (!seeded.has(m.uuid)) await stack.vdx.deleteMeeting(m.uuid);
+  expect(stack.vdx.allMeetings().map((m) => m.uuid).sort()).toEqual([...seeded].sort());
+});
 
 /** axe-core's serious and critical findings (WCAG 2.x A and AA), as accessibility.spec.ts reads them. */
 async function seriousViolations(page: Page): Promise<string[]> {
@@ -58,6 +73,18 @@ function expectedNext(stack: Stack, ended: string): string | null {
   return open[0]?.uuid ?? null;
 }
 const row = (page: Page, subject: string) => page.getByTestId('meeting').filter({ hasText: subject });
+
+/** One text message inviting the patient: to that number, the meeting's own link (the sandbox's portal link names its room), no PIN in the link. */
+function expectInvitation(message: { to: string; text: string }, to: string, info: { uriWithDomain: string; guestPin?: number | undefined }): void {
+  expect(message.to).toBe(to);
+  expect(info.guestPin).toBeDefined();
+  const link = new URL(/https?:\/\/\S+/.exec(message.text)?.[0] ?? 'invalid:');
+  expect(link.searchParams.get('url')).toBe(info.uriWithDomain);
+  expect(link.searchParams.has('pin')).toBe(false);
+  expect(link.href).not.toContain(String(info.guestPin));
+  // The PIN goes alongside, in the text (a forwarded link alone lets nobody in).
+  expect(message.text).toContain(`Meeting PIN: ${info.guestPin}`);
+}
 
 async function expectJoinedWithoutCheck(call: Page, subject: string): Promise<void> {
   await expect(call.getByRole('heading', { level: 1, name: subject })).toBeVisible({ timeout: 30_000 });
@@ -100,13 +127,27 @@ test('a nurse books a follow-up from the end screen: booked once VDX confirmed, 
   await expect(row(app.page, subject)).toContainText('10:15');
   await expect(row(app.page, subject)).not.toHaveAttribute('data-pending', /.*/);
 
-  // Its room is set up shortly before the visit: the invitation waits for it, and says so.
-  await expect(end.getByTestId('end-invite-later')).toBeVisible();
+  // Its room is set up shortly before the visit, but VDX gave its address at booking: the
+  // patient is invited at once, with the follow-up's own link (no PIN in it).
+  const info = stack.vdx.schedulingInfo(booked[0]!.uuid);
+  expect(info.provisionStatus).toBe('AWAITS_PROVISION');
+  await expect(end.getByTestId('end-invite-later')).toHaveCount(0);
+  const invite = end.getByRole('region', { name: 'Invite the patient to the follow-up' });
+  await invite.getByLabel('Name').fill('Pat Example');
+  await invite.getByLabel('Mobile number').fill('+45 20 00 00 07');
+  const before = sms.sent.length;
+  await invite.getByRole('button', { name: 'Send the invitation' }).click();
+  await expect(invite.getByTestId('end-invite-sent')).toBeVisible();
+  expect(sms.sent).toHaveLength(before + 1);
+  expectInvitation(sms.sent.at(-1)!, '+45 20 00 00 07', info);
+  // Joining still waits for the room: the row of its date offers Invite, not Join.
+  await expect(row(app.page, subject).getByRole('button', { name: /^Join/ })).toHaveCount(0);
+
   expect(await seriousViolations(call)).toEqual([]);
   // The keyboard goes from the heading through the end screen to Close window, never into the call behind it (inert).
   await end.getByRole('heading', { name: 'You left the call.' }).focus();
   const stops: string[] = [];
-  for (let i = 0; i < 15 && stops.at(-1) !== 'Close window'; i++) {
+  for (let i = 0; i < 25 && stops.at(-1) !== 'Close window'; i++) {
     await call.keyboard.press('Tab');
     stops.push(
       await call.evaluate(() => {
@@ -125,6 +166,26 @@ test('a nurse books a follow-up from the end screen: booked once VDX confirmed, 
   const closed = call.waitForEvent('close');
   await end.getByRole('button', { name: 'Close window' }).click();
   await closed;
+
+  // From the day view of that date, by keyboard: Invite on the follow-up's row (the nurse's own visit).
+  const inviteButton = row(app.page, subject).getByRole('button', { name: 'Invite the patient to the visit at 10:15' });
+  await inviteButton.focus();
+  await app.page.keyboard.press('Enter');
+  const dialog = app.page.getByRole('dialog', { name: /^Invite the patient to the visit on .+ at 10:15/ });
+  await expect(dialog.getByLabel('Name')).toBeFocused();
+  await dialog.getByLabel('Name').fill('Pat Example');
+  await dialog.getByLabel('Mobile number').fill('+45 20 00 00 08');
+  const beforeDayView = sms.sent.length;
+  await dialog.getByLabel('Mobile number').press('Enter');
+  await expect(dialog.getByTestId('invite-sent')).toBeVisible();
+  expect(sms.sent).toHaveLength(beforeDayView + 1);
+  expectInvitation(sms.sent.at(-1)!, '+45 20 00 00 08', info);
+  expect(await seriousViolations(app.page)).toEqual([]);
+  await app.page.keyboard.press('Escape');
+  await expect(dialog).toHaveCount(0);
+  // Still the one follow-up, not yet set up.
+  expect(stack.vdx.meetingsOn(day).filter((m) => m.subject === subject)).toHaveLength(1);
+  expect(stack.vdx.schedulingInfo(booked[0]!.uuid).provisionStatus).toBe('AWAITS_PROVISION');
 });
 
 test('a follow-up later today is invited to by text message: main writes it, the follow-up\'s own link, no PIN in the link', async ({ launchConsole, stack }) => {

@@ -2,7 +2,7 @@
  * The VDX client against the real VDX sandbox, with real tokens from the test IdP.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { localDay } from '../../../common/days';
+import { addDays, localDay, startOfDay } from '../../../common/days';
 import { BookingError } from '../../../main/booking/booking-source';
 import { createVdxSource, type TokenProvider } from '../../../main/booking/vdx-client';
 import { nullLogger } from '../../../main/log/logger';
@@ -99,6 +99,36 @@ describe('VDX client', () => {
   it('is rejected by the real API with a bad token', async () => {
     const bad: TokenProvider = { getAccessToken: async () => 'not-a-token' };
     await expect(source(5000, bad).fetchDay(today)).rejects.toMatchObject({ kind: 'unauthorized' });
+  });
+
+  it("keeps the room VDX assigned before setting it up for the user's own meeting on a later date (to invite to), never as a room to join", async () => {
+    const day = addDays(today, 7);
+    const start = startOfDay(day);
+    start.setHours(10, 15);
+    const nurse = 'nurse.invented@example.invalid';
+    const own = stack.vdx.addMeeting({ organizerEmail: nurse, startTime: start, provisionStatus: 'AWAITS_PROVISION' });
+    const others = stack.vdx.addMeeting({ organizerEmail: 'dr.invented@example.invalid', startTime: start, provisionStatus: 'AWAITS_PROVISION' });
+    try {
+      const info = stack.vdx.schedulingInfo(own.uuid);
+      const fetched = await createVdxSource({ baseUrl: stack.vdx.baseUrl, tokens: tokens(), log: nullLogger, me: () => nurse }).fetchDay(day);
+      const mine = fetched.meetings.find((m) => m.id === own.uuid)!;
+      expect(mine.room).toBeNull();
+      expect(mine.plannedRoom).toEqual({ id: info.provisionVmrId, uri: info.uriWithDomain, guestPin: String(info.guestPin), portalLink: info.portalLink });
+      const theirs = fetched.meetings.find((m) => m.id === others.uuid)!;
+      expect(theirs.room).toBeNull();
+      expect(theirs).not.toHaveProperty('plannedRoom');
+      // Nobody signed in: nobody's.
+      const anonymous = await source().fetchDay(day);
+      expect(anonymous.meetings.find((m) => m.id === own.uuid)).not.toHaveProperty('plannedRoom');
+      // Once set up, the room is the one to join, and the planned one goes.
+      stack.vdx.updateMeeting(own.uuid, { provisionStatus: 'PROVISIONED_OK' });
+      const ready = (await createVdxSource({ baseUrl: stack.vdx.baseUrl, tokens: tokens(), log: nullLogger, me: () => nurse }).fetchDay(day)).meetings.find((m) => m.id === own.uuid)!;
+      expect(ready.room?.id).toBe(info.provisionVmrId);
+      expect(ready).not.toHaveProperty('plannedRoom');
+    } finally {
+      await stack.vdx.deleteMeeting(own.uuid);
+      await stack.vdx.deleteMeeting(others.uuid);
+    }
   });
 
   it('reports offline when nothing listens', async () => {

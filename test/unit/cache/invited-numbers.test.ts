@@ -54,6 +54,18 @@ describe('invited numbers', () => {
     db.close();
   });
 
+  it("a number invited today for next week's meeting is kept every day until that meeting's day, and goes the day after", () => {
+    const { path, key } = tempDb();
+    const db = openScheduleDb(path, key, nullLogger);
+    db.invitedNumbers.remember(A, '2026-11-29', NUMBER, 'da', '2026-11-22');
+    for (const day of ['2026-11-22', '2026-11-25', '2026-11-28', '2026-11-29']) {
+      expect(db.invitedNumbers.purgeBefore(day)).toBe(0);
+      expect(db.invitedNumbers.forMeeting(A, day)).toEqual([{ number: NUMBER, lang: 'da' }]);
+    }
+    expect(db.invitedNumbers.forMeeting(A, '2026-11-30')).toEqual([]);
+    db.close();
+  });
+
   it('survive a restart the same day, go at sign-out, and never sit in the file in plain text', () => {
     const { dir, path, key } = tempDb();
     let db = openScheduleDb(path, key, nullLogger);

@@ -3,6 +3,9 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { BookedMeeting } from '../../../main/booking/booking-source';
+import Database from 'better-sqlite3-multiple-ciphers';
+import { INVITED_NUMBERS_MIGRATION } from '../../../main/cache/invited-numbers-table';
+import { OUTBOX_MIGRATION } from '../../../main/cache/outbox-table';
 import { openScheduleDb } from '../../../main/cache/schedule-db';
 import { nullLogger } from '../../../main/log/logger';
 import { tempDir } from '../../support/temp-dir';
@@ -130,5 +133,78 @@ describe('schedule database', () => {
     db.writeDay('2026-11-22', [meeting(1)], '2026-11-22T07:00:00.000Z', 0);
     expect(db.readDay('2026-11-22').meetings).toHaveLength(1);
     db.close();
+  });
+
+  it('keeps a planned room (a later date, not set up yet) apart from the room: invitable, never joinable, and rewritten like any field', () => {
+    const { path, key } = tempDb();
+    const db = openScheduleDb(path, key, nullLogger);
+    const later: BookedMeeting = {
+      ...meeting(4, '2026-11-29', false),
+      organizer: 'nurse.invented@example.invalid',
+      plannedRoom: { id: 'vmr-4', uri: 'vmr-4@video.invalid', guestPin: '24681357', portalLink: 'https://portal.invalid/?url=vmr-4' },
+    };
+    const noId: BookedMeeting = { ...meeting(5, '2026-11-29', false), plannedRoom: { uri: 'vmr-5@video.invalid', guestPin: '13572468' } };
+    db.writeDay('2026-11-29', [later, noId], '2026-11-22T07:00:00.000Z', 0);
+    const [a, b] = db.readDay('2026-11-29').meetings;
+    expect(a).toEqual(later);
+    expect(a!.room).toBeNull();
+    expect(b).toEqual(noId);
+    expect(b!.plannedRoom).not.toHaveProperty('id');
+    // Provisioned at the next sync: the planned room goes, the room comes.
+    const { plannedRoom: _planned, ...rest } = later;
+    const provisioned: BookedMeeting = { ...rest, room: { id: 'vmr-4', uri: 'vmr-4@video.invalid', guestPin: '24681357', hostPin: '86421357' } };
+    db.writeDay('2026-11-29', [provisioned, noId], '2026-11-22T07:05:00.000Z', 0);
+    expect(db.meeting(later.id)).toEqual(provisioned);
+    expect(db.meeting(later.id)).not.toHaveProperty('plannedRoom');
+    db.close();
+  });
+
+  it('opens a cache written before planned rooms, keeps its rows, and asks again for the meetings without a room', () => {
+    const { path, key } = tempDb();
+    // The schema as the previous version shipped it (user_version 5), written by hand, keyed as the console keys it.
+    const old = new Database(path);
+    old.pragma(`cipher='sqlcipher'`);
+    old.pragma('legacy=4');
+    old.pragma(`key="x'${key.toString('hex')}'"`);
+    old.exec(`CREATE TABLE meetings (
+       id TEXT PRIMARY KEY, day TEXT NOT NULL, short_id TEXT NOT NULL, subject TEXT NOT NULL, start_time TEXT NOT NULL,
+       end_time TEXT NOT NULL, join_opens_at TEXT NOT NULL, room_id TEXT, room_uri TEXT, guest_pin TEXT, host_pin TEXT, portal_link TEXT
+     );
+     CREATE INDEX meetings_by_day ON meetings(day, start_time);
+     CREATE TABLE day_sync (day TEXT PRIMARY KEY, last_synced_at TEXT NOT NULL, invalid_count INTEGER NOT NULL DEFAULT 0);
+     ALTER TABLE meetings ADD COLUMN version TEXT NOT NULL DEFAULT '';`);
+    old.exec(OUTBOX_MIGRATION);
+    old.exec(`ALTER TABLE meetings ADD COLUMN organizer TEXT;`);
+    old.exec(INVITED_NUMBERS_MIGRATION);
+    old.pragma('user_version = 5');
+    const insert = old.prepare(
+      `INSERT INTO meetings (id, version, day, short_id, subject, start_time, end_time, join_opens_at, room_id, room_uri, guest_pin, host_pin, portal_link, organizer)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const withRoom = { ...meeting(1), organizer: 'nurse.invented@example.invalid' };
+    const roomless = { ...meeting(2, '2026-11-29', false), organizer: 'nurse.invented@example.invalid' };
+    for (const m of [withRoom, roomless]) {
+      const day = m.startTime.slice(0, 10);
+      insert.run(m.id, m.version, day, m.shortId, m.subject, m.startTime, m.endTime, m.joinOpensAt, m.room?.id ?? null, m.room?.uri ?? null, m.room?.guestPin ?? null, m.room?.hostPin ?? null, null, m.organizer);
+    }
+    old.prepare(`INSERT INTO day_sync (day, last_synced_at, invalid_count) VALUES ('2026-11-22', '2026-11-22T07:00:00.000Z', 0)`).run();
+    old.prepare(`INSERT INTO invited_numbers (meeting_id, day, number, lang) VALUES (?, '2026-11-29', '+4520000009', 'da')`).run(roomless.id);
+    old.close();
+
+    const db = openScheduleDb(path, key, nullLogger);
+    expect(db.recoveredFrom).toBeNull();
+    // Every row kept; the one with a room as it was, the roomless one asked again at the next sync (its version emptied).
+    expect(db.readDay('2026-11-22')).toEqual({ meetings: [withRoom], lastSyncedAt: '2026-11-22T07:00:00.000Z', invalidCount: 0 });
+    expect(db.meeting(roomless.id)).toEqual({ ...roomless, version: '' });
+    expect(db.invitedNumbers.forMeeting(roomless.id, '2026-11-22')).toEqual([{ number: '+4520000009', lang: 'da' }]);
+    // And the new columns work on the migrated file.
+    const planned = { ...roomless, plannedRoom: { id: 'vmr-2', uri: 'vmr-2@video.invalid', guestPin: '24681357' } };
+    db.putMeeting('2026-11-29', planned);
+    db.close();
+    const again = openScheduleDb(path, key, nullLogger);
+    expect(again.meeting(roomless.id)).toEqual(planned);
+    // Reopening migrates nothing twice: the row with a room keeps its version.
+    expect(again.meeting(withRoom.id)?.version).toBe(withRoom.version);
+    again.close();
   });
 });

@@ -21,6 +21,8 @@ export const janusFacets: ProviderFacets = {
     const server = ownServer('janus', s);
     return createJanusProvider({ fetch: ctx.fetch, timeoutMs: ctx.timeoutMs, serverUrl: server.url, guardUrl: server.guardUrl });
   },
+  // The guard's room reference is the booking system's room id (provisionVmrId).
+  guestRoomNeedsId: true,
   guestRoom: (s, room) => {
     const server = ownServer('janus', s);
     return { provider: 'janus', serverUrl: server.url, guardUrl: server.guardUrl, room: room.id };

@@ -15,6 +15,8 @@ export const pexipFacets: ProviderFacets = {
   waitingNeedsStatusAccount: true,
   openProvider: (server, ctx) =>
     createPexipProvider({ fetch: ctx.fetch, timeoutMs: ctx.timeoutMs, nodeUrl: ownServer('pexip', server).url, log: ctx.log.child('pexip'), lockOnHostJoin: ctx.pexipLockOnHostJoin }),
+  // A guest dials the alias (uriWithDomain).
+  guestRoomNeedsId: false,
   guestRoom: (server, room) => ({ provider: 'pexip', nodeUrl: ownServer('pexip', server).url, alias: room.uri }),
   guestLinkParams: (ref) => {
     const room = ownGuestRoom('pexip', ref);
