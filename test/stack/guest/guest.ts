@@ -71,6 +71,8 @@ const provider = params.get('provider') === 'pexip' ? 'pexip' : 'janus';
 const parsedRole = GuestRole.safeParse(params.get('role'));
 const role = parsedRole.success ? parsedRole.data : 'patient';
 const debug = params.get('debug') === '1';
+/** `media=audio`: join with the microphone only, as a guest without a camera (or by phone) would. */
+const audioOnly = params.get('media') === 'audio';
 
 const $ = <T extends HTMLElement>(id: string): T => {
   const el = document.getElementById(id);
@@ -185,7 +187,7 @@ async function join(name: string, pin: string): Promise<void> {
   form.querySelectorAll('input, button').forEach((el) => ((el as HTMLInputElement).disabled = true));
   setStatus('Connecting…');
   // The camera stays open across PIN retries: one permission prompt for a real guest.
-  localStream ??= await navigator.mediaDevices.getUserMedia({ audio: true, video: true }).catch(() => null);
+  localStream ??= await navigator.mediaDevices.getUserMedia({ audio: true, video: !audioOnly }).catch(() => null);
   if (!localStream) {
     setStatus('Your camera or microphone is not available.');
     enableForm();
@@ -423,8 +425,9 @@ async function joinPexip(name: string, pin: string, local: MediaStream): Promise
   await client.call({
     conferenceAlias: params.get('alias') ?? '',
     displayName: name,
-    // With presentation: the library offers a slides line, for content both ways.
-    callType: ClientCallType.AudioVideoPresentation,
+    // With presentation: the library offers a slides line, for content both ways. Audio only:
+    // the library offers no main video line (an audio-only call to the node).
+    callType: audioOnly ? ClientCallType.Audio : ClientCallType.AudioVideoPresentation,
     bandwidth: 0,
     host: (params.get('node') ?? '').replace(/\/+$/, ''),
     mediaStream: local,

@@ -33,6 +33,7 @@ import type { ServerResponse } from 'node:http';
 import type { EndpointRegistry } from './endpoint/registry';
 import { EventHub, type SseEvent } from './events';
 import { MediaRelay, type LegPolicy } from './media-relay';
+import { offeredCallType } from './sdp';
 import {
   participantJson,
   type ParticipantRecord,
@@ -160,6 +161,7 @@ export class Conference {
       isVideoMuted: false,
       isPresenting: false,
       hasMedia: false,
+      callType: 'api',
       spotlight: 0,
       buzzTime: 0,
       startTime: Math.floor(Date.now() / 1000),
@@ -320,7 +322,10 @@ export class Conference {
       this.relay.close(uuid);
       throw new Error('participant left');
     }
-    if (p.protocol === 'api') this.update(p, { protocol: 'webrtc' });
+    // The call's media decide what Pexip reports it as (audio only, video); an ICE restart's
+    // new offer keeps them.
+    const callType = offeredCallType(offer);
+    if (p.protocol === 'api' || p.callType !== callType) this.update(p, { protocol: 'webrtc', callType });
     return { callUuid, sdp };
   }
 
@@ -344,7 +349,7 @@ export class Conference {
     this.calls.delete(uuid);
     this.relay.close(uuid);
     const p = this.participants.get(uuid);
-    if (p) this.update(p, { hasMedia: false, isPresenting: false });
+    if (p) this.update(p, { hasMedia: false, isPresenting: false, callType: 'api' });
     this.evaluate();
   }
 
@@ -370,6 +375,7 @@ export class Conference {
       isVideoMuted: false,
       isPresenting: false,
       hasMedia: false,
+      callType: 'video',
       spotlight: 0,
       buzzTime: 0,
       startTime: Math.floor(Date.now() / 1000),

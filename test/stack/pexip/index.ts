@@ -61,6 +61,8 @@ export interface PexipParticipantState {
   isVideoMuted: boolean;
   hasMedia: boolean;
   isPresenting: boolean;
+  /** What the call carries, as is_audio_only_call / is_video_call report it. */
+  callType: 'api' | 'audio' | 'video';
 }
 
 /** What the relay does for one participant's call (test introspection). */
@@ -176,6 +178,7 @@ export async function startPexip(opts: StartPexipOptions = {}): Promise<PexipHan
         isVideoMuted: p.isVideoMuted,
         hasMedia: p.hasMedia,
         isPresenting: p.isPresenting,
+        callType: p.callType,
       })),
     locked: (alias) => node.conference(alias)?.locked ?? false,
     pinLockout: (alias) => {

@@ -26,6 +26,12 @@ export interface ParticipantRecord {
   isVideoMuted: boolean;
   isPresenting: boolean;
   hasMedia: boolean;
+  /**
+   * What the call carries: `api` for a client with a token and no call (a control-only or
+   * not yet started WebRTC client), `audio` or `video` from its offer (dial-outs: `video`,
+   * the double's test endpoint sends both).
+   */
+  callType: 'api' | 'audio' | 'video';
   /** Unix seconds; 0 = off. */
   spotlight: number;
   buzzTime: number;
@@ -52,8 +58,8 @@ export function participantJson(p: ParticipantRecord): Record<string, unknown> {
     is_client_muted: p.isClientMuted,
     is_video_muted: p.isVideoMuted,
     is_presenting: yn(p.isPresenting),
-    is_audio_only_call: 'NO',
-    is_video_call: 'YES',
+    is_audio_only_call: yn(p.callType === 'audio'),
+    is_video_call: yn(p.callType === 'video'),
     has_media: p.hasMedia,
     spotlight: p.spotlight,
     buzz_time: p.buzzTime,

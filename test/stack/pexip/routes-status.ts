@@ -78,7 +78,8 @@ export function statusParticipantJson(conference: Conference, p: ParticipantReco
     is_transcribing: false,
     is_transfer_supported: false,
     license_count: p.hasMedia ? 1 : 0,
-    license_type: p.hasMedia ? 'port' : 'nolicense',
+    // An audio-only call takes an audio licence (Pexip's licensing docs name port and audio licences).
+    license_type: p.hasMedia ? (p.callType === 'audio' ? 'audio' : 'port') : 'nolicense',
     media_node: '127.0.0.1',
     parent_id: '',
     participant_alias: p.callDirection === 'in' ? p.displayName : p.uri,

@@ -36,6 +36,21 @@ export function markSlides(offer: string, answer: string): string {
     .join('');
 }
 
+/**
+ * What a participant's call carries, from its offer, as Pexip reports it in
+ * `is_audio_only_call` / `is_video_call`: `video` when a main (not slides) video line is
+ * offered with media, `audio` when only audio is, `api` when neither (a control-only call).
+ * [Inferred: Pexip's docs name the two flags; @pexip/infinity's normalizeParticipant reads
+ * them as audio, video or api, and an audio-only call type offers no main video line.]
+ */
+export function offeredCallType(offer: string): 'api' | 'audio' | 'video' {
+  const media = sections(offer)
+    .slice(1)
+    .filter((s) => !/^m=\w+ 0 /.test(s) && !/^a=inactive\r?$/m.test(s) && !/^a=content:slides\r?$/m.test(s));
+  if (media.some((s) => s.startsWith('m=video'))) return 'video';
+  return media.some((s) => s.startsWith('m=audio')) ? 'audio' : 'api';
+}
+
 /** The session part, then one string per m-section (each with its own line ends). */
 function sections(sdp: string): string[] {
   return sdp.split(/(?=^m=)/m);

@@ -154,7 +154,7 @@ class SseClient {
 }
 
 /** A werift peer playing the browser: audio + video (+ an inactive slides line), loopback only. */
-async function browserOffer(opts: { slides?: boolean } = {}): Promise<{ pc: RTCPeerConnection; sdp: string }> {
+async function browserOffer(opts: { slides?: boolean; audioOnly?: boolean } = {}): Promise<{ pc: RTCPeerConnection; sdp: string }> {
   const pc = new RTCPeerConnection({
     iceServers: [],
     iceUseIpv4: false,
@@ -164,7 +164,8 @@ async function browserOffer(opts: { slides?: boolean } = {}): Promise<{ pc: RTCP
   });
   peers.push(pc);
   pc.addTransceiver('audio', { direction: 'sendrecv' });
-  pc.addTransceiver('video', { direction: 'sendrecv' });
+  // Audio only, as @pexip/infinity offers it for ClientCallType.Audio: the video line inactive.
+  pc.addTransceiver('video', { direction: opts.audioOnly ? 'inactive' : 'sendrecv' });
   if (opts.slides) pc.addTransceiver('video', { direction: 'inactive' });
   await pc.setLocalDescription(await pc.createOffer());
   await until(() => pc.iceGatheringState === 'complete', { what: 'werift gathering' });
@@ -588,6 +589,35 @@ describe('the WebRTC call', () => {
     expectValid('disconnect call 200', CallV.validateDisconnectCall200, hangup.body);
     expect(px.media(ROOM.alias).legs).toEqual([]);
     expect(px.participants(ROOM.alias).find((p) => p.uuid === host.uuid)?.hasMedia).toBe(false);
+  });
+});
+
+describe('what a call carries (is_audio_only_call, is_video_call)', () => {
+  /** The participant as GET …/participants reports it, validated as @pexip/infinity-api does. */
+  async function reported(px: PexipHandle, token: string, uuid: string): Promise<{ is_audio_only_call: string; is_video_call: string; protocol: string }> {
+    const list = await api(px, 'participants', { method: 'GET', token });
+    expectValid('participants 200', ConfV.validateParticipants200, list.body);
+    return (list.body.result as Array<{ uuid: string; is_audio_only_call: string; is_video_call: string; protocol: string }>).find((p) => p.uuid === uuid)!;
+  }
+
+  test('an API participant until its call; then audio only or video by its offer; API again after hanging up', async () => {
+    const px = await start();
+    const host = await joinAs(px, ROOM.hostPin, 'Dr Sam Placeholder');
+    expect(await reported(px, host.token, host.uuid)).toMatchObject({ protocol: 'api', is_audio_only_call: 'NO', is_video_call: 'NO' });
+
+    const audio = await joinAs(px, ROOM.hostPin, 'Alex Example');
+    const { sdp } = await browserOffer({ audioOnly: true, slides: true });
+    const call = await api(px, `participants/${audio.uuid}/calls`, { token: audio.token, body: { call_type: 'WEBRTC', sdp, media_type: 'audio', fecc_supported: false } });
+    expect(call.status).toBe(200);
+    expect(await reported(px, host.token, audio.uuid)).toMatchObject({ protocol: 'webrtc', is_audio_only_call: 'YES', is_video_call: 'NO' });
+    expect(px.participants(ROOM.alias).find((p) => p.uuid === audio.uuid)?.callType).toBe('audio');
+
+    const video = await joinWithMedia(px, ROOM.hostPin, 'Robin Example');
+    expect(await reported(px, host.token, video.uuid)).toMatchObject({ protocol: 'webrtc', is_audio_only_call: 'NO', is_video_call: 'YES' });
+
+    const hangup = await api(px, `participants/${audio.uuid}/calls/${call.body.result.call_uuid}/disconnect`, { token: audio.token });
+    expect(hangup.status).toBe(200);
+    expect(await reported(px, host.token, audio.uuid)).toMatchObject({ is_audio_only_call: 'NO', is_video_call: 'NO' });
   });
 });
 
