@@ -439,7 +439,7 @@ export class JanusRoom {
     return this.videoEnabled;
   }
 
-  /** Inbound video per remote participant, from the subscriber PeerConnection. */
+  /** Inbound media per remote participant (video, with its audio; or audio alone), from the subscriber PeerConnection. */
   async stats(): Promise<MediaStats[]> {
     const pc = this.sub?.webrtcStuff?.pc;
     if (!pc) return [];
@@ -480,6 +480,24 @@ export class JanusRoom {
         audioPacketsLost: audio.get(participantId)?.lost,
       });
     });
+    // A participant who publishes audio only (no camera, or an audio-only guest) has no video
+    // stats to hang the audio on: their entry has the audio alone (its loss is the audio's),
+    // so their level, speaking and quality still show.
+    for (const [participantId, a] of audio) {
+      if (!this.publishers.has(participantId) || out.some((o) => o.id === participantId)) continue;
+      out.push({
+        id: participantId,
+        framesDecoded: 0,
+        packetsLost: a.lost,
+        packetsReceived: 0,
+        roundTripTime: rtt,
+        audioBytesReceived: a.bytes,
+        audioLevel: a.level,
+        totalAudioEnergy: a.energy,
+        totalSamplesDuration: a.duration,
+        audioPacketsLost: a.lost,
+      });
+    }
     return out;
   }
 
