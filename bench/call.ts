@@ -13,7 +13,11 @@
  *  - the console renderer's CPU share during a 3-party call (console + two guests): CPU time
  *    of the console's Chromium renderer processes (CDP SystemInfo.getProcessInfo) over a
  *    sampling window, as % of one core; plus the call window's main-thread task time (CDP
- *    Performance metrics).
+ *    Performance metrics);
+ *  - Pexip only: the CPU of this process, which runs the sandbox (the Pexip double's media
+ *    relay, whose forwarding is most of it, beside the IdP, VDX sandbox and guard, and
+ *    Playwright's idle driver), in the same 3-party call without and then with a guest
+ *    presenting (the relay forwarding the presentation stream to both others as well).
  *
  * The console runs in its own Chromium, the guests in another, so the renderer figures are
  * the console's alone.
@@ -46,6 +50,8 @@ export interface CallBenchResult {
   sampleSeconds: number;
   /** Each run behind the figures above (bench/median.ts prints their median, min and max). */
   runs: { console: number[]; consoleFromCode: number[]; bare: number[]; ratio: number[]; cpu: number[]; mainThread: number[] };
+  /** Pexip: this process's CPU (% of one core) in the 3-party call, without and with a guest's presentation. */
+  sandboxCpu?: { withoutContent: number[]; withContent: number[] };
 }
 
 type Platform = 'janus' | 'pexip';
@@ -72,6 +78,12 @@ export const callBench: Bench = {
         sampled(`${server}: join ratio, console / bare client (target ≤ 1.0)`, r.runs.ratio, 'x'),
         sampled(`${server}: console renderer CPU, 3-party call (% of one core, ${r.sampleSeconds} s windows)`, r.runs.cpu, '%'),
         sampled(`${server}: call window main-thread busy time, 3-party call`, r.runs.mainThread, '%'),
+        ...(r.sandboxCpu
+          ? [
+              sampled(`${server}: sandbox process CPU (the double's relay), 3-party call, no content (% of one core)`, r.sandboxCpu.withoutContent, '%'),
+              sampled(`${server}: sandbox process CPU (the double's relay), 3-party call, a guest presenting (% of one core)`, r.sandboxCpu.withContent, '%'),
+            ]
+          : []),
       ];
     });
   },
@@ -217,6 +229,21 @@ export async function runCallBench(opts: { log?: (line: string) => void; rendere
       const cpu = percentile(cpuRuns, 50) / 100;
       const task = percentile(taskRuns, 50) / 100;
       log(`call (${provider}): console renderer CPU ${cpuRuns.join(', ')} % of one core per ${wall.toFixed(1)} s (3-party call)`);
+
+      // Pexip: the double's relay, without and with content (guest A presents; the console
+      // must be decoding the content tile before the second sampling starts).
+      let sandboxCpu: CallBenchResult['sandboxCpu'];
+      if (provider === 'pexip') {
+        const withoutContent = await sampleProcessCpu();
+        await guestA.getByRole('button', { name: 'Present' }).click();
+        const tile = call.getByTestId('content-tile');
+        await waitFor(async () => Number(await tile.getAttribute('data-frames-decoded', { timeout: 30_000 })) > 0 || undefined, 'the console to decode the content');
+        const withContent = await sampleProcessCpu();
+        await guestA.getByRole('button', { name: 'Stop presenting' }).click();
+        await tile.waitFor({ state: 'detached', timeout: 30_000 });
+        sandboxCpu = { withoutContent, withContent };
+        log(`call (pexip): sandbox process CPU ${withoutContent.join(', ')} % without content, ${withContent.join(', ')} % with a guest presenting`);
+      }
       results.push({
         provider,
         consoleJoinToFirstRemoteFrameMs: Math.round(consoleMs),
@@ -233,6 +260,7 @@ export async function runCallBench(opts: { log?: (line: string) => void; rendere
           cpu: cpuRuns,
           mainThread: taskRuns,
         },
+        ...(sandboxCpu ? { sandboxCpu } : {}),
       });
 
       // End for everyone, so the next provider's call starts alone.
@@ -319,6 +347,20 @@ async function startHost(stack: Awaited<ReturnType<typeof startStack>>, renderer
 }
 
 type Cdp = { send(method: string, params?: object): Promise<unknown> };
+
+/** This process's CPU (user + system) in RUNS windows of SAMPLE_MS, each as % of one core. */
+async function sampleProcessCpu(): Promise<number[]> {
+  const runs: number[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    const cpu0 = process.cpuUsage();
+    const t0 = process.hrtime.bigint();
+    await new Promise((resolve) => setTimeout(resolve, SAMPLE_MS));
+    const used = process.cpuUsage(cpu0);
+    const wallUs = Number(process.hrtime.bigint() - t0) / 1000;
+    runs.push(Number((((used.user + used.system) / wallUs) * 100).toFixed(1)));
+  }
+  return runs;
+}
 
 /** Total CPU seconds of every renderer process of one Chromium. */
 async function rendererCpuSeconds(cdp: Cdp): Promise<number> {
