@@ -187,7 +187,16 @@ export async function runCallBench(opts: { log?: (line: string) => void; rendere
               return t?.firstRemoteFrameAt !== undefined && t.startAt !== undefined ? { startAt: t.startAt, firstRemoteFrameAt: t.firstRemoteFrameAt } : undefined;
             }),
           'the call window to show a remote frame',
-        );
+        ).catch(async (e) => {
+          const alias = stack.vdx.schedulingInfo(meeting.uuid).uriWithDomain;
+          log(`on failure: run ${run} state ${await page.getByTestId('call-state').getAttribute('data-state')} stage ${await page.getByTestId('stage').count()} frames ${await page.locator('[data-frames-decoded]').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid') + ':' + e.getAttribute('data-frames-decoded')).join(' '))}`);
+          log(`on failure: timings ${JSON.stringify(await page.evaluate(() => (globalThis as unknown as { callTimings?: unknown }).callTimings))}`);
+          if (provider === 'pexip') {
+            log(`on failure: participants: ${JSON.stringify(stack.pexip!.participants(alias).map((p) => [p.displayName, p.role, p.serviceType, p.hasMedia, p.callType]))}`);
+            log(`on failure: media: ${JSON.stringify(stack.pexip!.media(alias))}`);
+          }
+          throw e;
+        });
         consoleRuns.push(timings.firstRemoteFrameAt);
         consoleFromCodeRuns.push(timings.firstRemoteFrameAt - timings.startAt);
       }
@@ -237,7 +246,13 @@ export async function runCallBench(opts: { log?: (line: string) => void; rendere
         const withoutContent = await sampleProcessCpu();
         await guestA.getByRole('button', { name: 'Present' }).click();
         const tile = call.getByTestId('content-tile');
-        await waitFor(async () => Number(await tile.getAttribute('data-frames-decoded', { timeout: 30_000 })) > 0 || undefined, 'the console to decode the content');
+        await waitFor(async () => Number(await tile.getAttribute('data-frames-decoded', { timeout: 30_000 })) > 0 || undefined, 'the console to decode the content').catch(async (e) => {
+          const alias = stack.vdx.schedulingInfo(meeting.uuid).uriWithDomain;
+          log(`on failure: presenting: ${JSON.stringify(stack.pexip!.participants(alias).map((p) => [p.displayName, p.isPresenting, p.callType]))}`);
+          log(`on failure: tiles: ${await tile.count()} ${await guestA.locator('#present').textContent()} ${await guestA.getByTestId('status').textContent()}`);
+          log(`on failure: media: ${JSON.stringify(stack.pexip!.media(alias))}`);
+          throw e;
+        });
         const withContent = await sampleProcessCpu();
         await guestA.getByRole('button', { name: 'Stop presenting' }).click();
         await tile.waitFor({ state: 'detached', timeout: 30_000 });
