@@ -5,9 +5,8 @@
  */
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
-import { startGuestPage, type GuestServer } from '../stack/guest/build.mjs';
 import {
-  closeGuests,
+  guestPageForSpec,
   consoleFrames,
   enterPin,
   expectAllDecoding,
@@ -23,12 +22,7 @@ import { expect, test } from './fixtures';
 import { banner, dayFromToday, expectSandboxDay, showDay, today } from './schedule-steps';
 import { signIn } from './steps';
 
-let guests: GuestServer;
-test.beforeAll(async () => {
-  guests = await startGuestPage();
-});
-test.afterAll(() => guests?.stop());
-test.afterEach(closeGuests);
+const guests = guestPageForSpec();
 
 /**
  * axe-core's serious and critical findings. axe.run in the page itself (AxeBuilder's legacy

@@ -4,6 +4,8 @@
  * of the stack specs), which asks for the meeting PIN. Said once for every spec.
  */
 import type { Browser, BrowserContext, Page } from '@playwright/test';
+import { startGuestPage, type GuestServer } from '../stack/guest/build.mjs';
+import { test } from './fixtures';
 
 /** Guests' browser contexts still open: `closeGuests` (afterEach) closes them, so no guest outlives its test. */
 const guestContexts = new Set<BrowserContext>();
@@ -45,4 +47,31 @@ export async function closeGuests(): Promise<void> {
     ]);
   await Promise.all(open.flatMap((c) => c.pages().map(leave)));
   await Promise.all(open.map((c) => c.close()));
+}
+
+/**
+ * The sandbox's guest page for one spec file: started before its first test, every guest of
+ * a test closed after it (closeGuests), stopped after its last. The server it returns reads
+ * the started page's address when used, so a spec keeps it in a constant.
+ */
+export function guestPageForSpec(): GuestServer {
+  let server: GuestServer | undefined;
+  test.beforeAll(async () => {
+    server = await startGuestPage();
+  });
+  test.afterEach(closeGuests);
+  test.afterAll(async () => {
+    await server?.stop();
+  });
+  const started = (): GuestServer => {
+    if (!server) throw new Error('the guest page is started in beforeAll: use it inside a test');
+    return server;
+  };
+  return {
+    get url() {
+      return started().url;
+    },
+    pageUrl: (q) => started().pageUrl(q),
+    stop: () => started().stop(),
+  };
 }

@@ -5,18 +5,11 @@
  * guest PIN and each side decodes the other's video.
  */
 import { localDay } from '../../common/days';
-import { startGuestPage, type GuestServer } from '../stack/guest/build.mjs';
 import { expect, test } from './fixtures';
 import { signIn } from './steps';
-import { closeGuests, consoleFrames, guestFramesFrom, guestUrl, meetingOnNow, openGuest, passCheck } from './call/call-steps';
+import { guestPageForSpec, consoleFrames, guestFramesFrom, guestUrl, meetingOnNow, openGuest, passCheck } from './call/call-steps';
 
-let guests: GuestServer;
-
-test.beforeAll(async () => {
-  guests = await startGuestPage();
-});
-test.afterEach(closeGuests);
-test.afterAll(() => guests?.stop());
+const guests = guestPageForSpec();
 
 test('sign in, see today, host a call in which guest and clinician see each other', async ({ consoleApp, stack, browser }) => {
   const app = consoleApp;

@@ -21,9 +21,8 @@ import type { IncomingMessage } from 'node:http';
 import type { Page, TestInfo } from '@playwright/test';
 import { localDay } from '../../common/days';
 import { canJoin } from '../../common/meeting-status';
-import { startGuestPage, type GuestServer } from '../stack/guest/build.mjs';
 import { consolePolicyFor, type Stack } from '../stack/stack';
-import { closeGuests, enterPin, guestUrl, meetingOnNow, openGuest, WAITING, type Platform } from './call/call-steps';
+import { guestPageForSpec, enterPin, guestUrl, meetingOnNow, openGuest, WAITING, type Platform } from './call/call-steps';
 import { costWindow, INTERVALS, SHORT_INTERVAL_MS } from './cost-steps';
 import { until } from '../support/until';
 import { expect, test, type ConsoleApp, type LaunchOptions } from './fixtures';
@@ -36,15 +35,7 @@ const ONE_INTERVAL = INTERVAL_MS + 10_000;
 /** Lets wall-clock time pass with nobody touching the console. */
 const idleFor = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-let guests: GuestServer;
-
-test.beforeAll(async () => {
-  guests = await startGuestPage();
-});
-test.afterEach(closeGuests);
-test.afterAll(async () => {
-  await guests?.stop();
-});
+const guests = guestPageForSpec();
 
 test.describe.configure({ mode: 'serial' });
 test.setTimeout(180_000);

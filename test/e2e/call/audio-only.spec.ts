@@ -10,20 +10,11 @@
  * as a node does), on Janus publishing a microphone-only stream.
  */
 import type { Page } from '@playwright/test';
-import { startGuestPage, type GuestServer } from '../../stack/guest/build.mjs';
 import { expect, test } from '../fixtures';
 import { signIn } from '../steps';
-import { closeGuests, consoleAudio, expectGrows, guestFramesFrom, guestUrl, hostMeeting, knockAndAdmit, meetingOnNow, openGuest, type Platform } from './call-steps';
+import { guestPageForSpec, consoleAudio, expectGrows, guestFramesFrom, guestUrl, hostMeeting, knockAndAdmit, meetingOnNow, openGuest, type Platform } from './call-steps';
 
-let guests: GuestServer;
-
-test.beforeAll(async () => {
-  guests = await startGuestPage();
-});
-test.afterEach(closeGuests);
-test.afterAll(async () => {
-  await guests?.stop();
-});
+const guests = guestPageForSpec();
 test.describe.configure({ mode: 'serial' });
 
 const tileOf = (call: Page, name: string) => call.getByTestId('remote-tile').filter({ hasText: name });

@@ -18,21 +18,12 @@
  * presentation, the relay, the guest's decoding) is the real path.
  */
 import type { Page } from '@playwright/test';
-import { startGuestPage, type GuestServer } from '../../stack/guest/build.mjs';
 import type { Stack } from '../../stack/stack';
 import { expect, test, type ConsoleApp } from '../fixtures';
 import { signIn } from '../steps';
-import { closeGuests, guestUrl, hostMeeting, knockAndAdmit, meetingOnNow, openGuest, type OpenMeeting, type Platform } from './call-steps';
+import { guestPageForSpec, guestUrl, hostMeeting, knockAndAdmit, meetingOnNow, openGuest, type OpenMeeting, type Platform } from './call-steps';
 
-let guests: GuestServer;
-
-test.beforeAll(async () => {
-  guests = await startGuestPage();
-});
-test.afterEach(closeGuests);
-test.afterAll(async () => {
-  await guests?.stop();
-});
+const guests = guestPageForSpec();
 test.describe.configure({ mode: 'serial' });
 test.setTimeout(120_000);
 

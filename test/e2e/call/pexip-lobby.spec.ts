@@ -8,21 +8,12 @@
  * into the locked meeting.)
  */
 import type { Page } from '@playwright/test';
-import { startGuestPage, type GuestServer } from '../../stack/guest/build.mjs';
 import type { Stack } from '../../stack/stack';
 import { expect, test } from '../fixtures';
 import { signIn } from '../steps';
-import { closeGuests, enterPin, guestUrl, hostMeeting, meetingOnNow, openGuest, WAITING, type OpenMeeting } from './call-steps';
+import { guestPageForSpec, enterPin, guestUrl, hostMeeting, meetingOnNow, openGuest, WAITING, type OpenMeeting } from './call-steps';
 
-let guests: GuestServer;
-
-test.beforeAll(async () => {
-  guests = await startGuestPage();
-});
-test.afterEach(closeGuests);
-test.afterAll(async () => {
-  await guests?.stop();
-});
+const guests = guestPageForSpec();
 
 test.describe.configure({ mode: 'serial' });
 // Two browsers and a lobby per test.

@@ -12,23 +12,14 @@
  * any other origin is refused at the preflight.
  */
 import type { Page } from '@playwright/test';
-import { startGuestPage, type GuestServer } from '../../stack/guest/build.mjs';
 import type { Stack } from '../../stack/stack';
 import { until } from '../../support/until';
 import { expect, test } from '../fixtures';
 import { signIn } from '../steps';
-import { closeGuests, dialInterpreterEndpoint, enterPin, guestUrl, hostMeeting, meetingOnNow, openGuest, WAITING, type OpenMeeting } from './call-steps';
-
-let guests: GuestServer;
+import { guestPageForSpec, dialInterpreterEndpoint, enterPin, guestUrl, hostMeeting, meetingOnNow, openGuest, WAITING, type OpenMeeting } from './call-steps';
 
 test.use({ pexipTokenExpiresSeconds: 12 });
-test.beforeAll(async () => {
-  guests = await startGuestPage();
-});
-test.afterEach(closeGuests);
-test.afterAll(async () => {
-  await guests?.stop();
-});
+const guests = guestPageForSpec();
 test.setTimeout(180_000);
 
 /** The host's participant (the call window's media) on the node. */
