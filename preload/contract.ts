@@ -117,10 +117,8 @@ export const BookingSettled = z.object({
   state: z.enum(['booked', 'waiting', 'refused']),
   reason: RefusedWrite.shape.reason.optional(),
   status: z.int().optional(),
-  /** Booked: whether its video room is set up (it can be joined and the patient invited); VDX sets
-   *  a room up shortly before the visit (its scheduling template's lead time), not at booking. */
-  room: z.boolean().optional(),
-  /** Booked: whether the patient can be invited already (VDX gave the room's address, set up or not). */
+  /** Booked: whether the patient can be invited already (VDX gave the room's address, set up or not:
+   *  VDX sets a room up shortly before the visit, its scheduling template's lead time, not at booking). */
   invite: z.boolean().optional(),
 });
 export type BookingSettled = z.infer<typeof BookingSettled>;

@@ -390,7 +390,7 @@ export async function createCore(opts: {
       const current = meeting ? db.meeting(meeting.id) : null;
       // A later date: its room is set up shortly before the visit, but VDX gave its address at
       // booking, so the patient can be invited at once.
-      return meeting ? { ...settled, room: current?.room != null, invite: current != null && invitableRoom(current) !== null } : settled;
+      return meeting ? { ...settled, invite: current != null && invitableRoom(current) !== null } : settled;
     },
     'booking.sendNow': async () => ({ unsent: await (await userSession()).bookings.sendNow(SEND_BEFORE_SIGN_OUT_MS) }),
     'waiting.late': async ({ meetingId, ...request }) => runningLate(meetingId, request),
