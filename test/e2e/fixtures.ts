@@ -81,7 +81,8 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     async ({ accessTokenTtlSeconds, pexipTokenExpiresSeconds }, use) => {
       const stack = await startStack({
         withJanus: true,
-        withPexip: pexipTokenExpiresSeconds !== undefined ? { tokenExpiresSeconds: pexipTokenExpiresSeconds } : true,
+        // CORS as a real node's proxy: no page origin until a console or guest page opens (allowOrigin).
+        withPexip: { corsOrigins: [], ...(pexipTokenExpiresSeconds !== undefined ? { tokenExpiresSeconds: pexipTokenExpiresSeconds } : {}) },
         ...(accessTokenTtlSeconds !== undefined ? { accessTokenTtlSeconds } : {}),
       });
       await use(stack);
@@ -140,6 +141,8 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
         ? await launchElectron(target, env, userDataDir, stack.ca.serverSpkiSha256, opts.locale)
         : await launchBrowserHost(browser, env, userDataDir, logFile, opts.locale, opts.workstation === true);
       launched.push(app);
+      // The call window's origin (the app's scheme, or the browser host's page): the Pexip node lets it in.
+      stack.pexip?.allowOrigin(new URL(app.page.url()).origin);
       recordConsoleArtifacts([userDataDir, logFile]);
       return app;
     });

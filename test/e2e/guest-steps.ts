@@ -5,6 +5,7 @@
  */
 import type { Browser, BrowserContext, Page } from '@playwright/test';
 import { startGuestPage, type GuestServer } from '../stack/guest/build.mjs';
+import type { Stack } from '../stack/stack';
 import { test } from './fixtures';
 
 /** Guests' browser contexts still open: `closeGuests` (afterEach) closes them, so no guest outlives its test. */
@@ -50,14 +51,24 @@ export async function closeGuests(): Promise<void> {
 }
 
 /**
+ * The sandbox's guest page, started for this worker's stack: the Pexip node's CORS lets its
+ * origin in, as a real node's proxy allows its own web app (no other page origin is allowed).
+ */
+export async function startGuestPageOn(stack: Pick<Stack, 'pexip'>): Promise<GuestServer> {
+  const server = await startGuestPage();
+  stack.pexip?.allowOrigin(new URL(server.url).origin);
+  return server;
+}
+
+/**
  * The sandbox's guest page for one spec file: started before its first test, every guest of
  * a test closed after it (closeGuests), stopped after its last. The server it returns reads
  * the started page's address when used, so a spec keeps it in a constant.
  */
 export function guestPageForSpec(): GuestServer {
   let server: GuestServer | undefined;
-  test.beforeAll(async () => {
-    server = await startGuestPage();
+  test.beforeAll(async ({ stack }) => {
+    server = await startGuestPageOn(stack);
   });
   test.afterEach(closeGuests);
   test.afterAll(async () => {

@@ -13,10 +13,10 @@
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { startGuestPage, type GuestServer } from '../stack/guest/build.mjs';
+import type { GuestServer } from '../stack/guest/build.mjs';
 import { startSmsGateway, type SmsGatewayHandle } from '../stack/sms/server';
 import { consolePolicyFor } from '../stack/stack';
-import { closeGuests, enterPin, guestUrl, hostMeeting, meetingOnNow, openGuest, WAITING, type Platform } from './call/call-steps';
+import { closeGuests, enterPin, guestUrl, hostMeeting, meetingOnNow, openGuest, startGuestPageOn, WAITING, type Platform } from './call/call-steps';
 import { SHORT_INTERVAL_MS } from './cost-steps';
 import { expect, test } from './fixtures';
 import { signIn } from './steps';
@@ -24,8 +24,8 @@ import { signIn } from './steps';
 let guests: GuestServer;
 let sms: SmsGatewayHandle;
 
-test.beforeAll(async () => {
-  guests = await startGuestPage();
+test.beforeAll(async ({ stack }) => {
+  guests = await startGuestPageOn(stack);
   sms = await startSmsGateway();
 });
 test.afterEach(closeGuests);

@@ -12,7 +12,7 @@ import type { ConsoleApp } from '../fixtures';
 import { enterPin, openGuest, WAITING } from '../guest-steps';
 
 // The guest helpers live in guest-steps.ts (the stack specs use them too); re-exported for the call specs.
-export { closeGuests, enterPin, guestPageForSpec, openGuest, WAITING } from '../guest-steps';
+export { closeGuests, enterPin, guestPageForSpec, openGuest, startGuestPageOn, WAITING } from '../guest-steps';
 
 export type Platform = 'janus' | 'pexip';
 

@@ -13,7 +13,7 @@
  */
 import { createServer } from 'node:net';
 import type { Browser, Page } from '@playwright/test';
-import { startGuestPage, type GuestServer } from '../../stack/guest/build.mjs';
+import type { GuestServer } from '../../stack/guest/build.mjs';
 import { startSmsGateway, type SmsGatewayHandle } from '../../stack/sms/server';
 import { consoleSettingsFor, type Stack } from '../../stack/stack';
 import { expect, test, type ConsoleApp } from '../fixtures';
@@ -37,6 +37,7 @@ import {
   openGuest,
   openMeeting,
   passCheck,
+  startGuestPageOn,
   WAITING,
   type GuestWindow,
   type OpenMeeting,
@@ -46,8 +47,8 @@ import {
 let guests: GuestServer;
 let sms: SmsGatewayHandle;
 
-test.beforeAll(async () => {
-  guests = await startGuestPage();
+test.beforeAll(async ({ stack }) => {
+  guests = await startGuestPageOn(stack);
   sms = await startSmsGateway();
 });
 test.afterEach(closeGuests);

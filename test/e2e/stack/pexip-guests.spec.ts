@@ -9,9 +9,9 @@
  */
 import { test, expect, chromium, type Browser, type Page } from '@playwright/test';
 import { addRandomRoom, startPexip, type PexipHandle, type PexipRoom } from '../../stack/pexip';
-import { startGuestPage, type GuestServer } from '../../stack/guest/build.mjs';
+import type { GuestServer } from '../../stack/guest/build.mjs';
 import { chromiumLaunchOptions } from '../../support/chromium';
-import { closeGuests, enterPin, openGuest, WAITING } from '../guest-steps';
+import { closeGuests, enterPin, openGuest, startGuestPageOn, WAITING } from '../guest-steps';
 
 /** What guest.ts puts on window for tests (the spec is type-checked without the DOM lib). */
 interface GuestWindow {
@@ -27,8 +27,9 @@ let guests: GuestServer;
 let browser: Browser;
 
 test.beforeAll(async () => {
-  pexip = await startPexip();
-  guests = await startGuestPage();
+  // CORS for the guest page's origin only, as a real node's proxy allows its own web app.
+  pexip = await startPexip({ corsOrigins: [] });
+  guests = await startGuestPageOn({ pexip });
   browser = await chromium.launch(chromiumLaunchOptions());
 });
 

@@ -66,10 +66,12 @@ let browser: Browser;
 let outDir: string;
 
 test.beforeAll(async () => {
-  pexip = await startPexip();
+  // CORS for the client page's origin only, as a real node's proxy allows its own web app.
+  pexip = await startPexip({ corsOrigins: [] });
   outDir = await mkdtemp(join(tmpdir(), 'pexip-client-page-'));
   await buildPexipClientPage(outDir);
   pages = await servePexipClientPage(outDir);
+  pexip.allowOrigin(new URL(pages.url).origin);
   browser = await chromium.launch(chromiumLaunchOptions());
 });
 

@@ -46,6 +46,12 @@ export interface StartPexipOptions {
   statusApi?: StatusAccount;
   /** the Management API answers 429 beyond this many requests per window; default 20 per 10 s [inferred] */
   managementRateLimit?: RateLimit;
+  /**
+   * Which page origins the Client API answers (CORS): `*` (the default, for unit tests of the
+   * double) or a list, as a real node's reverse proxy is configured; the e2e stack starts with
+   * none and allows each console and guest page it opens (allowOrigin).
+   */
+  corsOrigins?: '*' | string[];
 }
 
 export interface PexipParticipantState {
@@ -88,8 +94,12 @@ export interface PexipHandle {
   statusApi: StatusAccount & { url: string };
   /** A participant's session token: its length and how many refresh_tokens replaced it (never the token itself). */
   tokenOf(uuid: string): { length: number; refreshes: number } | undefined;
-  /** CORS: `*` (the default) answers every page origin; a list only those (a foreign origin's preflight gets 403). */
+  /** CORS: `*` answers every page origin; a list only those (a foreign origin's preflight gets 403). */
   setCorsOrigins(origins: '*' | string[]): void;
+  /** The origins CORS answers now (a copy). */
+  corsOrigins(): '*' | string[];
+  /** Adds a page origin to the list (nothing to do under `*`). */
+  allowOrigin(origin: string): void;
   /** The `stun`/`turn` lists request_token answers carry from now on (null: none). */
   setIceServers(servers: IceServers | null): void;
   /** Test hook: the Management API's rate limit from now on. */
@@ -136,6 +146,7 @@ export async function startPexip(opts: StartPexipOptions = {}): Promise<PexipHan
   node.iceServers = opts.iceServers ?? null;
   const statusApi = opts.statusApi ?? { username: 'console-status', password: randomBytes(18).toString('base64url') };
   const server = new PexipServer(node);
+  server.corsOrigins = opts.corsOrigins === undefined || opts.corsOrigins === '*' ? '*' : [...opts.corsOrigins];
   const port = await server.listen();
   const url = `http://127.0.0.1:${port}`;
   const management = new ManagementServer({
@@ -160,6 +171,10 @@ export async function startPexip(opts: StartPexipOptions = {}): Promise<PexipHan
     tokenOf: (uuid) => node.tokens.describe(uuid),
     setCorsOrigins: (origins) => {
       server.corsOrigins = origins === '*' ? '*' : [...origins];
+    },
+    corsOrigins: () => (server.corsOrigins === '*' ? '*' : [...server.corsOrigins]),
+    allowOrigin: (origin) => {
+      if (server.corsOrigins !== '*' && !server.corsOrigins.includes(origin)) server.corsOrigins.push(origin);
     },
     addRoom: (room: PexipRoom) => node.addRoom({ ...room } satisfies RoomConfig),
     removeRoom: (alias) => node.removeRoom(alias),

@@ -788,6 +788,11 @@ describe('CORS and the node going away', () => {
       body: JSON.stringify({ display_name: 'Jo Tester' }),
     });
     expect(answer.headers.get('access-control-allow-origin')).toBeNull();
+
+    // allowOrigin adds one more page (as the e2e fixtures add each console and guest page).
+    px.allowOrigin('https://elsewhere.invalid');
+    expect((await preflight('https://elsewhere.invalid')).status).toBe(204);
+    expect(px.corsOrigins()).toEqual(['http://console.invalid:8080', 'https://elsewhere.invalid']);
   });
 
   test('setDown cuts every connection and refuses new ones; back up, old tokens are gone', async () => {
