@@ -16,6 +16,8 @@ export const mainExternals = [
   'conf',
   '@azure/msal-node',
   'electron-updater',
+  // Loads its optional native helpers (bufferutil, utf-8-validate) with a guarded require.
+  'ws',
 ];
 
 const external = [

@@ -47,6 +47,7 @@ export const READINESS_CODES = [
   'status-readable',
   'vmr-resolved',
   'websocket-upgraded',
+  'admitted',
   // failed
   'not-resolved',
   'tls-failed',
@@ -69,6 +70,10 @@ export const READINESS_CODES = [
   'lookup-refused',
   'lookup-failed',
   'not-websocket',
+  'test-room-pin-refused',
+  'test-room-not-found',
+  'guard-slowed',
+  'janus-refused',
   // skipped
   'no-test-alias',
   'no-token',
@@ -76,7 +81,7 @@ export const READINESS_CODES = [
   'no-turn-in-token',
   'no-status-account',
   'earlier-step-failed',
-  'admission-needs-room-pin',
+  'no-test-room',
 ] as const;
 export const ReadinessCode = z.enum(READINESS_CODES);
 export type ReadinessCode = z.infer<typeof ReadinessCode>;

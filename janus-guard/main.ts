@@ -9,12 +9,16 @@
  *   GUARD_TRUSTED_PROXIES   that TLS proxy's address(es), comma-separated (CIDR ranges too):
  *                         their X-Forwarded-For names the caller the attempt limits count.
  *                         Unset: callers count by the connection's address (no proxy)
+ *   GUARD_TEST_ROOM, GUARD_TEST_ROOM_PIN  optional: the readiness check's test room (its
+ *                         reference, 16-64 of A-Z a-z 0-9 _ -) and host PIN (4-20 digits), as IT
+ *                         also sets them in the console's policy (janusTestRooms); test-room.ts
  * Prints one JSON line {"url": ...} when listening; stops on SIGINT/SIGTERM.
  */
 import { createGuard } from './guard';
 import { createJanusAdmin } from './janus-admin';
 import { trustedProxies } from './client-address';
 import { startGuardServer } from './server';
+import { provisionTestRoom } from './test-room';
 
 function required(name: string, min = 1): string {
   const value = process.env[name] ?? '';
@@ -38,6 +42,15 @@ function proxies(): string[] {
 }
 
 const guard = createGuard({ janus: createJanusAdmin({ adminUrl: required('JANUS_ADMIN_URL'), adminSecret: required('JANUS_ADMIN_SECRET', 16) }), adminKey: required('JANUS_ADMIN_KEY', 16) });
+const testRoom = process.env.GUARD_TEST_ROOM ?? '';
+if (testRoom) {
+  const hostPin = process.env.GUARD_TEST_ROOM_PIN ?? '';
+  if (!/^[A-Za-z0-9_-]{16,64}$/.test(testRoom) || !/^\d{4,20}$/.test(hostPin)) {
+    process.stderr.write('janus-guard: GUARD_TEST_ROOM must be 16-64 of A-Z a-z 0-9 _ - and GUARD_TEST_ROOM_PIN 4-20 digits\n');
+    process.exit(2);
+  }
+  await provisionTestRoom(guard, { room: testRoom, hostPin });
+}
 const server = await startGuardServer({
   guard,
   provisionKey: required('GUARD_PROVISION_KEY', 16),

@@ -2,8 +2,8 @@
  * The diagnostics report IT asks for: versions, where each setting came from (default,
  * settings file, policy; locked or not), and whether the identity provider, the booking
  * API and the conference server answer. Settings hold server addresses and ids, never
- * personal data; the one secret among them (the Pexip status account's password) is shown
- * as hidden, and URLs lose credentials, query and fragment (a gateway's `?apikey=` must not
+ * personal data; the secrets among them (the Pexip status account's password, a Janus test
+ * room's host PIN) are shown as hidden, and URLs lose credentials, query and fragment (a gateway's `?apikey=` must not
  * end up in an IT ticket). The report is safe to copy into a ticket.
  */
 import type { Diagnostics } from '../../preload/contract';
@@ -129,8 +129,11 @@ export function safeUrl(value: string): string {
   return `${url.href}${hidden ? '?…' : ''}`;
 }
 
-/** JSON.stringify replacer: a password is shown as set, never as it is; URLs as safeUrl shows them. */
+/** The fields of settings that hold a secret: the Pexip status account's password, a Janus test room's host PIN. */
+const SECRET_FIELDS = new Set(['password', 'hostPin']);
+
+/** JSON.stringify replacer: a secret is shown as set, never as it is; URLs as safeUrl shows them. */
 function hideSecrets(key: string, value: unknown): unknown {
   if (typeof value !== 'string') return value;
-  return key === 'password' ? '(hidden)' : safeUrl(value);
+  return SECRET_FIELDS.has(key) ? '(hidden)' : safeUrl(value);
 }

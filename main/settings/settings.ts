@@ -82,6 +82,25 @@ export const PexipStatusApi = z.preprocess(
 );
 export type PexipStatusApi = z.infer<typeof PexipStatusApi>;
 
+/**
+ * The room guard's test room for the readiness check, for the Janus server of `domain`: the
+ * check buys a host session with its host PIN and joins the room in Janus with the token the
+ * guard stores, which proves admission works end to end. IT provisions the room on the guard
+ * (GUARD_TEST_ROOM, GUARD_TEST_ROOM_PIN), where it has one publisher and no guest PIN anyone
+ * knows (janus-guard/test-room.ts). Policy only: it holds a PIN. A JSON string per line.
+ */
+export const JanusTestRoom = z.preprocess(
+  jsonLine,
+  z
+    .object({
+      domain: Domain,
+      room: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 'expected the guard\'s GUARD_TEST_ROOM (16-64 of A-Z a-z 0-9 _ -)'),
+      hostPin: z.string().regex(/^\d{4,20}$/, 'expected the guard\'s GUARD_TEST_ROOM_PIN (4-20 digits)'),
+    })
+    .strict(),
+);
+export type JanusTestRoom = z.infer<typeof JanusTestRoom>;
+
 export const SettingsSchema = z
   .object({
     /** The identity provider's authority: Entra ID's tenant URL, or any OIDC issuer. */
@@ -163,6 +182,13 @@ export const SettingsSchema = z
       .max(50)
       .refine((list) => new Set(list.map((s) => s.domain)).size === list.length, 'each domain may be listed once')
       .default([]),
+    /** Policy only: the room guard's test room for the readiness check, by the Janus server's
+     *  domain. Without one, that server's admission step is skipped. */
+    janusTestRooms: z
+      .array(JanusTestRoom)
+      .max(50)
+      .refine((list) => new Set(list.map((s) => s.domain)).size === list.length, 'each domain may be listed once')
+      .default([]),
     /** Policy only: an installed console reads the file named by CLINICIAN_CONSOLE_CONFIG only when IT allows it. */
     allowUserSettingsFile: z.boolean().default(false),
   })
@@ -186,6 +212,8 @@ export const POLICY_ONLY_KEYS = [
   'allowUserSettingsFile',
   // A password for the conference server's management API: IT's to hand out, never a user's.
   'pexipStatusApi',
+  // A test room's host PIN: IT's to hand out.
+  'janusTestRooms',
 ] as const satisfies ReadonlyArray<keyof Settings>;
 
 export class SettingsError extends Error {

@@ -40,5 +40,6 @@ export const EXAMPLE_SETTINGS: Settings = {
   signOutWhenLocked: false,
   signOutAfterIdleMinutes: 0,
   pexipStatusApi: [{ domain: 'vmr.region.example', url: 'https://pexip-management.region.example', username: 'console-status', password: 'replace-me' }],
+  janusTestRooms: [{ domain: 'video.region.example', room: 'readiness-check-room', hostPin: '000000' }],
   allowUserSettingsFile: false,
 };

@@ -435,6 +435,24 @@ export const KEY_TEXTS: Record<SettingKey, KeyTexts> = {
         'For hvert Pexip-domæne i conferenceServers en skrivebeskyttet Management API-konto: {"domain", "url": <Management Node, https>, "username", "password"}. Uden en konto viser den servers møder intet ventemærke. Den, der kan læse denne politik, kan læse adgangskoden (registreringsdatabasen; for et GPO også SYSVOL): brug en skrivebeskyttet konto.',
     },
   },
+  janusTestRooms: {
+    name: {
+      'en-US': 'Janus: test rooms for the readiness check',
+      'fi-FI': 'Janus: valmiustarkistuksen testihuoneet',
+      'sv-SE': 'Janus: testrum för beredskapskontrollen',
+      'da-DK': 'Janus: testrum til parathedstjekket',
+    },
+    explain: {
+      'en-US':
+        'For each Janus domain of conferenceServers, the room guard\'s test room: {"domain", "room", "hostPin"}, as set on the guard with GUARD_TEST_ROOM and GUARD_TEST_ROOM_PIN. "Check conference servers" joins it as its host to prove that admission works. Without one, that step is skipped. Whoever can read this policy can read the PIN: the guard gives the room one publisher and no guest PIN, so it serves no meeting.',
+      'fi-FI':
+        'Kullekin conferenceServers-luettelon Janus-toimialueelle huonevartijan testihuone: {"domain", "room", "hostPin"}, kuten vartijalle on asetettu muuttujilla GUARD_TEST_ROOM ja GUARD_TEST_ROOM_PIN. "Tarkista neuvottelupalvelimet" liittyy siihen isäntänä ja osoittaa, että sisäänpääsy toimii. Ilman sitä vaihe ohitetaan. Jokainen, joka voi lukea tämän käytännön, voi lukea PIN-koodin: vartija antaa huoneelle yhden lähettäjän eikä vieraan PIN-koodia, joten siinä ei voi pitää tapaamista.',
+      'sv-SE':
+        'För varje Janus-domän i conferenceServers rumsvaktens testrum: {"domain", "room", "hostPin"}, som de är satta på vakten med GUARD_TEST_ROOM och GUARD_TEST_ROOM_PIN. "Kontrollera konferensservrar" ansluter som värd för att visa att insläppet fungerar. Utan ett testrum hoppas steget över. Den som kan läsa denna princip kan läsa PIN-koden: vakten ger rummet en sändare och ingen gäst-PIN, så det kan inte användas för möten.',
+      'da-DK':
+        'For hvert Janus-domæne i conferenceServers rumvagtens testrum: {"domain", "room", "hostPin"}, som de er sat på vagten med GUARD_TEST_ROOM og GUARD_TEST_ROOM_PIN. "Kontrollér konferenceservere" deltager som vært for at vise, at adgangen virker. Uden et testrum springes trinnet over. Den, der kan læse denne politik, kan læse PIN-koden: vagten giver rummet én afsender og ingen gæste-PIN, så det kan ikke bruges til møder.',
+    },
+  },
   allowUserSettingsFile: {
     name: {
       'en-US': "Allow the user's settings file",

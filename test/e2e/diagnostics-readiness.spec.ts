@@ -18,7 +18,9 @@ test('Check conference servers: the table passes against the sandbox, and names 
   const app = await launchConsole({ env: { CLINICIAN_CONSOLE_POLICY: policy } });
   // The call window's origin: the app's custom scheme, or the browser host's own page origin.
   const origin = app.kind === 'electron' ? 'app://console' : new URL(app.page.url()).origin;
-  stack.pexip!.setCorsOrigins([origin]);
+  // The fixture let the console's origin in (and the other pages this worker opened): kept for the end.
+  const allowed = stack.pexip!.corsOrigins();
+  expect(allowed).toContain(origin);
   try {
     await app.page.getByRole('button', { name: 'Diagnostics' }).click();
     const check = app.page.getByTestId('readiness');
@@ -35,7 +37,9 @@ test('Check conference servers: the table passes against the sandbox, and names 
     await expect(row('pexip-management', 'management-vmr')).toHaveAttribute('data-code', 'vmr-resolved');
     await expect(row('room-guard', 'guard')).toHaveAttribute('data-state', 'ok');
     await expect(row('janus', 'janus')).toHaveAttribute('data-code', 'websocket-upgraded');
-    await expect(row('room-guard', 'admission')).toHaveAttribute('data-state', 'skipped');
+    // The guard's test room (janusTestRooms in the policy): a host admitted and joined in Janus, then gone.
+    await expect(row('room-guard', 'admission')).toHaveAttribute('data-code', 'admitted');
+    await expect(row('room-guard', 'admission')).toContainText('A host was admitted to the test room and joined it in Janus, then left');
     if (stack.turn) {
       await expect(row('stun', 'stun')).toHaveAttribute('data-code', 'stun-answered');
       await expect(row('turn', 'turn').first()).toHaveAttribute('data-code', 'turn-allocated');
@@ -54,6 +58,8 @@ test('Check conference servers: the table passes against the sandbox, and names 
       expect(text).toMatch(/^Conference server readiness, .*: passed$/m);
       expect(text).toMatch(/^OK\s+pexip http:\/\/127\.0\.0\.1:\d+\s+cors\s+cors-allowed/m);
       expect(text).not.toContain(stack.pexip!.statusApi.password);
+      expect(text).toMatch(/^OK\s+room-guard http:\/\/127\.0\.0\.1:\d+\s+admission\s+admitted$/m);
+      expect(text).not.toContain(stack.guard!.testRoom.hostPin);
       if (stack.turn) expect(text).not.toContain(stack.turn.credential);
     }
 
@@ -69,6 +75,6 @@ test('Check conference servers: the table passes against the sandbox, and names 
     const axe = await new AxeBuilder({ page: app.page }).include('[data-testid="readiness"]').withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
     expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
   } finally {
-    stack.pexip!.setCorsOrigins('*');
+    stack.pexip!.setCorsOrigins(allowed);
   }
 });

@@ -67,7 +67,8 @@ export function recordStackSecrets(stack: Stack): void {
       ...(stack.guard ? [stack.guard.provisionKey] : []),
       ...(stack.janus ? [stack.janus.adminKey, stack.janus.adminSecret] : []),
     ],
-    pins,
+    // The guard's test room's host PIN too (IT's policy gives it to the readiness check).
+    pins: [...pins, ...(stack.guard ? [stack.guard.testRoom.hostPin] : [])],
   });
 }
 

@@ -10,10 +10,11 @@ import { createTestCa, type TestCa } from './ca';
 import { startIdp, type IdpHandle } from './idp';
 import { startJanus, type JanusHandle } from './janus';
 import { startPexip, type PexipHandle, type StartPexipOptions } from './pexip';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import { createGuard, type Guard } from '../../janus-guard/guard';
 import { createJanusAdmin } from '../../janus-guard/janus-admin';
 import { startGuardServer, type GuardServer } from '../../janus-guard/server';
+import { provisionTestRoom } from '../../janus-guard/test-room';
 import { startTurn, type TurnHandle } from './turn';
 import { startVdx, type SeedOptions, type VdxHandle } from './vdx';
 import { guardProvisioner, pexipProvisioner, type RoomProvisioner } from './vdx/provisioners';
@@ -22,6 +23,8 @@ import { guardProvisioner, pexipProvisioner, type RoomProvisioner } from './vdx/
 export const JANUS_DOMAIN = 'video.sandbox.test';
 /** The PIN-less VMR IT would create for the readiness check (`pexipTestAlias`), on the Pexip double. */
 export const PEXIP_TEST_ALIAS = 'readiness-check';
+/** The room guard's test room for the readiness check (GUARD_TEST_ROOM; `janusTestRooms` in the console's policy). */
+export const JANUS_TEST_ROOM = 'readiness-check-room';
 import type { Settings } from '../../main/settings/settings';
 
 export interface StackOptions {
@@ -48,7 +51,7 @@ export interface Stack {
   /** coturn, which the Pexip double hands out in its request_token answers (with withPexip, where coturn is installed). */
   turn?: TurnHandle;
   /** The room guard in front of Janus (with Janus): what holds the rooms' secrets and checks PINs. */
-  guard?: GuardServer & { provisionKey: string; core: Guard };
+  guard?: GuardServer & { provisionKey: string; core: Guard; testRoom: { room: string; hostPin: string } };
   /** Environment for a Node process that must trust the IdP (e.g. the app's main process). */
   env: { NODE_EXTRA_CA_CERTS: string };
   stop(): Promise<void>;
@@ -107,7 +110,10 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       const provisionKey = randomBytes(24).toString('base64url');
       const core = createGuard({ janus: createJanusAdmin({ adminUrl: j.adminUrl, adminSecret: j.adminSecret }), adminKey: j.adminKey });
       const server = await startGuardServer({ guard: core, provisionKey });
-      guard = { ...server, provisionKey, core };
+      // The readiness check's test room, as IT would set GUARD_TEST_ROOM on its guard.
+      const testRoom = { room: JANUS_TEST_ROOM, hostPin: randomInt(10_000_000, 100_000_000).toString() };
+      await provisionTestRoom(core, testRoom);
+      guard = { ...server, provisionKey, core, testRoom };
       started.push(() => server.stop());
       provisioners.push(guardProvisioner({ guardUrl: server.url, provisionKey, domain: JANUS_DOMAIN }));
     }
@@ -151,13 +157,18 @@ export type StackConsoleSettings = Pick<
 /**
  * What the console also needs from IT's policy for this stack (policy-only keys, which a
  * settings file may not set): the Pexip double's read-only Management API account, for the
- * day view's waiting badge. Written to a file named by CLINICIAN_CONSOLE_POLICY.
+ * day view's waiting badge, and the guard's test room for the readiness check. Written to a
+ * file named by CLINICIAN_CONSOLE_POLICY.
  */
-export function consolePolicyFor(stack: { pexip?: { domain: string; statusApi: { url: string; username: string; password: string } } }): Pick<Settings, 'pexipStatusApi'> {
+export function consolePolicyFor(stack: {
+  pexip?: { domain: string; statusApi: { url: string; username: string; password: string } };
+  guard?: { testRoom: { room: string; hostPin: string } };
+}): Pick<Settings, 'pexipStatusApi' | 'janusTestRooms'> {
   return {
     pexipStatusApi: stack.pexip
       ? [{ domain: stack.pexip.domain, url: stack.pexip.statusApi.url, username: stack.pexip.statusApi.username, password: stack.pexip.statusApi.password }]
       : [],
+    janusTestRooms: stack.guard ? [{ domain: JANUS_DOMAIN, ...stack.guard.testRoom }] : [],
   };
 }
 

@@ -1,18 +1,17 @@
 /**
  * A Janus site: the room guard answers (its rooms collection, any answer below 500: it
- * refuses an unauthenticated request, which proves it is there), and Janus's WebSocket
- * transport accepts an upgrade with the `janus-protocol` subprotocol (closed at once).
- *
- * Admission on a test room is not checked: the guard lets a host in only with a room's host
- * PIN (from the booking system, for a booked meeting) and provisions rooms only with the
- * booking system's provisioning key; the console has neither for a test room, and asking with
- * a real meeting's PIN would spend its attempts. The row says so (skipped).
+ * refuses an unauthenticated request, which proves it is there), Janus's WebSocket transport
+ * accepts an upgrade with the `janus-protocol` subprotocol (closed at once), and, with IT's
+ * test room for that domain (`janusTestRooms`), a host is admitted and joins it in Janus
+ * (janus-admission.ts). Without a test room the admission step is skipped, saying so.
  */
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { randomBytes } from 'node:crypto';
 import { guardRoomsUrl } from '../../providers/janus/guard-api';
 import { dnsStep, tlsStep } from './network-steps';
+import type { JanusTestRoom } from '../../../main/settings/settings';
+import { admissionStep } from './janus-admission';
 import { errorCode, noAnswer, rowsFor, type Row } from './rows';
 
 export async function guardSteps(guardUrl: string, opts: { fetch: typeof fetch; timeoutMs: number }): Promise<Row[]> {
@@ -30,7 +29,20 @@ export async function guardSteps(guardUrl: string, opts: { fetch: typeof fetch; 
   } catch (error) {
     answer = noAnswer(rows, 'guard', error, opts.timeoutMs);
   }
-  return [dns, tls, answer, rows.skipped('admission', 'admission-needs-room-pin')];
+  return [dns, tls, answer];
+}
+
+/** The admission row (kind room-guard): after the guard's and Janus's own rows, which it needs. */
+export async function guardAdmissionStep(
+  server: { guardUrl: string; url: string },
+  testRoom: JanusTestRoom | undefined,
+  earlier: readonly Row[],
+  opts: { fetch: typeof fetch; timeoutMs: number },
+): Promise<Row> {
+  const rows = rowsFor('room-guard', server.guardUrl);
+  if (!testRoom) return rows.skipped('admission', 'no-test-room');
+  if (earlier.some((r) => r.state === 'failed')) return rows.skipped('admission', 'earlier-step-failed');
+  return admissionStep(rows, testRoom, { guardUrl: server.guardUrl, janusUrl: server.url, ...opts });
 }
 
 export async function janusSteps(wsUrl: string, opts: { timeoutMs: number }): Promise<Row[]> {

@@ -17,11 +17,11 @@ import { dnsStep, tlsStep } from './network-steps';
 import { clientApiStep, corsStep, eventsStep, releaseTokenStep, requestTokenStep, type ClientContext } from './pexip-client-steps';
 import { stunSteps, turnSteps } from './ice-steps';
 import { managementSteps } from './management-steps';
-import { guardSteps, janusSteps } from './janus-steps';
+import { guardAdmissionStep, guardSteps, janusSteps } from './janus-steps';
 import { rowsFor, type Row } from './rows';
 
 export interface ReadinessOptions {
-  settings: Pick<Settings, 'conferenceServers' | 'pexipStatusApi' | 'pexipTestAlias'>;
+  settings: Pick<Settings, 'conferenceServers' | 'pexipStatusApi' | 'pexipTestAlias' | 'janusTestRooms'>;
   /** The origin the call window's requests come from (`app://console`; the browser host's own). */
   origin: string;
   fetch?: typeof fetch;
@@ -80,8 +80,9 @@ export async function runReadinessCheck(opts: ReadinessOptions): Promise<Readine
         rows.push(...(await managementSteps(account, settings.pexipTestAlias, { fetch: fetcher, timeoutMs })));
       }
     } else {
-      rows.push(...(await guardSteps(server.guardUrl, { fetch: fetcher, timeoutMs })));
-      rows.push(...(await janusSteps(server.url, { timeoutMs })));
+      const site = [...(await guardSteps(server.guardUrl, { fetch: fetcher, timeoutMs })), ...(await janusSteps(server.url, { timeoutMs }))];
+      const testRoom = settings.janusTestRooms.find((r) => r.domain === server.domain);
+      rows.push(...site, await guardAdmissionStep(server, testRoom, site, { fetch: fetcher, timeoutMs }));
     }
   }
   return { at: (opts.now?.() ?? new Date()).toISOString(), origin: opts.origin.slice(0, 200), rows: rows.slice(0, 500) };

@@ -40,6 +40,14 @@ describe('the diagnostics report', () => {
     expect(report.updates).toEqual({ enabled: false, detail: 'updates are off by policy' });
     expect(text).toContain('Updates: off (updates are off by policy)');
   });
+
+  it("shows a Janus test room's host PIN as hidden, never as it is", async () => {
+    const room = { domain: 'video.hospital.example', room: 'readiness-check-room', hostPin: '60491827' };
+    const effective = resolveSettings({ policies: [{ name: 'test policy', read: () => ({ janusTestRooms: [room] }) }] });
+    const report = await buildDiagnostics({ version: '0.0.0-test', host: 'electron', effective, fetch: async () => new Response(null), timeoutMs: 100 });
+    expect(JSON.parse(report.settings.find((s) => s.key === 'janusTestRooms')!.value)).toEqual([{ ...room, hostPin: '(hidden)' }]);
+    expect(diagnosticsText(report)).not.toContain('60491827');
+  });
 });
 
 describe('policy in the diagnostics report (issue 20)', () => {

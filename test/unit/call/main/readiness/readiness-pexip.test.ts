@@ -42,6 +42,7 @@ function settings(over: Partial<ReadinessOptions['settings']> = {}): ReadinessOp
     conferenceServers: [{ domain: pexip.domain, provider: 'pexip', url: pexip.url }],
     pexipStatusApi: [{ domain: pexip.domain, url: pexip.statusApi.url, username: pexip.statusApi.username, password: pexip.statusApi.password }],
     pexipTestAlias: ALIAS,
+    janusTestRooms: [],
     ...over,
   };
 }
