@@ -9,9 +9,10 @@ pinDaytimeZone();
  * double, Janus in a network namespace of its own), so specs never share mutable server state
  * across workers; but on this 2-core machine a second worker beside the three-party-call specs
  * starved them: in a fresh-clone run the Janus call-window accessibility test ran past 5
- * minutes (101 s alone). `--workers=2` still runs (the 'calls' project keeps the call specs
- * one at a time beside the lighter ones) but has not been proven green on 2 cores. A trace is
- * kept for each failure.
+ * minutes (101 s alone). With every spec that has guests in a call moved into 'calls' (so
+ * the second worker ran only sign-in, schedule, booking, policy and cost specs), two workers
+ * were green but slower: 29.9 min against about 24 on one (2026-12-07), the machine's two
+ * cores being busy with media either way. A trace is kept for each failure.
  */
 /** The call specs, one at a time. (Specs that book visits remove them again after each test, so no spec depends on running before them.) */
 const CALLS = ['call/call.spec.ts', 'accessibility.spec.ts', 'stack/guard-guests.spec.ts', 'stack/pexip-media.spec.ts', 'skeleton.spec.ts'];

@@ -14,6 +14,7 @@
  *  - safeStorage: the OS keyring (host/secret-box.ts).
  */
 import { build } from 'esbuild';
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -32,6 +33,11 @@ import { createRendererFiles, type RendererFiles } from './renderer-files';
 import { createHostSecretBox } from './secret-box';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
+/**
+ * The page's bridge client, built at start from its source: beside this file when the host
+ * runs from source (tsx host/main.ts), in host/ when it runs as the build (out/host/main.js).
+ */
+const bridgeClientSource = [join(here, 'bridge-client.ts'), join(here, '..', '..', 'host', 'bridge-client.ts')].find((path) => existsSync(path));
 
 export interface BrowserHost {
   /** The address to open (carries the one-time launch secret in its fragment). */
@@ -242,7 +248,7 @@ function parseJson(text: string): unknown {
 
 async function buildBridgeClient(): Promise<string> {
   const result = await build({
-    entryPoints: [join(here, 'bridge-client.ts')],
+    entryPoints: [bridgeClientSource ?? join(here, 'bridge-client.ts')],
     bundle: true,
     write: false,
     format: 'iife',

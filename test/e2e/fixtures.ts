@@ -163,10 +163,13 @@ async function launchBrowserHost(
   locale?: string,
   workstation = false,
 ): Promise<ConsoleApp> {
-  const tsx = join(projectRoot, 'node_modules', '.bin', 'tsx');
-  // The simulated workstation's host takes its commands on stdin (test/support/workstation-host.ts).
-  const entry = workstation ? 'test/support/workstation-host.ts' : 'host/main.ts';
-  const host = spawn(tsx, [entry], { cwd: projectRoot, env: { ...process.env, ...env }, stdio: [workstation ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
+  // The built host (npm run build: out/host/main.js, as the renderer is the built one): plain
+  // Node starts it in a third of tsx's CPU. The simulated workstation's host is test code that
+  // takes its commands on stdin (test/support/workstation-host.ts), run from source.
+  const [command, args] = workstation
+    ? [join(projectRoot, 'node_modules', '.bin', 'tsx'), ['test/support/workstation-host.ts']]
+    : [process.execPath, [join(projectRoot, 'out', 'host', 'main.js')]];
+  const host = spawn(command, args, { cwd: projectRoot, env: { ...process.env, ...env }, stdio: [workstation ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
   host.stderr!.pipe(createWriteStream(logFile));
   const { url, control } = await firstJsonLine<{ url: string; control: string }>(host);
   const context: BrowserContext = await browser.newContext(locale ? { locale } : {});

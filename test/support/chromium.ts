@@ -11,7 +11,14 @@ export function chromiumPath(): string | undefined {
   return candidates.find((path): path is string => !!path && existsSync(path));
 }
 
-export function chromiumLaunchOptions(opts: { trustSpki?: string } = {}): LaunchOptions {
+/**
+ * The synthetic camera's frame rate in tests: 15 (Chromium's fake device gives 20 by
+ * default). Every call spec runs three Chromiums encoding and decoding this video on 2 cores;
+ * 15 is still three times the call window's "poor video" threshold (call/window/quality.ts).
+ */
+export const TEST_CAMERA_FPS = 15;
+
+export function chromiumLaunchOptions(opts: { trustSpki?: string; cameraFps?: number } = {}): LaunchOptions {
   const executablePath = chromiumPath();
   return {
     ...(executablePath ? { executablePath } : {}),
@@ -26,7 +33,7 @@ export function chromiumLaunchOptions(opts: { trustSpki?: string } = {}): Launch
       '--disable-component-update',
       '--disable-sync',
       '--disable-quic',
-      '--use-fake-device-for-media-stream',
+      `--use-fake-device-for-media-stream=fps=${opts.cameraFps ?? TEST_CAMERA_FPS}`,
       '--use-fake-ui-for-media-stream',
       // Chromium leaves loopback out of its ICE candidates by default; the Pexip double's
       // media relay (werift) listens on 127.0.0.1 only, so calls to it need this.
