@@ -1,7 +1,6 @@
-import { builtinModules } from 'node:module';
 import { resolve } from 'node:path';
 import { defineConfig } from 'vite';
-import { mainExternals } from './vite.main.config';
+import { mainExternals, nodeExternals } from './vite.main.config';
 
 /**
  * The browser host (host/main.ts) as one ESM file, out/host/main.js, bundled as Electron's
@@ -24,7 +23,7 @@ export default defineConfig({
     minify: false,
     reportCompressedSize: false,
     rolldownOptions: {
-      external: [...external, ...external.map((name) => new RegExp(`^${name.replace(/[/\\^$*+?.()|[\]{}]/g, '\\$&')}/`)), ...builtinModules, /^node:/],
+      external: nodeExternals(external),
       output: { format: 'es', entryFileNames: 'main.js' },
     },
   },

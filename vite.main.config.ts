@@ -20,12 +20,12 @@ export const mainExternals = [
   'ws',
 ];
 
-const external = [
-  ...mainExternals,
-  ...mainExternals.map((name) => new RegExp(`^${name.replace(/[/\\^$*+?.()|[\]{}]/g, '\\$&')}/`)),
-  ...builtinModules,
-  /^node:/,
-];
+/** Rolldown's external list for a Node bundle: these packages (and their subpaths) and Node's builtins. */
+export function nodeExternals(packages: readonly string[]): Array<string | RegExp> {
+  return [...packages, ...packages.map((name) => new RegExp(`^${name.replace(/[/\\^$*+?.()|[\]{}]/g, '\\$&')}/`)), ...builtinModules, /^node:/];
+}
+
+const external = nodeExternals(mainExternals);
 
 export default defineConfig({
   build: {

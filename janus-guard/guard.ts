@@ -38,7 +38,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createAttemptLimiter, DEFAULT_LIMITS, type AttemptLimits } from './attempts';
 import { NO_SUCH_FEED, NO_SUCH_ROOM, ROOM_EXISTS, VideoRoomError, type JanusAdmin } from './janus-admin';
 import { createPinChecker, hashPin, PinCheckBusy, type PinCheckerOptions, type PinHash } from './pins';
-import { GUARD_GUEST_ROLES } from '../call/providers/janus/guard-api';
+import { GUARD_GUEST_ROLES, GUARD_ROOM_REFERENCE } from '../call/providers/janus/guard-api';
 
 export const GUEST_ROLES = GUARD_GUEST_ROLES;
 export type GuestRole = (typeof GUEST_ROLES)[number];
@@ -434,7 +434,7 @@ export function createGuard(opts: GuardOptions): Guard {
 
   return {
     async provision({ room: id, hostPin, guestPin, publishers = 6 }) {
-      if (!/^[A-Za-z0-9_-]{16,64}$/.test(id)) throw new GuardError('bad-request');
+      if (!GUARD_ROOM_REFERENCE.test(id)) throw new GuardError('bad-request');
       const existing = rooms.get(id);
       const r: Room = existing ?? {
         id,

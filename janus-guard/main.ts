@@ -19,6 +19,7 @@ import { createJanusAdmin } from './janus-admin';
 import { trustedProxies } from './client-address';
 import { startGuardServer } from './server';
 import { provisionTestRoom } from './test-room';
+import { GUARD_PIN, GUARD_ROOM_REFERENCE } from '../call/providers/janus/guard-api';
 
 function required(name: string, min = 1): string {
   const value = process.env[name] ?? '';
@@ -45,7 +46,7 @@ const guard = createGuard({ janus: createJanusAdmin({ adminUrl: required('JANUS_
 const testRoom = process.env.GUARD_TEST_ROOM ?? '';
 if (testRoom) {
   const hostPin = process.env.GUARD_TEST_ROOM_PIN ?? '';
-  if (!/^[A-Za-z0-9_-]{16,64}$/.test(testRoom) || !/^\d{4,20}$/.test(hostPin)) {
+  if (!GUARD_ROOM_REFERENCE.test(testRoom) || !GUARD_PIN.test(hostPin)) {
     process.stderr.write('janus-guard: GUARD_TEST_ROOM must be 16-64 of A-Z a-z 0-9 _ - and GUARD_TEST_ROOM_PIN 4-20 digits\n');
     process.exit(2);
   }

@@ -7,7 +7,8 @@
  * can read the policy can read, so the room is made useless for anything but the check:
  *   - one publisher (`publishers: 1`): the host alone; with `require_pvtid` nobody else can
  *     even watch, so two people cannot meet in it;
- *   - a guest PIN of 128 random bits that nobody is told: no guest can knock;
+ *   - a guest PIN of 20 random digits (the longest the guard accepts) that nobody is told:
+ *     no guest can knock;
  *   - its host PIN is checked with the same attempt limits as every room's.
  * The guard keeps rooms in memory, so it provisions this one again at every start.
  */

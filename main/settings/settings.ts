@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { describeIssues } from '../ipc/router';
+import { GUARD_PIN, GUARD_ROOM_REFERENCE } from '../../call/providers/janus/guard-api';
 
 /** 127.0.0.0/8, ::1 and localhost: the only hosts a plain http:/ws: URL may name. */
 export function isLoopbackHost(hostname: string): boolean {
@@ -94,8 +95,8 @@ export const JanusTestRoom = z.preprocess(
   z
     .object({
       domain: Domain,
-      room: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 'expected the guard\'s GUARD_TEST_ROOM (16-64 of A-Z a-z 0-9 _ -)'),
-      hostPin: z.string().regex(/^\d{4,20}$/, 'expected the guard\'s GUARD_TEST_ROOM_PIN (4-20 digits)'),
+      room: z.string().regex(GUARD_ROOM_REFERENCE, 'expected the guard\'s GUARD_TEST_ROOM (16-64 of A-Z a-z 0-9 _ -)'),
+      hostPin: z.string().regex(GUARD_PIN, 'expected the guard\'s GUARD_TEST_ROOM_PIN (4-20 digits)'),
     })
     .strict(),
 );

@@ -23,7 +23,11 @@ export function guardRoomUrl(guardUrl: string, room: string): string {
 export const GUARD_GUEST_ROLES = ['patient', 'interpreter', 'specialist', 'relative', 'other'] as const;
 export const GUARD_ROLES = ['host', ...GUARD_GUEST_ROLES] as const;
 
-const Pin = z.string().regex(/^\d{4,20}$/);
+/** A host or guest PIN as the guard accepts it. */
+export const GUARD_PIN = /^\d{4,20}$/;
+/** A room's reference as the guard provisions it (the booking system's, or IT's test room). */
+export const GUARD_ROOM_REFERENCE = /^[A-Za-z0-9_-]{16,64}$/;
+const Pin = z.string().regex(GUARD_PIN);
 /** A room, guest or feed id. */
 export const GuardId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
 const Id = GuardId;
