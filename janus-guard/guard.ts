@@ -435,13 +435,16 @@ export function createGuard(opts: GuardOptions): Guard {
   return {
     async provision({ room: id, hostPin, guestPin, publishers = 6 }) {
       if (!GUARD_ROOM_REFERENCE.test(id)) throw new GuardError('bad-request');
+      // Both hashes first (off the event loop), then the room is read and written with no
+      // await between, so two provisions of one room cannot interleave there.
+      const [hostHash, guestHash] = await Promise.all([hashPin(hostPin), hashPin(guestPin)]);
       const existing = rooms.get(id);
       const r: Room = existing ?? {
         id,
         janusRoom: token(16),
         secret: randomBytes(16).toString('hex'),
-        hostPin: hashPin(hostPin),
-        guestPin: hashPin(guestPin),
+        hostPin: hostHash,
+        guestPin: guestHash,
         publishers,
         hosts: new Map(),
         watchers: new Map(),
@@ -449,8 +452,8 @@ export function createGuard(opts: GuardOptions): Guard {
         issued: new Map(),
         lastSweep: 0,
       };
-      r.hostPin = hashPin(hostPin);
-      r.guestPin = hashPin(guestPin);
+      r.hostPin = hostHash;
+      r.guestPin = guestHash;
       r.publishers = publishers;
       rooms.set(id, r);
       await ensureRoom(r);

@@ -11,7 +11,7 @@
  * is refused at once (`PinCheckBusy`) rather than queued for seconds.
  */
 import { availableParallelism } from 'node:os';
-import { randomBytes, scrypt, scryptSync, timingSafeEqual } from 'node:crypto';
+import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 
 export interface PinHash {
   salt: string;
@@ -20,9 +20,16 @@ export interface PinHash {
 
 const KEY_LENGTH = 32;
 
-export function hashPin(pin: string): PinHash {
+/**
+ * Hashes a PIN on libuv's thread pool, like the checks: VDX provisions a room per booking,
+ * and a synchronous scrypt (about 40 ms here) per PIN would hold every other request of
+ * the guard (knocks, the host's prepare) behind it.
+ */
+export function hashPin(pin: string): Promise<PinHash> {
   const salt = randomBytes(16);
-  return { salt: salt.toString('base64'), hash: scryptSync(pin, salt, KEY_LENGTH).toString('base64') };
+  return new Promise((resolve, reject) =>
+    scrypt(pin, salt, KEY_LENGTH, (error, hash) => (error ? reject(error) : resolve({ salt: salt.toString('base64'), hash: hash.toString('base64') }))),
+  );
 }
 
 /** The check could not be queued: the guard is busy checking others' PINs. Nothing was learnt. */

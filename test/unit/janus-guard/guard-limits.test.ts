@@ -228,7 +228,7 @@ describe('knocks', () => {
 describe('PIN checks off the event loop', () => {
   it('run a few at a time, host checks first, and refuse at once past the queue', async () => {
     const checker = createPinChecker({ concurrency: 1, maxQueued: 2, maxPerGroup: 10 });
-    const stored = hashPin(guestPin);
+    const stored = await hashPin(guestPin);
     const order: string[] = [];
     const check = (label: string, priority: 'host' | 'guest') => checker.matches(guestPin, stored, { priority, group: label }).then((right) => void order.push(`${label}:${right}`));
     const running = check('guest-1', 'guest');
@@ -241,7 +241,7 @@ describe('PIN checks off the event loop', () => {
 
   it('keep one room from taking every place, and let rooms take turns', async () => {
     const checker = createPinChecker({ concurrency: 1, maxQueued: 10, maxPerGroup: 3 });
-    const stored = hashPin(guestPin);
+    const stored = await hashPin(guestPin);
     const order: string[] = [];
     const check = (group: string, label: string) => checker.matches(guestPin, stored, { priority: 'guest', group }).then(() => void order.push(label));
     const flood = [check('guest:flooded', 'a1'), check('guest:flooded', 'a2'), check('guest:flooded', 'a3')];
