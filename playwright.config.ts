@@ -12,7 +12,14 @@ pinDaytimeZone();
  * minutes (101 s alone). With every spec that has guests in a call moved into 'calls' (so
  * the second worker ran only sign-in, schedule, booking, policy and cost specs), two workers
  * were green but slower: 29.9 min against about 24 on one (2026-12-07), the machine's two
- * cores being busy with media either way. A trace is kept for each failure.
+ * cores being busy with media either way.
+ *
+ * A trace is kept for each failure, with its actions, DOM snapshots, console and network, but
+ * without screenshots: a trace's screenshots are a screencast of every open page, recorded
+ * during every test (a failure's is known only at its end), and beside live video that
+ * screencast cost more than the calls themselves. The Janus call test took 56-72 s with it
+ * and 42 s without it (35.6 s with no trace at all); Chromium's GPU and browser processes
+ * used 45-55 s of CPU with it and 15 s without (2026-12-07).
  */
 /** The call specs, one at a time. (Specs that book visits remove them again after each test, so no spec depends on running before them.) */
 const CALLS = ['call/call.spec.ts', 'accessibility.spec.ts', 'stack/guard-guests.spec.ts', 'stack/pexip-media.spec.ts', 'skeleton.spec.ts'];
@@ -26,7 +33,7 @@ export default defineConfig({
   expect: { timeout: 15_000 },
   reporter: [['list'], ['json', { outputFile: '.cache/results/playwright.json' }]],
   outputDir: '.cache/test-results',
-  use: { trace: 'retain-on-failure' },
+  use: { trace: { mode: 'retain-on-failure', screenshots: false } },
   projects: [
     { name: 'calls', testMatch: CALLS, workers: 1 },
     { name: 'others', testIgnore: CALLS },
