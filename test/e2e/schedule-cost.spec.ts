@@ -23,10 +23,25 @@ const JITTER_MS = 20;
 
 const answered = (stack: Stack) => stack.vdx.requestLog.every((e) => e.status !== undefined);
 
-/** Waits until a sync has just ended (seen within a few ms), so the next automatic one is a whole interval away. */
+/**
+ * Waits until a whole sync has just ended, both its lists answered, so that the next
+ * automatic one is a whole interval away and nothing of this one is still on its way. A sync
+ * sends its two lists at once and either may reach the sandbox first, even after the other
+ * was answered: waiting for the meeting list alone once let the room list arrive after the
+ * caller cleared the log, and the two counts then differed for good (a 72-s timeout, in
+ * about one run in three of this test on a busy machine). The room list that belongs to the
+ * last meeting list arrived within half an interval of it.
+ */
 async function afterASync(stack: Stack, intervalMs = INTERVAL_MS): Promise<void> {
   stack.vdx.clearRequestLog();
-  await until(() => stack.vdx.requestLog.some((e) => e.route === 'meetings') && answered(stack), { what: 'a sync', timeoutMs: intervalMs + 10_000, everyMs: 5 });
+  await until(
+    () => {
+      const log = stack.vdx.requestLog;
+      const last = log.filter((e) => e.route === 'meetings').at(-1);
+      return last !== undefined && answered(stack) && log.some((e) => e.route === 'scheduling-info-list' && Math.abs(e.at - last.at) < intervalMs / 2);
+    },
+    { what: 'a whole sync', timeoutMs: 2 * intervalMs + 10_000, everyMs: 5 },
+  );
 }
 
 /** When each meeting list since the log was cleared arrived at the sandbox. */
