@@ -123,7 +123,12 @@ export interface CallClient {
   readonly layout: 'tiles' | 'stage';
   /** Our own participant id once joined. */
   readonly selfId: string | null;
-  join(local: MediaStream): Promise<void>;
+  /**
+   * `local` may still be opening: a client starts what needs no camera (main's ticket, the
+   * server's session, where it can the others' video) and waits for it only to send. A
+   * rejected `local` fails the join with the reason 'media-failed'.
+   */
+  join(local: MediaStream | Promise<MediaStream>): Promise<void>;
   leave(): Promise<void>;
   setAudioEnabled(on: boolean): void;
   /** Camera off sends no video at all (not black frames). */

@@ -162,12 +162,14 @@ export class CallState {
       return;
     }
     this.phase = 'call';
-    const opened = await media;
-    if (!opened?.stream) {
-      this.error = d.t('call.noMedia');
-      return;
-    }
-    await this.join(opened.stream);
+    // The room is joined while the camera opens: the others' video does not wait for ours
+    // (the camera's first frame took longer than the whole Janus join in the bench).
+    await this.join(
+      media.then((opened) => {
+        if (!opened?.stream) throw new Error('neither camera nor microphone opened');
+        return opened.stream;
+      }),
+    );
   }
 
   /** The check screen's Join: its camera and microphone are the call's from here on. */
@@ -187,9 +189,11 @@ export class CallState {
     await this.join(stream);
   }
 
-  private async join(stream: MediaStream): Promise<void> {
+  /** Joins with `stream`, which may still be opening (the client waits for it only to send). */
+  private async join(stream: MediaStream | Promise<MediaStream>): Promise<void> {
     const d = this.d;
-    this.localStream = stream;
+    const local = Promise.resolve(stream).then((opened) => (this.localStream = opened));
+    local.catch(() => undefined);
     let c: CallClient;
     try {
       c = (await this.loadClient(this.ticket!.provider))(this.port, this.ticket!.displayName);
@@ -212,10 +216,14 @@ export class CallState {
       c.on('message', (m) => void this.onMessage(m)),
     );
     try {
-      await c.join(stream);
+      await c.join(local);
       d.markTiming('joinedAt');
     } catch (e) {
-      this.error = d.errorText(e);
+      const noMedia = await local.then(
+        () => false,
+        () => true,
+      );
+      this.error = noMedia ? d.t('call.noMedia') : d.errorText(e);
       return;
     }
     // Call quality, per remote stream, from getStats once a second, while the call lasts.

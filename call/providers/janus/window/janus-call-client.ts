@@ -15,6 +15,9 @@ export class JanusCallClient implements CallClient {
   private roster = new Map<string, RosterEntry>();
   private feeds: Participant[] = [];
   private readonly streams = new Map<string, MediaStream>();
+  /** What the window last asked for the microphone and camera, kept for a room made later. */
+  private audioOn = true;
+  private videoOn = true;
   private readonly unsubscribe: Array<() => void> = [];
 
   constructor(
@@ -40,7 +43,7 @@ export class JanusCallClient implements CallClient {
     return this.events.on(event, listener);
   }
 
-  async join(local: MediaStream): Promise<void> {
+  async join(local: MediaStream | Promise<MediaStream>): Promise<void> {
     this.events.emit('state', { state: 'connecting' });
     // janus.js readies itself while main answers (the room joins after both).
     void initJanus(false, this.janus).catch(() => undefined);
@@ -71,6 +74,9 @@ export class JanusCallClient implements CallClient {
       },
     });
     this.room = room;
+    // Muted or camera off while main prepared the room: so from the start.
+    if (!this.audioOn) room.setAudioEnabled(false);
+    if (!this.videoOn) room.setVideoEnabled(false);
     room.on('state', (s) => {
       if (s.state === 'joined' && room.id) this.port.joined(room.id);
       if (s.state === 'idle') return;
@@ -100,10 +106,12 @@ export class JanusCallClient implements CallClient {
   }
 
   setAudioEnabled(on: boolean): void {
+    this.audioOn = on;
     this.room?.setAudioEnabled(on);
   }
 
   setVideoEnabled(on: boolean): void {
+    this.videoOn = on;
     this.room?.setVideoEnabled(on);
   }
 

@@ -223,6 +223,8 @@ export class JanusRoom {
   private current: StateChange = { state: 'idle' };
 
   private local: MediaStream | null = null;
+  /** The camera and microphone while they open (join's argument): publishing waits for them, nothing else does. */
+  private opening: Promise<MediaStream> | null = null;
   private ownsLocal = false;
   private audioEnabled = true;
   private videoEnabled = true;
@@ -295,20 +297,24 @@ export class JanusRoom {
   }
 
   /**
-   * Joins as a publisher and publishes audio + video. Without `localStream` the camera and
-   * microphone are opened here (and stopped on leave); a given stream stays the caller's.
-   * Rejects with JanusRoomError (reason 'refused', 'room-missing', ...) and moves to 'failed'.
+   * Joins as a publisher and publishes audio + video. `localStream` may still be opening: the
+   * room is joined and the others' feeds are subscribed to meanwhile, and only publishing
+   * waits for it (a camera's first frame can take longer than the whole join). Without it the
+   * camera and microphone are opened here (and stopped on leave); a given stream stays the
+   * caller's. Rejects with JanusRoomError (reason 'refused', 'room-missing', 'media-failed'
+   * when the stream could not be had, ...) and moves to 'failed'.
    */
-  async join(localStream?: MediaStream): Promise<void> {
+  async join(localStream?: MediaStream | Promise<MediaStream>): Promise<void> {
     if (this.current.state !== 'idle') throw new Error(`join() in state ${this.current.state}`);
     this.setState({ state: 'connecting' });
+    this.ownsLocal = !localStream;
+    const opening = (localStream ? Promise.resolve(localStream) : navigator.mediaDevices.getUserMedia({ audio: true, video: true })).catch((err: unknown) => {
+      throw new JanusRoomError('media-failed', `${localStream ? 'local media' : 'getUserMedia'}: ${err instanceof Error ? err.message : String(err)}`);
+    });
+    // Awaited where publishing needs it; a join that ends first leaves it unawaited.
+    opening.catch(() => undefined);
+    this.opening = opening;
     try {
-      this.ownsLocal = !localStream;
-      this.local =
-        localStream ??
-        (await navigator.mediaDevices.getUserMedia({ audio: true, video: true }).catch((err: unknown) => {
-          throw new JanusRoomError('media-failed', `getUserMedia: ${String(err)}`);
-        }));
       await this.connectAndJoin();
       if (this.phase() !== 'connecting') throw new JanusRoomError('user-left', 'left while joining');
       this.setState({ state: 'joined' });
@@ -316,6 +322,8 @@ export class JanusRoom {
       // leave() during join: the state already says 'left'.
       const e = this.phase() === 'left' ? new JanusRoomError('user-left', 'left while joining') : asRoomError(err);
       await this.end('failed', e.reason, e.message);
+      // A camera we opened that arrives after the end is let go too.
+      if (this.ownsLocal && !this.local) void opening.then((stream) => stream.getTracks().forEach((t) => t.stop()), () => undefined);
       throw e;
     }
   }
@@ -536,6 +544,7 @@ export class JanusRoom {
       if (gen !== this.gen) throw new JanusRoomError('error', 'superseded');
     };
     await initJanus(this.opts.debug, this.lib);
+    let waitingForMedia = false;
     const work = (async () => {
       if (this.opts.beforeJoin) {
         // Main unreachable or the conference server not back yet: retry like a lost connection.
@@ -573,6 +582,17 @@ export class JanusRoom {
       this.myId = String(reply.id);
       this.privateId = reply.private_id ?? null;
       this.addPublishers(gen, reply.publishers ?? []);
+      // The others' feeds are being subscribed to (addPublishers); ours waits for the camera.
+      if (!this.local) {
+        waitingForMedia = true;
+        const local = await this.opening!;
+        waitingForMedia = false;
+        current();
+        this.local = local;
+        // Muted or camera off while it opened: off from the first packet (never turned on here).
+        if (!this.audioEnabled) for (const t of local.getAudioTracks()) t.enabled = false;
+        if (!this.videoEnabled) for (const t of local.getVideoTracks()) t.enabled = false;
+      }
       await this.publish(gen, pub);
       // Rejoining with the camera off: keep sending no video.
       if (!this.videoEnabled) await this.applyVideoSending();
@@ -581,7 +601,9 @@ export class JanusRoom {
     work.catch(() => undefined);
     try {
       await withTimeout(work, this.opts.joinTimeoutMs, () =>
-        new JanusRoomError('server-unreachable', 'timed out connecting to the conference server'),
+        waitingForMedia
+          ? new JanusRoomError('media-failed', 'timed out waiting for the camera and microphone')
+          : new JanusRoomError('server-unreachable', 'timed out connecting to the conference server'),
       );
     } catch (err) {
       this.teardown();

@@ -49,6 +49,9 @@ export class PexipCallClient implements CallClient {
   private roster = new Map<string, RosterEntry>();
   private me: string | null = null;
   private local: MediaStream | null = null;
+  /** What the window last asked for the microphone and camera (applied to a stream that opens later). */
+  private audioOn = true;
+  private videoOn = true;
   private leaving = false;
   private rejoinUntil = 0;
   /** Someone else's presentation as the library handed it over (until it stops). */
@@ -82,14 +85,25 @@ export class PexipCallClient implements CallClient {
     return this.events.on(event, listener);
   }
 
-  async join(local: MediaStream): Promise<void> {
-    this.local = local;
+  async join(local: MediaStream | Promise<MediaStream>): Promise<void> {
     this.events.emit('state', { state: 'connecting' });
+    // The camera may still be opening while main readies the room; the call needs both.
+    const media = Promise.resolve(local);
+    media.catch(() => undefined);
     const info = await this.port.prepare().catch((error: unknown) => {
       this.events.emit('state', { state: 'failed', reason: 'refused' });
       throw error;
     });
     if (info.provider !== 'pexip') throw new Error('not a Pexip room');
+    try {
+      this.local = await media;
+    } catch (error) {
+      this.events.emit('state', { state: 'failed', reason: 'media-failed' });
+      throw error;
+    }
+    // Muted or camera off while it opened: off from the first packet (never turned on here).
+    if (!this.audioOn) for (const t of this.local.getAudioTracks()) t.enabled = false;
+    if (!this.videoOn) for (const t of this.local.getVideoTracks()) t.enabled = false;
     this.client = this.createClient();
     await this.call(info);
   }
@@ -102,10 +116,12 @@ export class PexipCallClient implements CallClient {
   }
 
   setAudioEnabled(on: boolean): void {
+    this.audioOn = on;
     for (const t of this.local?.getAudioTracks() ?? []) t.enabled = on;
   }
 
   setVideoEnabled(on: boolean): void {
+    this.videoOn = on;
     for (const t of this.local?.getVideoTracks() ?? []) t.enabled = on;
     // Pexip stops relaying a participant whose camera is muted: the others see it as off.
     void this.client?.muteVideo({ muteVideo: !on }).catch(() => undefined);

@@ -54,9 +54,11 @@ class FakeClient implements CallClient {
   on<K extends keyof CallClientEvents>(event: K, listener: (payload: CallClientEvents[K]) => void) {
     return this.events.on(event, listener);
   }
-  async join(local: MediaStream) {
-    this.joinedWith = local;
-    await this.port.prepare();
+  async join(local: MediaStream | Promise<MediaStream>) {
+    // As the real clients: main's ticket while the camera opens; the stream is needed to send.
+    const prepared = this.port.prepare();
+    this.joinedWith = await local;
+    await prepared;
     return this.joining.promise;
   }
   async leave() {
@@ -230,13 +232,33 @@ describe('CallState: opening the window', () => {
     expect(t.channels()).toContain('call.prepare');
   });
 
-  it('says so when neither camera nor microphone opened, and joins nothing', async () => {
+  it('says so when neither camera nor microphone opened, and the join sends nothing', async () => {
     const t = setUp({ media: Promise.resolve({ stream: null, camera: 'denied', microphone: 'denied' } as LocalMedia) });
     t.loadModule();
     await t.state.start();
     expect(t.state.phase).toBe('call');
     expect(t.state.error).toBe('call.noMedia');
-    expect(t.clients).toHaveLength(0);
+    // The join started while the camera opened; the client never got a stream to send.
+    expect(t.clients).toHaveLength(1);
+    expect(t.clients[0]!.joinedWith).toBeNull();
+    expect(t.state.localStream).toBeNull();
+  });
+
+  it('starts the join before the camera has opened, and hands the client the camera once it has', async () => {
+    const camera = deferred<LocalMedia>();
+    const t = setUp({ media: camera.promise });
+    t.loadModule();
+    const started = t.state.start();
+    const client = await until(() => t.clients[0], { what: 'the client, with the camera still opening' });
+    expect(client.joinedWith).toBeNull();
+    expect(t.state.localStream).toBeNull();
+    const { stream } = fakeStream();
+    camera.resolve({ stream, camera: null, microphone: null });
+    await until(() => client.joinedWith === stream, { what: 'the client to get the camera' });
+    expect(t.state.localStream).toBe(stream);
+    client.joining.resolve();
+    await started;
+    expect(t.state.error).toBeNull();
   });
 
   it('server gone (no ticket): says why, and turns the camera opened meanwhile off again', async () => {

@@ -237,6 +237,46 @@ describe('JanusCallClient: joining', () => {
   });
 });
 
+describe('JanusCallClient: joining while the camera opens', () => {
+  it("joins the room and subscribes to the others' feeds before the camera has opened; publishes once it has", async () => {
+    const t = setUp();
+    t.server.publishers = [guestFeed];
+    let open: (s: MediaStream) => void = () => undefined;
+    const camera = new Promise<MediaStream>((resolve) => (open = resolve));
+    const joining = t.client.join(camera);
+    const subscriber = await until(() => t.server.session?.handles[1]?.sent.find((s) => s.message.ptype === 'subscriber'), { what: 'the subscription, camera still opening' });
+    expect(subscriber.message).toMatchObject({ request: 'join', ptype: 'subscriber', streams: [{ feed: 'guest-feed' }] });
+    const publisher = t.server.session.publisher;
+    expect(publisher.sent.map((s) => s.message.request)).toEqual(['join']);
+    expect(publisher.offers).toEqual([]);
+    expect(states(t)).toEqual(['connecting']);
+    open(t.local);
+    await joining;
+    expect(publisher.sent.map((s) => s.message.request)).toEqual(['join', 'publish']);
+    expect(publisher.offers[0]).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'audio', capture: t.local.getAudioTracks()[0] })]));
+    expect(states(t)).toEqual(['connecting', 'joined']);
+  });
+
+  it('muted while the camera opened: the microphone goes out off', async () => {
+    const t = setUp();
+    let open: (s: MediaStream) => void = () => undefined;
+    const joining = t.client.join(new Promise<MediaStream>((resolve) => (open = resolve)));
+    t.client.setAudioEnabled(false);
+    open(t.local);
+    await joining;
+    expect(t.local.getAudioTracks()[0]!.enabled).toBe(false);
+    expect(t.local.getVideoTracks()[0]!.enabled).toBe(true);
+  });
+
+  it('no camera or microphone after all: failed, media-failed, and nothing was published', async () => {
+    const t = setUp();
+    await expect(t.client.join(Promise.reject(new Error('NotAllowedError')))).rejects.toThrow(/NotAllowedError/);
+    expect(states(t)).toEqual(['connecting', 'failed:media-failed']);
+    expect(t.server.session.publisher.sent.map((s) => s.message.request)).toEqual(['join']);
+    expect(t.joined).toEqual([]);
+  });
+});
+
 describe('JanusCallClient: who is there', () => {
   it('participants: feeds with roles and mutes from main (never from the display name), their stream ids', async () => {
     const t = setUp();

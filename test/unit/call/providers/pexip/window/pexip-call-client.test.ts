@@ -168,6 +168,24 @@ describe('PexipCallClient: joining', () => {
     expect(t.made).toHaveLength(0);
   });
 
+  it('asks main to prepare while the camera opens, and calls once both are there', async () => {
+    const t = setUp();
+    let open: (s: MediaStream) => void = () => undefined;
+    const joining = t.client.join(new Promise<MediaStream>((resolve) => (open = resolve)));
+    await until(() => t.prepares() === 1, { what: 'the prepare, camera still opening' });
+    expect(t.made).toHaveLength(0);
+    open(t.local);
+    await joining;
+    expect(t.lib().calls).toHaveLength(1);
+  });
+
+  it('no camera or microphone after all: failed, media-failed, and no call', async () => {
+    const t = setUp();
+    await expect(t.client.join(Promise.reject(new Error('NotAllowedError')))).rejects.toThrow('NotAllowedError');
+    expect(t.states()).toEqual(['connecting', 'failed:media-failed']);
+    expect(t.made).toHaveLength(0);
+  });
+
   it('the node refuses the call: failed, refused', async () => {
     const t = setUp(undefined, 403);
     await expect(t.client.join(t.local)).rejects.toThrow(/403/);
