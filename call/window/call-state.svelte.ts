@@ -192,7 +192,16 @@ export class CallState {
   /** Joins with `stream`, which may still be opening (the client waits for it only to send). */
   private async join(stream: MediaStream | Promise<MediaStream>): Promise<void> {
     const d = this.d;
-    const local = Promise.resolve(stream).then((opened) => (this.localStream = opened));
+    // Set when the camera failed, which is before the client's join fails because of it; a
+    // join that fails for another reason does not wait for the camera to say which.
+    let noMedia = false;
+    const local = Promise.resolve(stream).then(
+      (opened) => (this.localStream = opened),
+      (error: unknown) => {
+        noMedia = true;
+        throw error;
+      },
+    );
     local.catch(() => undefined);
     let c: CallClient;
     try {
@@ -219,10 +228,6 @@ export class CallState {
       await c.join(local);
       d.markTiming('joinedAt');
     } catch (e) {
-      const noMedia = await local.then(
-        () => false,
-        () => true,
-      );
       this.error = noMedia ? d.t('call.noMedia') : d.errorText(e);
       return;
     }
