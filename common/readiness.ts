@@ -118,21 +118,4 @@ export function readinessPassed(report: ReadinessReport): boolean {
   return report.rows.every((r) => r.state !== 'failed');
 }
 
-function paramsText(params: ReadinessRow['params']): string {
-  const entries = Object.entries(params ?? {});
-  return entries.length ? ` (${entries.map(([k, v]) => `${k}=${v}`).join(', ')})` : '';
-}
-
-/** The report as a plain-text table for an IT ticket (English codes, aligned columns). */
-export function readinessText(report: ReadinessReport): string {
-  const head = ['state', 'server', 'step', 'reason'];
-  const body = report.rows.map((r) => [r.state.toUpperCase(), `${r.kind} ${r.server}`, r.step, `${r.code}${paramsText(r.params)}${r.inferred ? ' [inferred]' : ''}`]);
-  const widths = head.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
-  const failed = report.rows.filter((r) => r.state === 'failed').length;
-  return [
-    `Conference server readiness, ${report.at}, from origin ${report.origin}: ${failed === 0 ? 'passed' : `${failed} step(s) failed`}`,
-    line(head),
-    ...body.map(line),
-  ].join('\n');
-}
+// Its text form for an IT ticket: readiness-text.ts (without zod, for the main window).

@@ -9,7 +9,8 @@
  * the installed app's. Nothing secret is printed (no PIN, token, password or name).
  */
 import { parseArgs } from 'node:util';
-import { readinessPassed, readinessText } from '../common/readiness';
+import { readinessPassed } from '../common/readiness';
+import { readinessText } from '../common/readiness-text';
 import { runReadinessCheck } from '../call/main/readiness/readiness-check';
 import { loadEffectiveSettings } from '../main/settings/load';
 import { APP_ORIGIN } from '../main/windows/app-origin';

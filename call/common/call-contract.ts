@@ -69,8 +69,7 @@ export const AfterCall = z.object({
   next: z.object({ meetingId: z.uuid(), subject: z.string(), startTime: z.iso.datetime({ offset: true }) }).nullable(),
 });
 export type AfterCall = z.infer<typeof AfterCall>;
-/** "Running late" by how many minutes: the few the clinician picks from. */
-export const LATE_MINUTES = [5, 10, 15] as const;
+export { LATE_MINUTES } from './running-late';
 export const LateRequest = z.object({
   minutes: z.union([z.literal(5), z.literal(10), z.literal(15)]),
   /** The console's language: the message's where the invitation's is not known. */

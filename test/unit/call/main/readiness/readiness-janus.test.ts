@@ -7,7 +7,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readinessPassed, readinessText } from '../../../../../common/readiness';
+import { readinessPassed } from '../../../../../common/readiness';
+import { readinessText } from '../../../../../common/readiness-text';
 import { runReadinessCheck } from '../../../../../call/main/readiness/readiness-check';
 import { createGuard, type Guard } from '../../../../../janus-guard/guard';
 import { createJanusAdmin } from '../../../../../janus-guard/janus-admin';

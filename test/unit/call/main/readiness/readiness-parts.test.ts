@@ -4,7 +4,8 @@
  * out), and the text table's verdict.
  */
 import { describe, expect, it } from 'vitest';
-import { readinessPassed, readinessText, type ReadinessReport } from '../../../../../common/readiness';
+import { readinessPassed, type ReadinessReport } from '../../../../../common/readiness';
+import { readinessText } from '../../../../../common/readiness-text';
 import { shownAddress } from '../../../../../call/main/readiness/rows';
 import { parseIceUrl } from '../../../../../call/main/readiness/stun-client';
 

@@ -7,7 +7,8 @@
  * password ever appears in the report or its text.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { readinessPassed, readinessText, type ReadinessReport } from '../../../../../common/readiness';
+import { readinessPassed, type ReadinessReport } from '../../../../../common/readiness';
+import { readinessText } from '../../../../../common/readiness-text';
 import { runReadinessCheck, type ReadinessOptions } from '../../../../../call/main/readiness/readiness-check';
 import { APP_ORIGIN } from '../../../../../main/windows/app-origin';
 import { startPexip, type PexipHandle } from '../../../../stack/pexip';
