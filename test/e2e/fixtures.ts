@@ -153,7 +153,8 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   },
 });
 
-export { expect } from '@playwright/test';
+// Playwright's expect, with expect.poll checking every 50 ms (why: expect.ts).
+export { expect } from './expect';
 
 async function launchBrowserHost(
   browser: Browser,

@@ -1,5 +1,6 @@
 /** Steps the schedule specs share: choosing a day, reading the day view, placing meetings. */
-import { expect, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { expect } from './expect';
 import { addDays, localDay, startOfDay } from '../../common/days';
 import type { Stack } from '../stack/stack';
 

@@ -1,5 +1,6 @@
 /** Steps the specs share: what a clinician does, said once. */
-import { expect, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { expect } from './expect';
 import type { ConsoleApp } from './fixtures';
 
 /** Signs in through the identity provider's page in the "system browser". */

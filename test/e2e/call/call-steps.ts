@@ -3,7 +3,8 @@
  * that is on now (one on Janus, one on Pexip: see the sandbox's seed), guests knock from the
  * sandbox's guest page and are let in, and what each side decodes.
  */
-import { expect, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { expect } from '../expect';
 import { localDay } from '../../../common/days';
 import { canJoin } from '../../../common/meeting-status';
 import type { GuestServer } from '../../stack/guest/build.mjs';

@@ -6,7 +6,8 @@
  * meeting are told clearly; after a Janus restart the guests come back by themselves.
  */
 import { randomBytes } from 'node:crypto';
-import { test, expect, chromium, type Browser, type Page } from '@playwright/test';
+import { test, chromium, type Browser, type Page } from '@playwright/test';
+import { expect } from '../expect';
 import WebSocket from 'ws';
 import { createGuard } from '../../../janus-guard/guard';
 import { createJanusAdmin } from '../../../janus-guard/janus-admin';

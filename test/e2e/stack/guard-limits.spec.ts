@@ -9,7 +9,8 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { test, expect, chromium, type Browser, type Page } from '@playwright/test';
+import { test, chromium, type Browser, type Page } from '@playwright/test';
+import { expect } from '../expect';
 import { createGuard } from '../../../janus-guard/guard';
 import { createJanusAdmin } from '../../../janus-guard/janus-admin';
 import { startGuardServer, type GuardServer } from '../../../janus-guard/server';

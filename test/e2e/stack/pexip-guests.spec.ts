@@ -7,7 +7,8 @@
  * but a `disconnect` at once. A CI run refused a waiting relative just after an update about
  * them; the late update put "Please wait" back over "The host did not let you in".
  */
-import { test, expect, chromium, type Browser, type Page } from '@playwright/test';
+import { test, chromium, type Browser, type Page } from '@playwright/test';
+import { expect } from '../expect';
 import { addRandomRoom, startPexip, type PexipHandle, type PexipRoom } from '../../stack/pexip';
 import type { GuestServer } from '../../stack/guest/build.mjs';
 import { chromiumLaunchOptions } from '../../support/chromium';

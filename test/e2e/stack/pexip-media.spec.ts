@@ -10,7 +10,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { test, expect, chromium, type Browser, type Page } from '@playwright/test';
+import { test, chromium, type Browser, type Page } from '@playwright/test';
+import { expect } from '../expect';
 import { addRandomRoom, startPexip, type PexipHandle, type PexipRoom } from '../../stack/pexip';
 import {
   buildPexipClientPage,
