@@ -13,9 +13,8 @@
  *    no opener (host/bridge-client.ts);
  *  - safeStorage: the OS keyring (host/secret-box.ts).
  */
-import { build } from 'esbuild';
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -28,16 +27,23 @@ import type { Logger } from '../main/log/logger';
 import { createExternalOpener } from '../main/platform/open-external';
 import { WindowKind } from '../preload/contract';
 import { createHostAccess, type HostAccess } from './access';
+import { buildBridgeClient } from './bridge-client-build';
 import { createEventStreams, type EventStreams } from './event-streams';
 import { createRendererFiles, type RendererFiles } from './renderer-files';
 import { createHostSecretBox } from './secret-box';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 /**
- * The page's bridge client, built at start from its source: beside this file when the host
- * runs from source (tsx host/main.ts), in host/ when it runs as the build (out/host/main.js).
+ * The page's bridge client: as the build wrote it beside the built host (out/host/bridge.js),
+ * else built at start from its source beside this file (the host run by tsx from host/).
  */
-const bridgeClientSource = [join(here, 'bridge-client.ts'), join(here, '..', '..', 'host', 'bridge-client.ts')].find((path) => existsSync(path));
+async function bridgeClient(): Promise<string> {
+  const built = join(here, 'bridge.js');
+  if (existsSync(built)) return readFile(built, 'utf8');
+  // The sources: beside this file (tsx), or in host/ beside a build that has no bridge.js.
+  const source = [join(here, 'bridge-client.ts'), join(here, '..', '..', 'host', 'bridge-client.ts')].find((path) => existsSync(path));
+  return buildBridgeClient(source ?? join(here, 'bridge-client.ts'));
+}
 
 export interface BrowserHost {
   /** The address to open (carries the one-time launch secret in its fragment). */
@@ -63,7 +69,7 @@ export async function startBrowserHost(opts: {
 }): Promise<BrowserHost> {
   const files = createRendererFiles(opts.rendererDir);
   const log = opts.log.child('host');
-  const bridgeJs = await buildBridgeClient();
+  const bridgeJs = await bridgeClient();
 
   // Listening first: the access rules name the port.
   let handler: (req: IncomingMessage, res: ServerResponse) => Promise<void> = async (_req, res) => send(res, 503, 'starting');
@@ -244,20 +250,6 @@ function parseJson(text: string): unknown {
   } catch {
     return null;
   }
-}
-
-async function buildBridgeClient(): Promise<string> {
-  const result = await build({
-    entryPoints: [bridgeClientSource ?? join(here, 'bridge-client.ts')],
-    bundle: true,
-    write: false,
-    format: 'iife',
-    platform: 'browser',
-    target: 'chrome120',
-    minify: true,
-    logLevel: 'silent',
-  });
-  return result.outputFiles[0]!.text;
 }
 
 function readBody(req: IncomingMessage, limit: number): Promise<string> {
