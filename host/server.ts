@@ -39,10 +39,7 @@ const here = fileURLToPath(new URL('.', import.meta.url));
  */
 async function bridgeClient(): Promise<string> {
   const built = join(here, 'bridge.js');
-  if (existsSync(built)) return readFile(built, 'utf8');
-  // The sources: beside this file (tsx), or in host/ beside a build that has no bridge.js.
-  const source = [join(here, 'bridge-client.ts'), join(here, '..', '..', 'host', 'bridge-client.ts')].find((path) => existsSync(path));
-  return buildBridgeClient(source ?? join(here, 'bridge-client.ts'));
+  return existsSync(built) ? readFile(built, 'utf8') : buildBridgeClient(join(here, 'bridge-client.ts'));
 }
 
 export interface BrowserHost {

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { channel, Empty, Ok } from '../../common/bridge-channel';
 import { CallTicket, DialRequest, GuestRole, JoinInfo, ParticipantId, RosterEntry, WaitingGuest } from './call-model';
+import { LATE_MINUTES } from './running-late';
 
 /** A screen or window the host may share (Electron's desktopCapturer, through main). */
 export const ScreenSource = z.object({
@@ -69,9 +70,9 @@ export const AfterCall = z.object({
   next: z.object({ meetingId: z.uuid(), subject: z.string(), startTime: z.iso.datetime({ offset: true }) }).nullable(),
 });
 export type AfterCall = z.infer<typeof AfterCall>;
-export { LATE_MINUTES } from './running-late';
+export { LATE_MINUTES };
 export const LateRequest = z.object({
-  minutes: z.union([z.literal(5), z.literal(10), z.literal(15)]),
+  minutes: z.literal(LATE_MINUTES),
   /** The console's language: the message's where the invitation's is not known. */
   lang: z.enum(['en', 'fi', 'sv', 'da']),
 });
