@@ -172,10 +172,19 @@ async function launchBrowserHost(
     : [process.execPath, [join(projectRoot, 'out', 'host', 'main.js')]];
   const host = spawn(command, args, { cwd: projectRoot, env: { ...process.env, ...env }, stdio: [workstation ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
   host.stderr!.pipe(createWriteStream(logFile));
-  const { url, control } = await firstJsonLine<{ url: string; control: string }>(host);
-  const context: BrowserContext = await browser.newContext(locale ? { locale } : {});
+  // The page's tab opens while the host starts: both take about half a second, one in
+  // Chromium and one in Node, and the machine has two cores.
+  const tab = browser.newContext(locale ? { locale } : {}).then(async (context: BrowserContext) => ({ context, page: await context.newPage() }));
+  const started = await firstJsonLine<{ url: string; control: string }>(host).catch(async (error: unknown) => {
+    await tab.then(({ context }) => context.close()).catch(() => undefined);
+    throw error;
+  });
+  const { url, control } = started;
+  const { context, page } = await tab.catch((error: unknown) => {
+    host.kill('SIGTERM');
+    throw error;
+  });
   const recordHostSecrets = watchBrowserHost(context, { url, control });
-  const page = await context.newPage();
   await page.goto(url);
   return {
     kind: 'browser',

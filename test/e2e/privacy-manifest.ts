@@ -86,6 +86,8 @@ export function watchBrowserHost(context: BrowserContext, launch: { url: string;
       for (const value of fragmentValues(frame.url())) secrets.add(value);
     });
   };
+  // The first tab may be open already (it opens while the host starts).
+  for (const page of context.pages()) onPage(page);
   context.on('page', onPage);
   context.on('response', (response) => {
     const path = new URL(response.url()).pathname;
