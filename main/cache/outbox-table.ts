@@ -51,6 +51,8 @@ export interface OutboxTable {
    * write may have landed; it is queued again as such.
    */
   recoverInterrupted(): number;
+  /** At start: every queued row is due now (its wait was the last run's back-off). */
+  dueNow(): void;
 }
 
 interface Row {
@@ -75,6 +77,7 @@ export function createOutboxTable(db: Database.Database): OutboxTable {
   const refuse = db.prepare(`UPDATE outbox SET state = 'refused', refusal_json = ? WHERE seq = ?`);
   const remove = db.prepare('DELETE FROM outbox WHERE seq = ?');
   const recover = db.prepare(`UPDATE outbox SET state = 'queued', maybe_landed = 1 WHERE state = 'sending'`);
+  const due = db.prepare(`UPDATE outbox SET not_before = 0 WHERE state = 'queued'`);
 
   return {
     add(write, now) {
@@ -91,6 +94,7 @@ export function createOutboxTable(db: Database.Database): OutboxTable {
     refuse: (seq, refusal) => void refuse.run(JSON.stringify(refusal), seq),
     remove: (seq) => void remove.run(seq),
     recoverInterrupted: () => recover.run().changes,
+    dueNow: () => void due.run(),
   };
 }
 

@@ -179,6 +179,11 @@ export function createOutbox(opts: OutboxOptions): Outbox {
       stopped = false;
       const recovered = table.recoverInterrupted();
       if (recovered > 0) log.info(`booking outbox: ${recovered} write(s) interrupted at the last stop will be checked and sent`);
+      // A write that waited out a back-off when the console stopped goes at once: the back-off
+      // belonged to the last run (its count starts again here), and a nurse who restarts the
+      // console expects her bookings sent then, not minutes later. One try each, so a
+      // restart costs at most one request per waiting write.
+      table.dueNow();
       schedule();
     },
     async stop() {

@@ -153,6 +153,29 @@ describe('one write through each fault', () => {
     }
   });
 
+  it('a write that waited out a long back-off when the console stopped is sent at once at the next start', async () => {
+    const file = join(tempDir('outbox-'), 'schedule.db');
+    // Offline, with a back-off of an hour: the first try fails and the row waits.
+    const before = openConsole(file, NURSE, createBackoff({ baseMs: 3_600_000, maxMs: 3_600_000 }));
+    vdx.setDown(true);
+    const write = book();
+    before.outbox.enqueue(write);
+    await expect.poll(() => before.outbox.rows()[0]?.attempts, { interval: 5 }).toBe(1);
+    await expect.poll(() => before.outbox.rows()[0]?.state, { interval: 5 }).toBe('queued');
+    expect(before.outbox.rows()[0]!.notBefore, "half an hour away at least (jitter)").toBeGreaterThan(Date.now() + 1_000_000);
+    await before.outbox.stop();
+    before.db.close();
+    vdx.setDown(false);
+
+    // The same long back-off in the next run: the row does not wait for it.
+    const after = openConsole(file, NURSE, createBackoff({ baseMs: 3_600_000, maxMs: 3_600_000 }));
+    await after.outbox.idle();
+    expect(vdx.allMeetings().filter((m) => m.uuid === write.meetingId)).toHaveLength(1);
+    expect(after.confirmed).toEqual([write]);
+    await after.outbox.stop();
+    after.db.close();
+  });
+
   it('a refusal is kept for the user with its reason, never retried, and can be dismissed', async () => {
     const c = openConsole(join(tempDir('outbox-'), 'schedule.db'), READER);
     c.outbox.enqueue(book());
