@@ -69,8 +69,11 @@ function onHostEvent(event: string, payload: unknown): void {
       // handle to bring an open call window to the front instead of loading it again, and
       // noopener would shield nothing between two pages of one origin. Its one-time ticket
       // is in the fragment, and the window drops main's copied credential (above).
+      // A window of its own, as Electron's BrowserWindow is (its size: main/windows/
+      // window-options.ts), not a tab: a tab would put the day view in the background,
+      // where Chromium draws it about once in two seconds while the call lasts.
       if (callWindow && !callWindow.closed) callWindow.focus();
-      else callWindow = window.open(url, CALL_TARGET);
+      else callWindow = window.open(url, CALL_TARGET, 'popup,width=1024,height=720');
     } else {
       // Everything else (the identity provider, the patient portal, mailto:) is another
       // origin: no handle to this page (window.opener) and no Referer.
