@@ -14,7 +14,7 @@ import { startStack, type Stack } from '../stack/stack';
 import { electronBinary } from '../support/electron';
 import { expect, test as base } from './fixtures';
 import { recordStackSecrets } from './privacy-manifest';
-import { signIn } from './steps';
+import { signInInBrowser } from './steps';
 
 const test = base.extend<object, { stack: Stack }>({
   stack: [
@@ -35,7 +35,7 @@ test('the real Electron app starts, signs in through the system browser and show
   // The fixture falls back to the browser host without a binary; this test is about Electron.
   expect(app.kind).toBe('electron');
   const user = stack.idp.users[0]!;
-  await signIn(app, user);
+  await signInInBrowser(app, user);
   await expect(app.page.getByTestId('account-name')).toContainText(user.name);
   await expect(app.page.getByTestId('meeting')).toHaveCount(stack.vdx.meetingsOn(localDay(new Date())).length);
 });

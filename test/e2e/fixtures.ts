@@ -17,6 +17,7 @@ import { chromiumLaunchOptions } from '../support/chromium';
 import { recordConsoleArtifacts, recordStackSecrets, watchBrowserHost } from './privacy-manifest';
 import { electronTarget, packagedProfile, projectRoot, type ElectronTarget } from '../support/electron';
 import { until } from '../support/until';
+import { scriptedBrowser, type ScriptedBrowser } from './scripted-browser';
 
 /** The console's product name: its profile folder's name (package.json productName). */
 const PRODUCT_NAME = 'Clinician Console';
@@ -30,6 +31,13 @@ export interface ConsoleApp {
   pid: number;
   /** The "system browser" tab that sign-in opens (the identity provider's page). */
   waitForExternalPage(): Promise<Page>;
+  /**
+   * Runs `trigger`, and answers the URL main then opens in the system browser, taken instead
+   * of opened: for the scripted browser (scripted-browser.ts).
+   */
+  takeExternalUrl(trigger: () => Promise<void>): Promise<string>;
+  /** The system browser as a script, trusting the run's CA. */
+  scriptedBrowser: ScriptedBrowser;
   waitForCallWindow(): Promise<Page>;
   /** Hands the app a clinician-console:// link, as the OS does. */
   openDeepLink(link: string): Promise<void>;
@@ -137,9 +145,10 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
         ...opts.env,
       };
       const logFile = testInfo.outputPath(`console-${launched.length}.stderr.log`);
-      const app = target
+      const driver = target
         ? await launchElectron(target, env, userDataDir, stack.ca.serverSpkiSha256, opts.locale)
         : await launchBrowserHost(browser, env, userDataDir, logFile, opts.locale, opts.workstation === true);
+      const app: ConsoleApp = { ...driver, scriptedBrowser: scriptedBrowser(stack.ca.caCertPath) };
       launched.push(app);
       // The call window's origin (the app's scheme, or the browser host's page): the Pexip node lets it in.
       stack.pexip?.allowOrigin(new URL(app.page.url()).origin);
@@ -163,7 +172,7 @@ async function launchBrowserHost(
   logFile: string,
   locale?: string,
   workstation = false,
-): Promise<ConsoleApp> {
+): Promise<Omit<ConsoleApp, 'scriptedBrowser'>> {
   // The built host (npm run build: out/host/main.js, as the renderer is the built one): plain
   // Node starts it in a third of tsx's CPU. The simulated workstation's host is test code that
   // takes its commands on stdin (test/support/workstation-host.ts), run from source.
@@ -174,7 +183,10 @@ async function launchBrowserHost(
   host.stderr!.pipe(createWriteStream(logFile));
   // The page's tab opens while the host starts: both take about half a second, one in
   // Chromium and one in Node, and the machine has two cores.
-  const tab = browser.newContext(locale ? { locale } : {}).then(async (context: BrowserContext) => ({ context, page: await context.newPage() }));
+  const tab = browser.newContext(locale ? { locale } : {}).then(async (context: BrowserContext) => {
+    await context.addInitScript(takeExternalOpens);
+    return { context, page: await context.newPage() };
+  });
   const started = await firstJsonLine<{ url: string; control: string }>(host).catch(async (error: unknown) => {
     await tab.then(({ context }) => context.close()).catch(() => undefined);
     throw error;
@@ -191,8 +203,7 @@ async function launchBrowserHost(
     page,
     userDataDir,
     pid: host.pid!,
-    waitForExternalPage: () => context.waitForEvent('page'),
-    waitForCallWindow: () => context.waitForEvent('page', { predicate: (p) => p.url().includes('call.html') }),
+    ...browserHostTabs(context, page),
     ...(workstation
       ? {
           workstation: {
@@ -219,13 +230,54 @@ async function launchBrowserHost(
   };
 }
 
+/** A page's window, as the init script below sees it (the Node program has no DOM types). */
+type TakingWindow = { __ccTakenUrls?: string[]; open: (url?: string | URL, target?: string, features?: string) => unknown };
+
+/**
+ * In every page of a browser host's context (`context.addInitScript`): while a test has set
+ * `__ccTakenUrls`, a tab the page would open for main (the system browser: window.open with
+ * '_blank') is not opened; its URL is kept there for the test. The call window (a named
+ * target) still opens.
+ */
+export function takeExternalOpens(): void {
+  const page = globalThis as unknown as TakingWindow;
+  const open = page.open.bind(page);
+  page.open = (url, target, features) => {
+    const taken = page.__ccTakenUrls;
+    if (taken && target === '_blank' && url !== undefined) {
+      taken.push(String(url));
+      return null;
+    }
+    return open(url, target, features);
+  };
+}
+
+/** The tabs a browser host's main page opens: the system browser's and the call window. */
+export function browserHostTabs(context: BrowserContext, page: Page): Pick<ConsoleApp, 'waitForExternalPage' | 'takeExternalUrl' | 'waitForCallWindow'> {
+  return {
+    waitForExternalPage: () => context.waitForEvent('page'),
+    async takeExternalUrl(trigger) {
+      await page.evaluate(() => void ((globalThis as unknown as TakingWindow).__ccTakenUrls = []));
+      await trigger();
+      const url = await until(() => page.evaluate(() => (globalThis as unknown as TakingWindow).__ccTakenUrls?.shift()), {
+        what: 'the URL main opens in the system browser',
+        timeoutMs: 15_000,
+        everyMs: 20,
+      });
+      await page.evaluate(() => void delete (globalThis as unknown as TakingWindow).__ccTakenUrls);
+      return url;
+    },
+    waitForCallWindow: () => context.waitForEvent('page', { predicate: (p) => p.url().includes('call.html') }),
+  };
+}
+
 async function launchElectron(
   target: ElectronTarget,
   env: Record<string, string>,
   userDataDir: string,
   trustSpki: string,
   locale?: string,
-): Promise<ConsoleApp> {
+): Promise<Omit<ConsoleApp, 'scriptedBrowser'>> {
   const app = await _electron.launch({
     executablePath: target.binary,
     args: [...target.appArgs, ...(locale ? [`--lang=${locale}`] : [])],
@@ -247,16 +299,22 @@ async function launchElectron(
   const external = await chromium.launch(chromiumLaunchOptions({ trustSpki }));
   // One profile for every tab, as in a real system browser: the IdP's session cookie outlives a tab.
   const externalProfile = await external.newContext();
+  const nextExternalUrl = () =>
+    until(() => app.evaluate(() => (globalThis as { __externalUrls?: string[] }).__externalUrls?.shift()), { what: 'the URL main opens in the system browser', timeoutMs: 15_000, everyMs: 100 });
   return {
     kind: 'electron',
     page,
     userDataDir,
     pid: app.process().pid!,
     async waitForExternalPage() {
-      const url = await until(() => app.evaluate(() => (globalThis as { __externalUrls?: string[] }).__externalUrls?.shift()), { what: 'the URL main opens in the system browser', timeoutMs: 15_000, everyMs: 100 });
+      const url = await nextExternalUrl();
       const tab = await externalProfile.newPage();
       await tab.goto(url);
       return tab;
+    },
+    async takeExternalUrl(trigger) {
+      await trigger();
+      return nextExternalUrl();
     },
     waitForCallWindow: () => app.waitForEvent('window', { predicate: (p) => p.url().includes('call.html') }),
     async openDeepLink(link) {

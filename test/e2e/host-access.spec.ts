@@ -12,10 +12,11 @@ import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { consoleSettingsFor } from '../stack/stack';
+import { consoleSettingsFor, type Stack } from '../stack/stack';
 import { projectRoot } from '../support/electron';
 import { meetingOnNow, openMeeting } from './call/call-steps';
-import { expect, test, type ConsoleApp } from './fixtures';
+import { browserHostTabs, expect, takeExternalOpens, test, type ConsoleApp } from './fixtures';
+import { scriptedBrowser } from './scripted-browser';
 import { signIn } from './steps';
 
 interface Host {
@@ -90,8 +91,9 @@ function profileEnv(stack: Parameters<typeof consoleSettingsFor>[0] & { ca: { ca
 }
 
 /** The console in a fresh browser profile, on the host's printed address, as a spec's ConsoleApp. */
-async function openConsole(browser: Browser, host: Host, userDataDir = ''): Promise<ConsoleApp> {
+async function openConsole(browser: Browser, host: Host, stack: Stack, userDataDir = ''): Promise<ConsoleApp> {
   const context = await browser.newContext();
+  await context.addInitScript(takeExternalOpens);
   const page = await context.newPage();
   await page.goto(host.url);
   return {
@@ -99,8 +101,8 @@ async function openConsole(browser: Browser, host: Host, userDataDir = ''): Prom
     page,
     userDataDir,
     pid: 0,
-    waitForExternalPage: () => context.waitForEvent('page'),
-    waitForCallWindow: () => context.waitForEvent('page', { predicate: (p) => p.url().includes('call.html') }),
+    ...browserHostTabs(context, page),
+    scriptedBrowser: scriptedBrowser(stack.ca.caCertPath),
     openDeepLink: async () => undefined,
     close: async () => context.close(),
   };
@@ -189,7 +191,7 @@ test('a foreign Host, a foreign Origin, no credential or a used launch secret ge
 
 test('what the clinician\'s browser sends to another loopback port opens nothing on the host', async ({ stack, browser }) => {
   const host = await startHost(profileEnv(stack, { allowBasicTextSecretStorage: true }));
-  const app = await openConsole(browser, host);
+  const app = await openConsole(browser, host, stack);
   await signIn(app, stack.idp.users[0]!);
   const credential = await credentialIn(app.page);
   expect(credential).toBeTruthy();
@@ -237,7 +239,7 @@ test('what the clinician\'s browser sends to another loopback port opens nothing
 
 test('the main window keeps its credential over a reload; no other tab or browser gets one', async ({ stack, browser }) => {
   const host = await startHost(profileEnv(stack, { allowBasicTextSecretStorage: true }));
-  const app = await openConsole(browser, host);
+  const app = await openConsole(browser, host, stack);
   // The launch secret leaves the address bar once used.
   await expect(app.page).toHaveURL(`${host.origin}/`);
   await signIn(app, stack.idp.users[0]!);
@@ -265,7 +267,7 @@ test('the main window keeps its credential over a reload; no other tab or browse
 
 test('ending a call revokes its window\'s credential and closes its event stream; the next call gets a new one', async ({ stack, browser }) => {
   const host = await startHost(profileEnv(stack, { allowBasicTextSecretStorage: true }));
-  const app = await openConsole(browser, host);
+  const app = await openConsole(browser, host, stack);
   await signIn(app, stack.idp.users[0]!);
   const mainCredential = await credentialIn(app.page);
   const meeting = meetingOnNow(stack);
@@ -328,7 +330,7 @@ test('without an OS keyring and without policy allowing plain storage, nothing s
   const env = profileEnv(stack);
   for (const round of [1, 2]) {
     const host = await startHost(env);
-    const app = await openConsole(browser, host, env.CLINICIAN_CONSOLE_USER_DATA!);
+    const app = await openConsole(browser, host, stack, env.CLINICIAN_CONSOLE_USER_DATA!);
     // Each start begins signed out: the previous run's sign-in was kept in memory only.
     await expect(app.page.getByRole('button', { name: 'Sign in' })).toBeVisible();
     await signIn(app, stack.idp.users[0]!);

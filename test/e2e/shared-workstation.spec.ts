@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { expect, test, type ConsoleApp, type WorkstationDriver } from './fixtures';
 import { hostMeeting, meetingOnNow } from './call/call-steps';
 import { tokenCacheOf, usersDirOf } from './sign-in-steps';
-import { signIn } from './steps';
+import { signInInBrowser } from './steps';
 
 async function idlePolicyConsole(launchConsole: (opts: { workstation: boolean; env: Record<string, string> }) => Promise<ConsoleApp>) {
   const policy = test.info().outputPath('policy.json');
@@ -32,7 +32,7 @@ async function expectSignedOutCompletely(app: ConsoleApp): Promise<void> {
 
 test('signOutAfterIdleMinutes signs an idle console out completely, and the sign-in screen says why', async ({ launchConsole, stack }) => {
   const { app, workstation } = await idlePolicyConsole(launchConsole);
-  await signIn(app, stack.idp.users[0]!);
+  await signInInBrowser(app, stack.idp.users[0]!);
   await expect(app.page.getByTestId('meeting').first()).toBeVisible();
   await expect.poll(() => (existsSync(usersDirOf(app)) ? readdirSync(usersDirOf(app)).length : 0)).toBe(1);
   const endSessions = stack.idp.endSessionRequests.length;
@@ -50,7 +50,7 @@ test('signOutAfterIdleMinutes signs an idle console out completely, and the sign
 
 test('an idle console in a call is not signed out until the call ends, and the main window says so', async ({ launchConsole, stack }) => {
   const { app, workstation } = await idlePolicyConsole(launchConsole);
-  await signIn(app, stack.idp.users[0]!);
+  await signInInBrowser(app, stack.idp.users[0]!);
   const call = await hostMeeting(app, meetingOnNow(stack));
 
   workstation.pass(31 * 60);
@@ -76,7 +76,7 @@ test('an idle limit IT sets while the console runs applies without a restart (a 
   writeFileSync(policy, JSON.stringify({ allowBasicTextSecretStorage: true }));
   const app = await launchConsole({ workstation: true, env: { CLINICIAN_CONSOLE_POLICY: policy } });
   test.skip(app.workstation === undefined, 'the simulated workstation runs in the browser host only');
-  await signIn(app, stack.idp.users[0]!);
+  await signInInBrowser(app, stack.idp.users[0]!);
   await expect(app.page.getByTestId('meeting').first()).toBeVisible();
 
   // IT adds the limit (and a key that needs a restart); the console's log says when it has read it.

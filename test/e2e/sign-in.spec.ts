@@ -8,12 +8,12 @@ import { localDay } from '../../common/days';
 import { expect, test } from './fixtures';
 import { listeningPorts } from './listening-ports';
 import { checkNoSecretsLeak, expectSignInError, fillIdpForm, grants, startSignIn } from './sign-in-steps';
-import { signIn } from './steps';
+import { signIn, signInInBrowser } from './steps';
 
 test('sign in shows the account; a restart with the same profile is signed in without the browser', async ({ launchConsole, stack }) => {
   const user = stack.idp.users[0]!;
   const app = await launchConsole();
-  await signIn(app, user);
+  await signInInBrowser(app, user);
   await expect(app.page.getByTestId('account-name')).toContainText(user.name);
   await expect(app.page.getByTestId('account-username')).toHaveText(user.username);
   await expect(app.page.getByTestId('meeting')).toHaveCount(stack.vdx.meetingsOn(localDay(new Date())).length);

@@ -7,12 +7,12 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { expect, test } from './fixtures';
 import { fillIdpForm, signOut, startSignInAtPicker, tokenCacheOf, usersDirOf } from './sign-in-steps';
-import { signIn } from './steps';
+import { signInInBrowser } from './steps';
 
 test("sign-out ends the IdP's session too, removes the tokens and the cached schedule; a fresh start shows the sign-in screen", async ({ launchConsole, stack }) => {
   const user = stack.idp.users[0]!;
   const app = await launchConsole();
-  await signIn(app, user);
+  await signInInBrowser(app, user);
   await expect(app.page.getByTestId('meeting').first()).toBeVisible();
   expect(existsSync(tokenCacheOf(app))).toBe(true);
   await expect.poll(() => (existsSync(usersDirOf(app)) ? readdirSync(usersDirOf(app)).length : 0)).toBe(1);
@@ -43,7 +43,7 @@ test("after A signs out and walks away from the IdP's sign-out page, B's sign-in
   const a = stack.idp.users[0]!;
   const b = stack.idp.users[1]!;
   const app = await launchConsole();
-  await signIn(app, a);
+  await signInInBrowser(app, a);
   await expect(app.page.getByTestId('account-username')).toHaveText(a.username);
   await expect(app.page.getByTestId('meeting').first()).toBeVisible();
   const aSessions = stack.idp.signedInSessions(a.username);
