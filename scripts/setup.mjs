@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Installs what the console needs, and only what is missing:
-//  - npm dependencies (npm ci) when node_modules is absent or older than package-lock.json;
+//  - npm dependencies (npm ci) when node_modules is absent or older than package-lock.json,
+//    keeping the SQLite binding's build for the next install (scripts/sqlite-prebuild.mjs);
 //  - the Electron binary where it can be downloaded; where it cannot (no internet, as on
 //    the project's CI machine) the install still succeeds and the console runs in the
 //    browser host instead;
@@ -10,6 +11,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { electronBinary, has, root, run, say } from './lib.mjs';
+import { keepSqlitePrebuild, sqlitePrebuildEnv } from './sqlite-prebuild.mjs';
 
 const args = new Set(process.argv.slice(2));
 const quiet = args.has('--quiet');
@@ -22,11 +24,17 @@ export async function ensureNodeModules() {
   say('installing npm dependencies (npm ci)…');
   // Electron's own install script downloads its binary; we do that separately below, so a
   // machine without internet still gets every package (and Electron's typings).
+  // The SQLite binding compiles from source here unless an earlier install kept its build
+  // (scripts/sqlite-prebuild.mjs).
   const code = await run('npm', ['ci', '--no-audit', '--no-fund'], {
-    env: { ELECTRON_SKIP_BINARY_DOWNLOAD: '1', PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1' },
+    env: { ELECTRON_SKIP_BINARY_DOWNLOAD: '1', PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1', ...sqlitePrebuildEnv() },
   });
   if (code !== 0) {
     say('npm ci failed; see the output above.');
+    return false;
+  }
+  if (!(await keepSqlitePrebuild())) {
+    say('the SQLite binding (better-sqlite3-multiple-ciphers) does not load after npm ci; see the output above.');
     return false;
   }
   writeFileSync(stamp, hash);
