@@ -25,8 +25,10 @@ export async function ensureNodeModules() {
   // Electron's own install script downloads its binary; we do that separately below, so a
   // machine without internet still gets every package (and Electron's typings).
   // The SQLite binding compiles from source here unless an earlier install kept its build
-  // (scripts/sqlite-prebuild.mjs).
-  const code = await run('npm', ['ci', '--no-audit', '--no-fund'], {
+  // (scripts/sqlite-prebuild.mjs). --prefer-offline: a package already in npm's cache is
+  // taken from there without asking the registry again (the lock file pins each one by its
+  // hash either way); npm ci took 33 s instead of 43 here.
+  const code = await run('npm', ['ci', '--no-audit', '--no-fund', '--prefer-offline'], {
     env: { ELECTRON_SKIP_BINARY_DOWNLOAD: '1', PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1', ...sqlitePrebuildEnv() },
   });
   if (code !== 0) {
