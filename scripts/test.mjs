@@ -9,6 +9,15 @@ import { join } from 'node:path';
 import { ensureNodeModules, ensureSystemPackages } from './setup.mjs';
 import { root, run, say } from './lib.mjs';
 
+const started = Date.now();
+/** Where the run's time went, said at the end: the suite is a tool the whole team waits on. */
+const phases = [];
+let phaseStart = started;
+const phaseDone = (name) => {
+  phases.push(`${name} ${Math.round((Date.now() - phaseStart) / 1000)} s`);
+  phaseStart = Date.now();
+};
+
 const results = join(root, '.cache', 'results');
 rmSync(results, { recursive: true, force: true });
 mkdirSync(results, { recursive: true });
@@ -17,6 +26,7 @@ if (!(await ensureNodeModules()) || !(await ensureSystemPackages())) {
   console.log('0 passed, 1 failed');
   process.exit(1);
 }
+phaseDone('set-up');
 
 let passed = 0;
 let failed = 0;
@@ -65,9 +75,11 @@ const staticChecks = await checksInParallel([
   [build, 'npm', ['run', '--silent', 'build']],
 ]);
 const built = staticChecks.get(build);
+phaseDone('static checks and build');
 
 say('── unit tests (vitest)');
 const unitCode = await run(bin('vitest'), ['run']);
+phaseDone('unit');
 const unit = readJson(join(results, 'vitest.json'));
 if (unit) {
   passed += unit.numPassedTests;
@@ -82,6 +94,7 @@ if (unitCode !== 0 && (!unit || unit.numFailedTests === 0)) {
 if (built) {
   say('── e2e tests (Playwright)');
   const e2eCode = await run(bin('playwright'), ['test']);
+  phaseDone('e2e');
   const e2e = readJson(join(results, 'playwright.json'));
   if (e2e) {
     passed += e2e.stats.expected + e2e.stats.flaky;
@@ -100,6 +113,8 @@ if (built) {
   failures.push('e2e tests (skipped: the build failed)');
 }
 
+phaseDone('privacy audit');
+say(`time: ${phases.join(', ')}; ${Math.round((Date.now() - started) / 1000)} s in all`);
 if (failures.length) say(`failed: ${failures.join(', ')}`);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed === 0 ? 0 : 1);
