@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test';
+import { EXPECT_TIMEOUT_MS } from './test/e2e/expect';
 import { pinDaytimeZone } from './test/support/daytime-zone';
 
 // Mid-morning for the whole run, wherever and whenever it starts (why: in that module).
@@ -30,7 +31,8 @@ export default defineConfig({
   // No retries: a check that passes on the second try hides a defect; fix the cause instead.
   retries: 0,
   timeout: 90_000,
-  expect: { timeout: 15_000 },
+  // Waiting assertions run in rounds within it (why: test/e2e/expect.ts).
+  expect: { timeout: EXPECT_TIMEOUT_MS },
   reporter: [['list'], ['json', { outputFile: '.cache/results/playwright.json' }]],
   outputDir: '.cache/test-results',
   use: { trace: { mode: 'retain-on-failure', screenshots: false } },
