@@ -313,6 +313,8 @@ async function launchElectron(
       return tab;
     },
     async takeExternalUrl(trigger) {
+      // Only a URL the trigger opened (as the browser host's, which starts an empty list).
+      await app.evaluate(() => void (globalThis as { __externalUrls?: string[] }).__externalUrls?.splice(0));
       await trigger();
       return nextExternalUrl();
     },
