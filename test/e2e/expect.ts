@@ -51,7 +51,7 @@ const OPTIONS_AT: Record<string, (args: unknown[]) => number> = {
     ].map((name) => [name, () => 1]),
   ),
   // toHaveAttribute(name), (name, options), (name, value) or (name, value, options).
-  toHaveAttribute: (args) => (args.length === 2 && isOptions(args[1]) ? 1 : args.length === 1 ? 1 : 2),
+  toHaveAttribute: (args) => (args.length === 1 || (args.length === 2 && isOptions(args[1])) ? 1 : 2),
   toHaveCSS: () => 2,
 };
 

@@ -258,14 +258,17 @@ export function browserHostTabs(context: BrowserContext, page: Page): Pick<Conso
     waitForExternalPage: () => context.waitForEvent('page'),
     async takeExternalUrl(trigger) {
       await page.evaluate(() => void ((globalThis as unknown as TakingWindow).__ccTakenUrls = []));
-      await trigger();
-      const url = await until(() => page.evaluate(() => (globalThis as unknown as TakingWindow).__ccTakenUrls?.shift()), {
-        what: 'the URL main opens in the system browser',
-        timeoutMs: 15_000,
-        everyMs: 20,
-      });
-      await page.evaluate(() => void delete (globalThis as unknown as TakingWindow).__ccTakenUrls);
-      return url;
+      try {
+        await trigger();
+        return await until(() => page.evaluate(() => (globalThis as unknown as TakingWindow).__ccTakenUrls?.shift()), {
+          what: 'the URL main opens in the system browser',
+          timeoutMs: 15_000,
+          everyMs: 20,
+        });
+      } finally {
+        // Later opens (the IdP's sign-out page, say) open as tabs again, even after a failure.
+        await page.evaluate(() => void delete (globalThis as unknown as TakingWindow).__ccTakenUrls).catch(() => undefined);
+      }
     },
     waitForCallWindow: () => context.waitForEvent('page', { predicate: (p) => p.url().includes('call.html') }),
   };

@@ -43,14 +43,14 @@ export function scriptedBrowser(caCertPath: string): ScriptedBrowser {
 
       const formPage = await follow(send, await send(start, 'GET'));
       const action = /<form method="post" action="([^"]*\/login)"/.exec(formPage.body)?.[1];
-      if (!action) throw new Error(`the identity provider showed no sign-in form (HTTP ${formPage.status} at ${formPage.url.pathname})`);
+      if (!action) throw new Error(`the identity provider showed no sign-in form (HTTP ${formPage.status} at ${where(formPage.url)})`);
       const form = new URLSearchParams({ username: user.username, password: user.password });
       let done = await follow(send, await send(new URL(decodeEntities(action), formPage.url), 'POST', form));
       // Entra's (and MSAL's) response mode form_post: the IdP answers with a form that its
       // script posts to the console's loopback listener at once, code and state inside.
       const callback = autoPostedForm(done.body);
       if (callback) done = await follow(send, await send(new URL(callback.action, done.url), 'POST', callback.fields));
-      if (!done.body.includes('You are signed in')) throw new Error(`sign-in did not reach the console's "signed in" page: HTTP ${done.status} at ${done.url.origin}${done.url.pathname}, headed "${heading(done.body)}"`);
+      if (!done.body.includes('You are signed in')) throw new Error(`sign-in did not reach the console's "signed in" page: HTTP ${done.status} at ${where(done.url)}, headed "${heading(done.body)}"`);
     },
   };
 }
@@ -60,7 +60,7 @@ async function follow(send: (url: URL, method: 'GET') => Promise<Answer>, first:
   let answer = first;
   for (let hops = 0; answer.status >= 300 && answer.status < 400; hops++) {
     const location = answer.headers.location;
-    if (!location || hops >= MAX_REDIRECTS) throw new Error(`a redirect without an end (HTTP ${answer.status} at ${answer.url.pathname})`);
+    if (!location || hops >= MAX_REDIRECTS) throw new Error(`a redirect without an end (HTTP ${answer.status} at ${where(answer.url)})`);
     answer = await send(new URL(location, answer.url), 'GET');
   }
   return answer;
@@ -107,6 +107,14 @@ function autoPostedForm(html: string): { action: string; fields: URLSearchParams
   const fields = new URLSearchParams();
   for (const input of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"\s*\/?>/gi)) fields.append(decodeEntities(input[1]!), decodeEntities(input[2]!));
   return { action: decodeEntities(action), fields };
+}
+
+/**
+ * Where an answer came from, for an error: the origin and the path's first segment only (the
+ * IdP's paths go on with an interaction's id, which is not for a test report).
+ */
+function where(url: URL): string {
+  return `${url.origin}/${url.pathname.split('/')[1] ?? ''}`;
 }
 
 /** A page's first heading (the IdP's pages name themselves there; they show no personal data in it). */
